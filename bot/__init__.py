@@ -1,0 +1,1 @@
+"""kambot's composition root and edges: CLI, settings, adapters, renderers, scheduler, LLM."""

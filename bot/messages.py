@@ -1,0 +1,137 @@
+"""The neutral message types that sit between the platform adapters and the core.
+
+An adapter turns a platform event into an :class:`Incoming`; the dispatcher hands it to a
+handler in ``commands/``, which answers with a :class:`Reply`; the adapter renders that
+Reply natively (Block Kit, Telegram HTML, plain text). Nothing in here knows a platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    SLACK = "slack"
+    TELEGRAM = "telegram"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person as the platform names them: a stable id plus the name people see."""
+
+    id: str
+    name: str = ""
+    username: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One thing a person said or did, translated out of its platform.
+
+    ``mentions`` maps each mention token exactly as it stands in ``text`` (``<@U123>``,
+    ``@bob``) to the user it names, so the core can resolve people without knowing the
+    platform's markup. ``key`` is the idempotency key: the same event delivered twice
+    carries the same key and has its effect once.
+    """
+
+    platform: str
+    workspace: str
+    channel: str
+    user: User
+    text: str
+    key: str
+    thread: str | None = None
+    mentions: dict[str, User] = field(default_factory=dict)
+    is_direct: bool = False
+    channel_name: str = ""
+    language: str | None = None
+
+
+class Style(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button that, when pressed, is dispatched as the command text ``command``."""
+
+    label: str
+    command: str
+    style: Style = Style.DEFAULT
+
+
+@dataclass(slots=True)
+class Item:
+    """One line of a list, with optional buttons that act on it (done / reopen ...)."""
+
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Section:
+    """A block of a reply: an optional heading, prose, label/value fields and a list."""
+
+    title: str = ""
+    text: str = ""
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with a reply: a PNG chart, a Markdown report."""
+
+    filename: str
+    content: bytes
+    mime: str
+    title: str = ""
+
+
+class Tone(StrEnum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(slots=True)
+class Reply:
+    """What the core answers. Adapters render it; handlers never format for a platform.
+
+    ``private`` asks the adapter to show the reply only to the person who asked where the
+    platform can (Slack ephemeral messages); errors are private by default.
+    """
+
+    title: str = ""
+    sections: list[Section] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    footer: str = ""
+    tone: Tone = Tone.INFO
+    private: bool = False
+
+    @property
+    def is_error(self) -> bool:
+        return self.tone is Tone.ERROR
+
+    def plain_text(self) -> str:
+        """The reply as plain text; the console renderer and logs use it."""
+        from bot.render.plain import render_plain
+
+        return render_plain(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message the bot sends on its own (report, alert, reminder) to a channel."""
+
+    platform: str
+    workspace: str
+    channel: str
+    reply: Reply
+    thread: str | None = None

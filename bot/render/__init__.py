@@ -1,0 +1,1 @@
+"""Renderers: the neutral Reply drawn natively for each platform."""

@@ -1,0 +1,39 @@
+"""Plain-text rendering of a Reply, for the console and for logs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.messages import Reply
+
+_MARK = {"error": "✖ ", "warning": "⚠ ", "success": "✔ ", "info": ""}
+
+
+def render_plain(reply: Reply) -> str:
+    lines: list[str] = []
+    if reply.title:
+        lines.append(f"{_MARK.get(reply.tone.value, '')}{reply.title}")
+    for section in reply.sections:
+        if lines:
+            lines.append("")
+        if section.title:
+            lines.append(f"== {section.title} ==")
+        if section.text:
+            lines.append(section.text)
+        width = max((len(label) for label, _ in section.fields), default=0)
+        for label, value in section.fields:
+            lines.append(f"{label.ljust(width)} : {value}")
+        for item in section.items:
+            lines.append(f"  • {item.text}")
+            if item.buttons:
+                lines.append("    [" + "] [".join(b.command for b in item.buttons) + "]")
+    if reply.buttons:
+        lines.append("")
+        lines.append("[" + "] [".join(f"{b.label}: {b.command}" for b in reply.buttons) + "]")
+    for att in reply.attachments:
+        lines.append(f"(attachment: {att.filename}, {len(att.content)} bytes)")
+    if reply.footer:
+        lines.append("")
+        lines.append(reply.footer)
+    return "\n".join(lines)

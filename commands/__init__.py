@@ -1,0 +1,1 @@
+"""Platform-neutral command handlers and the domain rules they use."""
