@@ -46,11 +46,11 @@ def claim(
     """
     try:
         with session.begin_nested():
-            row = Delivery(kind=kind, account_id=account_id, key=key, platform=platform,
+            new = Delivery(kind=kind, account_id=account_id, key=key, platform=platform,
                            channel=channel, claimed_at=at, attempts=1)
-            session.add(row)
+            session.add(new)
             session.flush()
-            return row
+            return new
     except sa.exc.IntegrityError:
         pass
     row = find(session, kind=kind, account_id=account_id, key=key, channel=channel)
@@ -64,7 +64,8 @@ def claim(
         .where(col(Delivery.id) == row.id, col(Delivery.claimed_at) == row.claimed_at,
                col(Delivery.status) == row.status)
         .values(status=DeliveryStatus.CLAIMED.value, claimed_at=at, attempts=row.attempts + 1)
-    ).rowcount
+    )
+    taken = getattr(taken, "rowcount", 0)
     if not taken:
         return None
     session.refresh(row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+
 from sqlmodel import col, select
 
 from bot.messages import Button, Item, Reply, Section, Tone
