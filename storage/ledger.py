@@ -59,13 +59,13 @@ def claim(
     if row.status == DeliveryStatus.CLAIMED.value and at - row.claimed_at < STALE_CLAIM:
         return None
     # Retake a failed or stale claim, guarded so two runs cannot both retake it.
-    taken = session.execute(
+    result = session.execute(
         sa.update(Delivery)
         .where(col(Delivery.id) == row.id, col(Delivery.claimed_at) == row.claimed_at,
                col(Delivery.status) == row.status)
         .values(status=DeliveryStatus.CLAIMED.value, claimed_at=at, attempts=row.attempts + 1)
     )
-    taken = getattr(taken, "rowcount", 0)
+    taken: int = getattr(result, "rowcount", 0)
     if not taken:
         return None
     session.refresh(row)
