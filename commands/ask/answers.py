@@ -17,6 +17,7 @@ from bot.messages import Item, Reply, Section, Tone
 from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact, task_fact
 from commands.ask.intents import Intent, Kind, Period
 from commands.ask.postprocess import defang
+from commands.format import role_short
 from commands.i18n import CatalogError, Translator
 from storage import ask_repo, repos, search
 from storage.models import Note
@@ -77,7 +78,7 @@ class Answerer:
 
     def owner(self, task: TaskFact) -> str:
         who = task.assignee or self.t("ask.unassigned")
-        return self.t("ask.task.owner", role=task.role, who=who)
+        return self.t("ask.task.owner", role=role_short(self.t, task.role), who=who)
 
     def task_line(self, task: TaskFact, *, with_owner: bool = True) -> str:
         line = f"#{task.number} {task.title}"
@@ -198,12 +199,12 @@ class Answerer:
         fields = []
         for role in roles:
             holder = f.holders.get(role)
-            fields.append((self.t(f"ask.role.{role}"), holder[1] if holder else self.t("ask.role.vacant")))
+            fields.append((self.t(f"role.{role}"), holder[1] if holder else self.t("ask.role.vacant")))
         if intent.role:
             holder = f.holders.get(intent.role)
-            text = (self.t("ask.role.holder", role=self.t(f"ask.role.{intent.role}"), account=f.name,
+            text = (self.t("ask.role.holder", role=self.t(f"role.{intent.role}"), account=f.name,
                            who=holder[1]) if holder else
-                    self.t("ask.role.none", role=self.t(f"ask.role.{intent.role}"), account=f.name))
+                    self.t("ask.role.none", role=self.t(f"role.{intent.role}"), account=f.name))
             reply = Reply(title=text)
             if holder:
                 mine = [x for x in f.open_tasks if x.role == intent.role]
@@ -219,7 +220,7 @@ class Answerer:
             reply.sections.append(Section(fields=self.operational_fields()))
             return Answer(reply)
         h = f.health
-        color = self.t(f"ask.color.{h.color}") if h.color in {"green", "yellow", "red"} else h.color
+        color = self.t(f"color.{h.color}") if h.color in {"green", "yellow", "red"} else h.color
         title = self.t("ask.health.title", account=f.name, color=color, score=h.score,
                        date=h.at.date().isoformat())
         tone = {"green": Tone.SUCCESS, "yellow": Tone.WARNING, "red": Tone.ERROR}.get(h.color, Tone.INFO)
@@ -228,7 +229,7 @@ class Answerer:
         reply.sections.append(Section(title=self.t("ask.health.why"),
                                       items=[Item(r) for r in reasons] or [Item(self.t("ask.health.no_reasons"))]))
         if h.previous_color and h.previous_color != h.color:
-            prev = self.t(f"ask.color.{h.previous_color}") if h.previous_color in {"green", "yellow", "red"} else h.previous_color
+            prev = self.t(f"color.{h.previous_color}") if h.previous_color in {"green", "yellow", "red"} else h.previous_color
             reply.sections.append(Section(text=self.t("ask.health.trend", before=prev, now=color)))
         reply.sections.append(Section(fields=self.operational_fields()))
         return Answer(reply)
@@ -344,11 +345,11 @@ class Answerer:
         f = self.facts
         reply = Reply(title=self.t("ask.summary.title", account=f.name))
         answer = Answer(reply)
-        fields = [(self.t("ask.field.tier"), self.t(f"ask.tier.{f.tier}") if f.tier in {"core", "important", "potential"} else f.tier)]
+        fields = [(self.t("ask.field.tier"), self.t(f"tier.{f.tier}") if f.tier in {"core", "important", "potential"} else f.tier)]
         if f.industry:
             fields.append((self.t("ask.field.industry"), f.industry))
         if f.health is not None:
-            color = self.t(f"ask.color.{f.health.color}") if f.health.color in {"green", "yellow", "red"} else f.health.color
+            color = self.t(f"color.{f.health.color}") if f.health.color in {"green", "yellow", "red"} else f.health.color
             fields.append((self.t("ask.field.health"), f"{color} ({f.health.score})"))
         triangle = ", ".join(f"{role} {f.holders[role][1]}" for role in ("AR", "SR", "FR", "SPONSOR")
                              if role in f.holders)

@@ -34,7 +34,7 @@ def seed(session: Session) -> Seeded:
     now = at(2026, 11, 24)
     people = {
         name: repos.upsert_person(session, platform="console", user_id=name,
-                                  display_name=name.title(), username=name)
+                                  display_name=name, username=name)
         for name in ("alice", "bob", "carol", "dave", "erin", "mallory")
     }
     pid = {k: v.id for k, v in people.items()}
