@@ -131,7 +131,7 @@ class FakeOpenAI:
         self.queue.append(Canned(status=status, headers=headers))
 
     def hang(self, seconds: float) -> None:
-        self.queue.append(Canned(content=json.dumps({"answer": "too late", "citations": []}), hang=seconds))
+        self.queue.append(Canned(content=json.dumps({"answer": "A slow answer.", "citations": []}), hang=seconds))
 
     @property
     def last(self) -> Recorded:
