@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.models import Note
 
@@ -199,10 +199,10 @@ def search_notes(
         )
         return [Hit(int(r[0]), float(r[1])) for r in rows]
     # Any other database: a plain LIKE over the raw text, newest first.
-    words = ["".join(t[0] + "".join(x[-1] for x in t[1:])) for t in terms]
-    clause = sa.or_(*[sa.func.lower(Note.text).like(f"%{w}%") for w in words])
+    words = [term[0] + "".join(gram[-1] for gram in term[1:]) for term in terms]
+    clause = sa.or_(*[sa.func.lower(col(Note.text)).like(f"%{w}%") for w in words])
     found = session.execute(
-        sa.select(Note.id).where(Note.account_id == account_id, clause)  # type: ignore[arg-type]
-        .order_by(sa.desc(Note.id)).limit(limit)  # type: ignore[arg-type]
+        sa.select(col(Note.id)).where(col(Note.account_id) == account_id, clause)
+        .order_by(col(Note.id).desc()).limit(limit)
     )
     return [Hit(int(r[0]), 0.0) for r in found]

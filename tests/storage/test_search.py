@@ -105,3 +105,10 @@ def test_migration_downgrades_and_upgrades_again(tmp_path):
     upgrade(engine)
     assert current_revision(engine) == "0002_note_search"
     engine.dispose()
+
+
+def test_other_databases_fall_back_to_like(core, monkeypatch):
+    acme, ids = _notes(core, ["客户确认下月回款计划", "nothing"])
+    monkeypatch.setattr(search, "_dialect", lambda session: "mysql")
+    with core.sessions.begin() as s:
+        assert [h.note_id for h in search.search_notes(s, account_id=acme, question="回款计划")] == [ids[0]]

@@ -57,7 +57,7 @@ def seed(session: Session) -> Seeded:
     def note(account, text, when, author="alice"):
         return repos.add_note(session, account_id=account.id, text=text, author_id=pid[author], at=when)
 
-    n1 = note(acme, "Kick-off with procurement. Budget for 2027 is being planned.", at(2026, 9, 2))
+    note(acme, "Kick-off with procurement. Budget for 2027 is being planned.", at(2026, 9, 2))
     n2 = note(acme, "Meeting with their CIO Jane Wu: agreed to run a pilot of the analytics module "
                     "in Q1; decided that Bob prepares the solution design.\nACTION(SR): send the pilot quote",
               at(2026, 10, 14))
