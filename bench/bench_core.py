@@ -7,10 +7,10 @@ PostgreSQL when KAMBOT_BENCH_PG is set to a URL).
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import tempfile
 import time
-import resource
 import uuid
 from datetime import UTC, datetime
 
