@@ -1,16 +1,18 @@
 """Context building for `ask` on an account with 10,000 notes: time and prompt size.
 
-    python bench/bench_ask.py [--notes 10000] [--database-url postgresql+psycopg://...]
+    python -m bench ask                    (SQLite; also PostgreSQL when KAMBOT_BENCH_PG is a URL)
+    python -m bench.bench_ask --notes 50000 --database-url postgresql+psycopg://...
 
 Builds a synthetic account (mixed English / Chinese meeting notes, 300 tasks, a few
-stakeholders) in a fresh SQLite file (or the given PostgreSQL database, in a throwaway
-database created for the run), then measures: indexing the notes (the one-off catch-up),
+stakeholders, and 1,000 notes of another account holding a canary) in a fresh SQLite file
+or a throwaway PostgreSQL database, then measures: indexing the notes (the one-off catch-up),
 building the bounded context for several questions, and the size of the prompt sent.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -20,17 +22,15 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from commands.ask import context as ctxmod  # noqa: E402
-from commands.ask.facts import gather  # noqa: E402
-from prompts import render  # noqa: E402
-from storage import repos, search  # noqa: E402
-from storage.db import SessionFactory, make_engine, upgrade  # noqa: E402
-from storage.models import Note, Stakeholder, Task  # noqa: E402
+from commands.ask import context as ctxmod
+from commands.ask.facts import gather
+from prompts import render
+from storage import repos, search
+from storage.db import SessionFactory, make_engine, upgrade
+from storage.models import Note, Stakeholder, Task
 
 QUESTIONS = [
     "what's open on Acme?",
@@ -87,17 +87,26 @@ def populate(sessions: SessionFactory, *, notes: int, seed: int = 7) -> int:
         return account.id
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="context building for ask on a large record")
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
+    args = parser.parse_args(argv or [])
+    if args.database_url:
+        run(args.database_url, notes=args.notes, repeat=args.repeat)
+        return
+    run(None, notes=args.notes, repeat=args.repeat)  # SQLite
+    pg = os.environ.get("KAMBOT_BENCH_PG")
+    if pg:
+        run(pg, notes=args.notes, repeat=args.repeat)
 
+
+def run(database_url: str | None, *, notes: int, repeat: int) -> None:
     admin = None
     name = ""
-    if args.database_url and args.database_url.startswith("postgresql"):
-        admin_url = make_url(args.database_url)
+    if database_url and database_url.startswith("postgresql"):
+        admin_url = make_url(database_url)
         admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
         name = f"kambot_bench_{uuid.uuid4().hex[:8]}"
         with admin.connect() as conn:
@@ -110,9 +119,9 @@ def main() -> int:
         upgrade(engine)
         sessions = SessionFactory(engine)
         t0 = time.perf_counter()
-        account_id = populate(sessions, notes=args.notes)
+        account_id = populate(sessions, notes=notes)
         print(f"database      : {engine.dialect.name}")
-        print(f"notes         : {args.notes} (+1000 in another account), 300 tasks "
+        print(f"notes         : {notes} (+1000 in another account), 300 tasks "
               f"(populated in {time.perf_counter() - t0:.1f} s)")
         with sessions.begin() as s:
             t0 = time.perf_counter()
@@ -121,7 +130,7 @@ def main() -> int:
         today = date(2026, 11, 24)
         for question in QUESTIONS:
             times, sizes, prompts = [], [], []
-            for _ in range(args.repeat):
+            for _ in range(repeat):
                 with sessions.begin() as s:
                     t0 = time.perf_counter()
                     facts = gather(s, account_id=account_id, today=today)
@@ -136,17 +145,16 @@ def main() -> int:
                     assert ctx.size <= ctxmod.BUDGET_CHARS
             size_bytes = len((prompt + system).encode())
             print(f"{question[:44]:<46} build {statistics.median(times) * 1000:7.1f} ms (median of "
-                  f"{args.repeat}); data block {sizes[0]:6d} chars; prompt {prompts[0]:6d} chars = "
+                  f"{repeat}); data block {sizes[0]:6d} chars; prompt {prompts[0]:6d} chars = "
                   f"{size_bytes:6d} bytes; notes {len(ctx.notes)}, tasks {len(ctx.tasks)}")
-        print(f"budget        : data block <= {ctxmod.BUDGET_CHARS} chars whatever the record's size")
+        print(f"budget        : data block <= {ctxmod.BUDGET_CHARS} chars whatever the record's size\n")
     finally:
         engine.dispose()
         if admin is not None:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.dispose()
-    return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main(sys.argv[1:])

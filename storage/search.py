@@ -54,6 +54,12 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary now (about a second, once per process) rather than on the
+    first Chinese question; call it at start-up, e.g. in a background thread."""
+    _jieba().initialize()
+
+
 def _bigrams(run: str) -> list[str]:
     if len(run) == 1:
         return [run]

@@ -67,13 +67,17 @@ class Prepared:
 
 
 def account_for(ctx: Context, question: str) -> Account:
-    """The bound account in a channel (only it); in a direct message, the one named."""
+    """The bound account in a channel (only it); in a direct message, the one named.
+
+    The management channel sees the portfolio, so there too the question names the account.
+    """
     if ctx.account is not None:
         return ctx.account
-    if not ctx.incoming.is_direct:
+    if not (ctx.incoming.is_direct or ctx.is_management):
         raise CommandError("ask.unbound_channel")
     assert ctx.person.id is not None
-    accounts = accessible_accounts(ctx.session, person_id=ctx.person.id, is_admin=ctx.is_admin)
+    accounts = accessible_accounts(ctx.session, person_id=ctx.person.id,
+                                   is_admin=ctx.is_admin or ctx.is_management)
     if not accounts:
         raise CommandError("ask.no_accounts")
     found = resolve(question, accounts)

@@ -168,3 +168,10 @@ def test_canary_never_in_any_answer(chat, seeded):
     for q in questions:
         assert "CANARY" not in dm(chat, f"ask {q} Acme", "bob").plain_text()
 
+
+
+def test_management_channel_names_any_account(chat, seeded, core):
+    core.dispatcher.settings = core.dispatcher.settings.model_copy(
+        update={"KAMBOT_MANAGEMENT_CHANNEL": "mgmt"})
+    reply = chat.say("ask what's open on Initech?", channel="mgmt", user="zed")
+    assert reply.title == "Open actions on Initech: 1"
