@@ -149,33 +149,55 @@ def from_model(raw: dict[str, Any], *, note: Note) -> NoteSummary:
                        actions=actions[:MAX_ACTIONS], by_model=True)
 
 
+@dataclass(slots=True)
+class SummaryJob:
+    """A model call prepared inside the unit of work; running it needs no database."""
+
+    note: Note
+    today: date
+    system: str
+    prompt: str
+
+
+def prepare_summary(session: Session, *, note: Note, lang: str, today: date) -> SummaryJob:
+    from commands.ask.service import LANGUAGE_NAMES
+
+    assert note.id is not None
+    facts = gather(session, account_id=note.account_id, today=today)
+    context = build_context(session, facts=facts, question="", note_ids=[note.id])
+    language = LANGUAGE_NAMES.get(lang, "English")
+    return SummaryJob(
+        note=note,
+        today=today,
+        system=render("system", nonce=context.nonce, max_sentences=8, language=language),
+        prompt=render("summarize", note_ref=f"[note {note.number}]", today=today.isoformat(),
+                      nonce=context.nonce, data=context.data, language=language),
+    )
+
+
+def run_summary(llm: LanguageModel, job: SummaryJob) -> NoteSummary:
+    """The model's summary, or the rules' when the model fails in any way."""
+    try:
+        raw = llm.complete_json(system=job.system, prompt=job.prompt, schema=SUMMARY_SCHEMA,
+                                schema_name="note_summary")
+        result = from_model(raw, note=job.note)
+        if not (result.summary or result.decisions or result.actions):
+            raise LLMUnavailable("bad_output", "empty summary")
+        return result
+    except LLMUnavailable as exc:
+        return deterministic(job.note, today=job.today, reason=exc.reason)
+    except Exception:
+        log.exception("LLM summary failed; using the rules")
+        return deterministic(job.note, today=job.today, reason="error")
+
+
 def summarize_note(
     session: Session, *, note: Note, llm: LanguageModel | None, lang: str, today: date,
 ) -> NoteSummary:
     """Decisions and proposed actions of one note; the model's when it can, else the rules'."""
     if llm is None:
         return deterministic(note, today=today)
-    facts = gather(session, account_id=note.account_id, today=today)
-    assert note.id is not None
-    context = build_context(session, facts=facts, question="", note_ids=[note.id])
-    from commands.ask.service import LANGUAGE_NAMES
-
-    language = LANGUAGE_NAMES.get(lang, "English")
-    system = render("system", nonce=context.nonce, max_sentences=8, language=language)
-    prompt = render("summarize", note_ref=f"[note {note.number}]", today=today.isoformat(),
-                    nonce=context.nonce, data=context.data, language=language)
-    try:
-        raw = llm.complete_json(system=system, prompt=prompt, schema=SUMMARY_SCHEMA,
-                                schema_name="note_summary")
-        result = from_model(raw, note=note)
-        if not (result.summary or result.decisions or result.actions):
-            raise LLMUnavailable("bad_output", "empty summary")
-        return result
-    except LLMUnavailable as exc:
-        return deterministic(note, today=today, reason=exc.reason)
-    except Exception:
-        log.exception("LLM summary failed; using the rules")
-        return deterministic(note, today=today, reason="error")
+    return run_summary(llm, prepare_summary(session, note=note, lang=lang, today=today))
 
 
 def summary_reply(result: NoteSummary, *, note: Note, t: Callable[..., str]) -> Reply:
@@ -215,7 +237,14 @@ def summarize_verb(ctx: Context, args: Args) -> Reply:
     note = repos.note_by_number(ctx.session, account_id=account.id, number=int(number))
     if note is None:
         raise CommandError("ask.not_found_note", number=int(number), account=account.name)
-    result = summarize_note(ctx.session, note=note, llm=ctx.services.get("llm"), lang=ctx.lang,
-                            today=ctx.clock.today())
-    return summary_reply(result, note=note, t=ctx.t)
-
+    llm: LanguageModel | None = ctx.services.get("llm")
+    followup = ctx.services.get("followup")
+    if llm is None or followup is None:
+        result = summarize_note(ctx.session, note=note, llm=llm, lang=ctx.lang, today=ctx.clock.today())
+        return summary_reply(result, note=note, t=ctx.t)
+    # A model is slow: answer at once, post the summary in the thread when it is ready.
+    job = prepare_summary(ctx.session, note=note, lang=ctx.lang, today=ctx.clock.today())
+    incoming, t = ctx.incoming, ctx.t
+    ctx.after_commit.append(lambda: followup.later(
+        incoming, lambda: summary_reply(run_summary(llm, job), note=note, t=t)))
+    return Reply(title=t("ask.thinking"))

@@ -50,3 +50,21 @@ def test_a_failing_model_still_answers_in_the_thread(core, chat, fake):
     [out] = sender.sent
     assert out.reply.title == "Open actions on Acme Corp: 4"
     assert "The assistant is unavailable right now (an error)" in out.reply.footer
+
+
+def test_summarize_with_a_model_answers_in_the_thread(core, chat, fake):
+    with core.sessions.begin() as s:
+        seed(s)
+    sender = RecordingSender(platform="console")
+    core.senders.add(sender)
+    followup = ThreadFollowUp(core.senders)
+    core.services["llm"] = LLMClient(model="m", base_url=fake.url, timeout=1.5)
+    core.services["followup"] = followup
+    fake.reply({"summary": "Pilot agreed.", "decisions": ["Pilot in Q1"],
+                "actions": [{"title": "Send the pilot quote", "owner": "SR", "due": ""}]})
+    ack = chat.say("summarize 2", thread="T-7")
+    assert ack.title.startswith("Looking into it")
+    followup.close()
+    [out] = sender.sent
+    assert out.thread == "T-7" and "Pilot agreed." in out.reply.plain_text()
+    assert 'task "Send the pilot quote" owner=SR' in out.reply.plain_text()
