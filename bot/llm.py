@@ -40,6 +40,8 @@ class LLMClient:
         self.model = model
         self.timeout = timeout
         self.max_tokens = max_tokens
+        # Cleared when the server turns out not to support json_schema response formats.
+        self._structured = True
         self._client = openai.OpenAI(
             api_key=api_key or _NO_KEY, base_url=base_url or None, timeout=timeout, max_retries=0
         )
@@ -50,18 +52,36 @@ class LLMClient:
     def complete_json(
         self, *, system: str, prompt: str, schema: dict[str, Any], schema_name: str
     ) -> dict[str, Any]:
-        """One completion whose content is a JSON object following ``schema``."""
+        """One completion whose content is a JSON object following ``schema``.
+
+        Structured output (``json_schema``) first; a server that rejects it (HTTP 400 naming
+        response_format: older Ollama / vLLM builds) is asked in JSON mode from then on,
+        with the schema spelled out in the system message.
+        """
+        if self._structured:
+            try:
+                return self._complete(system, prompt, {
+                    "type": "json_schema",
+                    "json_schema": {"name": schema_name, "schema": schema, "strict": True},
+                })
+            except _StructuredUnsupported:
+                log.info("the LLM server has no structured output; using JSON mode")
+                self._structured = False
+        system = f"{system}\n\nReply with one JSON object following this JSON schema:\n{json.dumps(schema)}"
         try:
-            response = self._client.chat.completions.create(
+            return self._complete(system, prompt, {"type": "json_object"})
+        except _StructuredUnsupported as exc:
+            raise LLMUnavailable("error", "HTTP 400") from exc
+
+    def _complete(self, system: str, prompt: str, response_format: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = self._client.chat.completions.create(  # type: ignore[call-overload]
                 model=self.model,
                 messages=[
                     {"role": "system", "content": system},
                     {"role": "user", "content": prompt},
                 ],
-                response_format={
-                    "type": "json_schema",
-                    "json_schema": {"name": schema_name, "schema": schema, "strict": True},
-                },
+                response_format=response_format,
                 temperature=0.1,
                 max_tokens=self.max_tokens,
             )
@@ -69,6 +89,10 @@ class LLMClient:
             raise LLMUnavailable("timeout") from exc
         except openai.RateLimitError as exc:
             raise LLMUnavailable("rate_limited") from exc
+        except openai.BadRequestError as exc:
+            if "response_format" in str(exc) or "json_schema" in str(exc):
+                raise _StructuredUnsupported() from exc
+            raise LLMUnavailable("error", "HTTP 400") from exc
         except openai.APIStatusError as exc:
             raise LLMUnavailable("error", f"HTTP {exc.status_code}") from exc
         except openai.OpenAIError as exc:  # connection refused, bad response...
@@ -81,6 +105,10 @@ class LLMClient:
         if not isinstance(data, dict):
             raise LLMUnavailable("bad_output", "not an object")
         return data
+
+
+class _StructuredUnsupported(Exception):
+    """The server rejected the json_schema response format."""
 
 
 def build_llm(settings: Settings, *, timeout: float = DEFAULT_TIMEOUT) -> LLMClient | None:

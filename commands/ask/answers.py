@@ -158,7 +158,12 @@ class Answerer:
             return (pid if pid is not None else -1), intent.person
         folded = question.casefold()
         for pid, name in self.facts.holders.values():
-            if name and re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", folded):
+            if not name:
+                continue
+            key = name.casefold()
+            # Chinese names stand inside words (张伟还有哪些待办); Latin names stand alone.
+            if (key in folded if re.search(r"[\u4e00-\u9fff]", key)
+                    else re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded)):
                 return pid, name
         return None, None
 

@@ -72,8 +72,10 @@ class FakeOpenAI:
                     self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
                     return
                 if canned.status != 200:
-                    kind = "rate_limit_exceeded" if canned.status == 429 else "server_error"
-                    self._send(canned.status, {"error": {"message": kind, "type": kind}}, canned.headers)
+                    kind = {429: "rate_limit_exceeded", 400: "invalid_request_error"}.get(
+                        canned.status, "server_error")
+                    message = canned.content or kind
+                    self._send(canned.status, {"error": {"message": message, "type": kind}}, canned.headers)
                     return
                 self._send(200, {
                     "id": f"chatcmpl-{len(fake.requests)}",
@@ -126,9 +128,9 @@ class FakeOpenAI:
         content = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
         self.queue.append(Canned(content=content))
 
-    def fail(self, status: int, *, retry_after: int | None = None) -> None:
+    def fail(self, status: int, *, retry_after: int | None = None, message: str = "") -> None:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        self.queue.append(Canned(status=status, headers=headers))
+        self.queue.append(Canned(status=status, headers=headers, content=message or None))
 
     def hang(self, seconds: float) -> None:
         self.queue.append(Canned(content=json.dumps({"answer": "A slow answer.", "citations": []}), hang=seconds))

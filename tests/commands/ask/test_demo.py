@@ -62,3 +62,10 @@ def test_english_channel_questions(demo):
     assert demo.say("ask who is the FR?").title.startswith("FR (delivery manager) on Acme Corp: ")
     summary = demo.text("ask give me a summary")
     assert "core strategic partner" in summary and "Next actions" in summary
+
+
+def test_chinese_person_named_in_the_question(demo):
+    huaxing = Conversation(demo.core, channel="huaxing", user="lina")
+    reply = huaxing.say("ask 张伟还有哪些待办?")
+    assert reply.title == "华星零售(张伟)的未完成事项:1 项"
+    assert "跟进下月回款计划" in reply.plain_text()

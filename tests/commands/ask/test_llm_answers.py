@@ -188,3 +188,27 @@ def test_direct_message_prompt_holds_only_the_named_account(chat, seeded, fake, 
     assert "Bob is the SR." in reply.plain_text()
     prompt = fake.last.prompt_text
     assert "ACCOUNT: Globex" in prompt and "Acme" not in prompt and "Send the pilot quote" not in prompt
+
+
+def test_no_tools_are_offered_to_the_model(chat, seeded, fake, llm):
+    fake.reply({"answer": "ok", "citations": []})
+    chat.say("ask what's open?")
+    assert not {"tools", "functions", "tool_choice"} & fake.last.body.keys()
+
+
+def test_server_without_structured_output_gets_json_mode(chat, seeded, fake, llm):
+    fake.fail(400, message="response_format json_schema is not supported")
+    fake.reply({"answer": "Quote overdue [task 1].", "citations": []})
+    fake.reply({"answer": "Still overdue [task 1].", "citations": []})
+    assert "Quote overdue #1" in chat.text("ask what's open?")
+    assert [r.body["response_format"]["type"] for r in fake.requests] == ["json_schema", "json_object"]
+    assert '"citations"' in fake.last.content("system")  # the schema is spelled out
+    assert "Still overdue #1" in chat.text("ask what's open?")
+    assert fake.requests[-1].body["response_format"]["type"] == "json_object"  # remembered
+
+
+def test_other_bad_requests_fall_back(chat, seeded, fake, llm):
+    fake.fail(400, message="context length exceeded")
+    reply = chat.say("ask what's open?")
+    assert reply.title == "Open actions on Acme Corp: 4" and "(an error)" in reply.footer
+    assert len(fake.requests) == 1
