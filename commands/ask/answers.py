@@ -17,10 +17,11 @@ from bot.messages import Item, Reply, Section, Tone
 from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact, task_fact
 from commands.ask.intents import Intent, Kind, Period
 from commands.ask.postprocess import defang
-from commands.format import role_short
+from commands.format import fmt_date
+from commands.format import task_line as format_task_line
 from commands.i18n import CatalogError, Translator
 from storage import ask_repo, repos, search
-from storage.models import Note
+from storage.models import Note, Person, Task
 
 MAX_ITEMS = 15
 SNIPPET = 280
@@ -73,29 +74,24 @@ class Answerer:
         self.facts = facts
         self.t = t
         self.asker = asker
+        self.rows: dict[int, Task] = dict(facts.task_rows)
+        self.people: dict[int, Person] = dict(facts.people)
 
     # --- formatting helpers ---------------------------------------------------------
 
-    def owner(self, task: TaskFact) -> str:
-        who = task.assignee or self.t("ask.unassigned")
-        return self.t("ask.task.owner", role=role_short(self.t, task.role), who=who)
+    def task_line(self, task: TaskFact) -> str:
+        """The line `open` and `tasks` print: ``#3 Send the quote · SR · bob · due ...``."""
+        return format_task_line(self.t, self.rows[task.number], self.people, self.facts.today)
 
-    def task_line(self, task: TaskFact, *, with_owner: bool = True) -> str:
-        line = f"#{task.number} {task.title}"
-        if with_owner:
-            line += " — " + self.owner(task)
-        if task.due is not None:
-            line += self.t("ask.task.due", date=task.due.isoformat())
-        if task.is_overdue:
-            line += self.t("ask.task.overdue", days=task.overdue_days)
-        return line
+    def day(self, day: date) -> str:
+        return fmt_date(self.t.lang, day, weekday=False)
 
     def note_ref(self, number: int) -> str:
         return self.t("ask.note_ref", number=number)
 
     def note_line(self, note: NoteFact) -> str:
         author = self.t("ask.note.by", author=note.author) if note.author else ""
-        return self.t("ask.note.line", ref=self.note_ref(note.number), date=note.at.date().isoformat(),
+        return self.t("ask.note.line", ref=self.note_ref(note.number), date=self.day(note.at.date()),
                       author=author, text=snippet(note.text))
 
     def sources(self, answer: Answer) -> str:
@@ -106,9 +102,9 @@ class Answerer:
         answer.reply.footer = self.sources(answer)
         return answer
 
-    def task_items(self, tasks: list[TaskFact], answer: Answer, *, with_owner: bool = True) -> list[Item]:
+    def task_items(self, tasks: list[TaskFact], answer: Answer) -> list[Item]:
         ordered = sorted(tasks, key=lambda x: (not x.is_overdue, x.due or date.max, x.number))
-        items = [Item(self.task_line(x, with_owner=with_owner)) for x in ordered[:MAX_ITEMS]]
+        items = [Item(self.task_line(x)) for x in ordered[:MAX_ITEMS]]
         answer.tasks.update(x.number for x in ordered[:MAX_ITEMS])
         if len(ordered) > MAX_ITEMS:
             items.append(Item(self.t("ask.more", count=len(ordered) - MAX_ITEMS)))
@@ -191,7 +187,7 @@ class Answerer:
             if intent.overdue and f.open_tasks:
                 reply.sections[0].text += " " + self.t("ask.open.still_open", count=len(f.open_tasks))
             return answer
-        reply.sections.append(Section(items=self.task_items(tasks, answer, with_owner=pid is None)))
+        reply.sections.append(Section(items=self.task_items(tasks, answer)))
         overdue = sum(1 for x in tasks if x.is_overdue)
         if overdue and not intent.overdue:
             reply.tone = Tone.WARNING
@@ -227,7 +223,7 @@ class Answerer:
         h = f.health
         color = self.t(f"color.{h.color}") if h.color in {"green", "yellow", "red"} else h.color
         title = self.t("ask.health.title", account=f.name, color=color, score=h.score,
-                       date=h.at.date().isoformat())
+                       date=self.day(h.at.date()))
         tone = {"green": Tone.SUCCESS, "yellow": Tone.WARNING, "red": Tone.ERROR}.get(h.color, Tone.INFO)
         reply = Reply(title=title, tone=tone)
         reasons = self.reasons(h.reasons)
@@ -249,7 +245,7 @@ class Answerer:
                            self.t("ask.days_ago", ref=self.note_ref(f.last_note.number), days=days)))
         if f.renewal_date is not None:
             fields.append((self.t("ask.field.renewal"),
-                           self.t("ask.renewal.in_days", date=f.renewal_date.isoformat(),
+                           self.t("ask.renewal.in_days", date=self.day(f.renewal_date),
                                   days=f.days_to_renewal)))
         return fields
 
@@ -259,7 +255,7 @@ class Answerer:
             return Answer(Reply(title=self.t("ask.meeting.none", account=f.name)))
         note = f.last_note
         reply = Reply(title=self.t("ask.meeting.title", account=f.name, ref=self.note_ref(note.number),
-                                   date=note.at.date().isoformat()))
+                                   date=self.day(note.at.date())))
         answer = Answer(reply, notes={note.number})
         reply.sections.append(Section(text=snippet(note.text, 800)))
         found = repos.note_by_number(self.session, account_id=f.account_id, number=note.number)
@@ -272,8 +268,10 @@ class Answerer:
     def _tasks_of_notes(self, notes: list[Note]) -> list[TaskFact]:
         ids = [n.id for n in notes if n.id is not None]
         tasks = ask_repo.tasks_from_notes(self.session, account_id=self.facts.account_id, note_ids=ids)
-        names = {pid: p.display_name for pid, p in repos.persons_by_ids(
-            self.session, ids={x.assignee_id for x in tasks if x.assignee_id}).items()}
+        self.people.update(repos.persons_by_ids(
+            self.session, ids={x.assignee_id for x in tasks if x.assignee_id} - self.people.keys()))
+        self.rows.update({x.number: x for x in tasks})
+        names = {pid: p.display_name for pid, p in self.people.items()}
         numbers = {n.id: n.number for n in notes if n.id is not None}
         return [task_fact(x, today=self.facts.today, names=names, note_numbers=numbers) for x in tasks]
 
@@ -316,7 +314,7 @@ class Answerer:
         else:
             days = f.days_to_renewal or 0
             key = "ask.renewal.past" if days < 0 else "ask.renewal.title"
-            reply = Reply(title=self.t(key, account=f.name, date=f.renewal_date.isoformat(), days=abs(days)))
+            reply = Reply(title=self.t(key, account=f.name, date=self.day(f.renewal_date), days=abs(days)))
         answer = Answer(reply)
         related = [x for x in f.open_tasks if _RENEWAL_WORDS.search(x.title)]
         if related:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import ask_repo, repos
-from storage.models import Note, Task, TaskStatus
+from storage.models import Note, Person, Task, TaskStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,9 @@ class AccountFacts:
     note_count: int = 0
     stakeholders: list[StakeholderFact] = field(default_factory=list)
     signals: dict[str, float | str] = field(default_factory=dict)
+    # The rows behind open_tasks and their assignees, for commands.format's task lines.
+    task_rows: dict[int, Task] = field(default_factory=dict)
+    people: dict[int, Person] = field(default_factory=dict)
 
     @property
     def overdue_tasks(self) -> list[TaskFact]:
@@ -138,6 +141,8 @@ def gather(session: Session, *, account_id: int, today: date) -> AccountFacts:
         for nid, n in ask_repo.notes_by_ids(session, account_id=account_id, ids=source_ids).items()
     }
     facts.open_tasks = [task_fact(t, today=today, names=names, note_numbers=note_numbers) for t in tasks]
+    facts.task_rows = {t.number: t for t in tasks}
+    facts.people = dict(people)
     facts.done_count = ask_repo.task_counts(session, account_id=account_id)[TaskStatus.DONE.value]
 
     snapshot = ask_repo.latest_health(session, account_id=account_id)

@@ -12,8 +12,9 @@ def test_whats_open_in_the_bound_channel(chat, seeded):
     text = reply.plain_text()
     assert reply.title == "Open actions on Acme Corp: 4"
     # Overdue first, each with its number, owner role and person, and due date.
-    assert text.index("#1 Send the pilot quote — SR (bob), due 2026-11-20 — overdue 4 d") < text.index("#2 ")
-    assert "#3 Recover batch 2 delivery schedule — FR (carol)" in text
+    # The same task lines as `open`, overdue first.
+    assert text.index("#1 Send the pilot quote · SR · bob · due 2026-11-20 (Fri) · ⚠ overdue 4 day(s)") < text.index("#2 ")
+    assert "#3 Recover batch 2 delivery schedule · FR · carol" in text
     assert "Book executive visit" not in text  # done
     assert reply.footer == "Sources: #1, #2, #3, #4"
     assert "2 of them overdue." in text
@@ -23,7 +24,7 @@ def test_whats_open_in_chinese(chat, seeded):
     reply = chat.say("ask Acme 还有哪些未完成的事项?")
     assert reply.title == "Acme Corp的未完成事项:4 项"
     text = reply.plain_text()
-    assert "#1 Send the pilot quote — 解决方案经理(bob),截止 2026-11-20 — 已逾期 4 天" in text
+    assert "#1 Send the pilot quote · 解决方案经理 · bob · 截止 2026年11月20日（周五） · ⚠ 已逾期 4 天" in text
     assert "其中 2 项已逾期。" in text
     assert reply.footer == "来源:#1、#2、#3、#4"
 
@@ -65,7 +66,7 @@ def test_health_and_why(chat, seeded):
     text = reply.plain_text()
     assert "2 actions overdue" in text and "Changed from 🟢 green to 🟡 yellow." in text
     assert "健康" not in text
-    assert chat.say("ask 健康度怎么样").title == "Acme Corp 为🟡 黄灯(得分 62,2026-11-23 评估)"
+    assert chat.say("ask 健康度怎么样").title == "Acme Corp 为🟡 黄灯(得分 62,2026年11月23日 评估)"
 
 
 def test_last_meeting_and_its_actions(chat, seeded):
@@ -91,7 +92,7 @@ def test_renewal_stakeholders_summary(chat, seeded):
     renewal = chat.say("ask when is the renewal?")
     assert renewal.title == "Acme Corp renews on 2027-01-31 (in 68 days)"
     assert "#4 Prepare renewal proposal" in renewal.plain_text()
-    assert chat.say("ask 什么时候续约").title == "Acme Corp 将于 2027-01-31 续约(还有 68 天)"
+    assert chat.say("ask 什么时候续约").title == "Acme Corp 将于 2027年1月31日 续约(还有 68 天)"
     people = chat.text("ask who are the stakeholders?")
     assert "Jane Wu — CIO, decision maker" in people and "Tom Li" in people
     cio = chat.text("ask who is their CIO?")

@@ -22,8 +22,8 @@ def test_whats_open_on_acme(demo):
     reply = demo.say("ask what's open on Acme?")
     assert reply.title == "Open actions on Acme Corp: 4"
     lines = reply.plain_text().splitlines()
-    assert lines[2].startswith("  • #2 Confirm the payment schedule with their finance team — AR (")
-    assert "overdue 5 d" in lines[2]
+    assert lines[2].startswith("  • #2 Confirm the payment schedule with their finance team · AR · ")
+    assert "overdue 5 day(s)" in lines[2]
     assert reply.footer == "Sources: #1, #2, #3, #4"
 
 
