@@ -14,13 +14,14 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.messages import Item, Reply, Section, Tone
+from commands.ask.context import relevant_note_ids
 from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact, task_fact
 from commands.ask.intents import Intent, Kind, Period
 from commands.ask.postprocess import defang
 from commands.format import fmt_date
 from commands.format import task_line as format_task_line
 from commands.i18n import CatalogError, Translator
-from storage import ask_repo, repos, search
+from storage import ask_repo, repos
 from storage.models import Note, Person, Task
 
 MAX_ITEMS = 15
@@ -276,14 +277,14 @@ class Answerer:
         return [task_fact(x, today=self.facts.today, names=names, note_numbers=numbers) for x in tasks]
 
     def relevant_notes(self, question: str, *, period: Period | None = None, limit: int = 3) -> list[Note]:
-        hits = search.search_notes(self.session, account_id=self.facts.account_id, question=question,
-                                   limit=50 if period else limit, ignore=self.facts.name.split())
-        notes = ask_repo.notes_by_ids(self.session, account_id=self.facts.account_id,
-                                      ids=[h.note_id for h in hits])
-        ordered = [notes[h.note_id] for h in hits if h.note_id in notes]
-        if period is not None:
-            start, end = period_bounds(period, self.facts.today)
-            ordered = [n for n in ordered if start <= n.created_at < end]
+        window = period_bounds(period, self.facts.today) if period else None
+        ids = relevant_note_ids(self.session, account_id=self.facts.account_id, question=question,
+                                ignore=self.facts.name.split(), window=window, limit=limit,
+                                with_recent=False)
+        notes = ask_repo.notes_by_ids(self.session, account_id=self.facts.account_id, ids=ids)
+        ordered = [notes[i] for i in ids if i in notes]
+        if window is not None:
+            ordered = [n for n in ordered if window[0] <= n.created_at < window[1]]
         return ordered[:limit]
 
     def agreement(self, intent: Intent, question: str) -> Answer:

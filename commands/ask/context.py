@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -23,6 +24,8 @@ BUDGET_CHARS = 12_000
 FACTS_SHARE = 0.45
 NOTE_CHARS = 1_500
 NOTE_CANDIDATES = 12
+# With a period, more hits are ranked so the period's notes can be found among them.
+WINDOW_CANDIDATES = 200
 
 _MARKER = re.compile(r"<<<|>>>|ACCOUNT_DATA", re.I)
 
@@ -111,22 +114,46 @@ def facts_lines(facts: AccountFacts, budget: int) -> tuple[list[str], set[int]]:
     return [defuse(line) for line in lines], cited
 
 
+def relevant_note_ids(
+    session: Session, *, account_id: int, question: str, ignore: list[str],
+    window: tuple[datetime, datetime] | None = None, limit: int = NOTE_CANDIDATES,
+    with_recent: bool = True,
+) -> list[int]:
+    """Note ids for ``question``, best first: search hits (those inside ``window`` first when
+    the question names a period), then (``with_recent``) the newest notes of the window."""
+    hits = search.search_notes(session, account_id=account_id, question=question,
+                               limit=WINDOW_CANDIDATES if window else limit, ignore=ignore)
+    ids = [h.note_id for h in hits]
+    if window is not None:
+        since, until = window
+        found = ask_repo.notes_by_ids(session, account_id=account_id, ids=ids)
+        inside = [i for i in ids if i in found and since <= found[i].created_at < until]
+        ids = inside + [i for i in ids if i not in inside]
+        recent = (repos.notes_of(session, account_id=account_id, since=since, until=until, limit=3)
+                  if with_recent else [])
+    else:
+        recent = repos.notes_of(session, account_id=account_id, limit=3) if with_recent else []
+    ids = ids[:limit]
+    if not with_recent:
+        return ids
+    return ids + [n.id for n in recent if n.id is not None and n.id not in ids]
+
+
 def build_context(
     session: Session, *, facts: AccountFacts, question: str, budget: int = BUDGET_CHARS,
     nonce: str | None = None, note_ids: list[int] | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> PromptContext:
     """The data block for ``question`` on ``facts``' account, within ``budget`` characters.
 
-    ``note_ids`` forces the notes shown (summaries); otherwise the most relevant are found.
+    ``note_ids`` forces the notes shown (summaries); otherwise the most relevant are found,
+    preferring those inside ``window`` (the period the question names).
     """
     lines, cited_tasks = facts_lines(facts, int(budget * FACTS_SHARE))
     ctx = PromptContext(data="", nonce=nonce or secrets.token_hex(8), tasks=cited_tasks)
     if note_ids is None:
-        hits = search.search_notes(session, account_id=facts.account_id, question=question,
-                                   limit=NOTE_CANDIDATES, ignore=facts.name.split())
-        note_ids = [h.note_id for h in hits]
-        recent = repos.notes_of(session, account_id=facts.account_id, limit=3)
-        note_ids += [n.id for n in recent if n.id is not None and n.id not in note_ids]
+        note_ids = relevant_note_ids(session, account_id=facts.account_id, question=question,
+                                     ignore=facts.name.split(), window=window)
     notes = ask_repo.notes_by_ids(session, account_id=facts.account_id, ids=note_ids)
     authors = repos.persons_by_ids(session, ids={n.author_id for n in notes.values() if n.author_id})
     names = {pid: p.display_name for pid, p in authors.items()}

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.messages import Reply, Section
 from commands.ask import context as ctxmod
-from commands.ask.answers import Answer, Answerer, Asker
+from commands.ask.answers import Answer, Answerer, Asker, period_bounds
 from commands.ask.facts import AccountFacts, gather
 from commands.ask.intents import detect
 from commands.ask.port import LanguageModel, LLMUnavailable
@@ -107,11 +108,13 @@ def answer(ctx: Context, question: str) -> Reply:
     assert account.id is not None
     facts = gather(ctx.session, account_id=account.id, today=ctx.clock.today())
     asked = strip_name(question, name_forms(account.name) + [account.name]) or question
-    record = Answerer(ctx.session, facts=facts, t=ctx.t, asker=asker_of(ctx)).answer(detect(asked), asked)
+    intent = detect(asked)
+    record = Answerer(ctx.session, facts=facts, t=ctx.t, asker=asker_of(ctx)).answer(intent, asked)
     llm: LanguageModel | None = ctx.services.get("llm")
     if llm is None:
         return record.reply
-    prepared = prepare(ctx, facts=facts, question=question, fallback=record)
+    window = period_bounds(intent.period, facts.today) if intent.period else None
+    prepared = prepare(ctx, facts=facts, question=question, fallback=record, window=window)
     followup = ctx.services.get("followup")
     if followup is None:
         return ask_model(llm, prepared, t=ctx.t)
@@ -121,8 +124,11 @@ def answer(ctx: Context, question: str) -> Reply:
     return Reply(title=t("ask.thinking"))
 
 
-def prepare(ctx: Context, *, facts: AccountFacts, question: str, fallback: Answer) -> Prepared:
-    context = ctxmod.build_context(ctx.session, facts=facts, question=question)
+def prepare(
+    ctx: Context, *, facts: AccountFacts, question: str, fallback: Answer,
+    window: tuple[datetime, datetime] | None = None,
+) -> Prepared:
+    context = ctxmod.build_context(ctx.session, facts=facts, question=question, window=window)
     system = render("system", nonce=context.nonce, max_sentences=6,
                     language=LANGUAGE_NAMES.get(ctx.lang, "English"))
     prompt = render("ask", asker=ctx.person.display_name or "a team member",

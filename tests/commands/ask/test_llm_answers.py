@@ -212,3 +212,19 @@ def test_other_bad_requests_fall_back(chat, seeded, fake, llm):
     reply = chat.say("ask what's open?")
     assert reply.title == "Open actions on Acme Corp: 4" and "(an error)" in reply.footer
     assert len(fake.requests) == 1
+
+
+def test_a_named_period_brings_that_period_s_notes_into_a_large_record(core, chat, seeded, fake, llm):
+    from datetime import UTC, datetime, timedelta
+
+    from storage import repos
+
+    with core.sessions.begin() as s:
+        for i in range(60):  # many CIO notes, none of them last month
+            repos.add_note(s, account_id=seeded.acme, author_id=None,
+                           at=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(days=i),
+                           text=f"CIO CIO CIO sync {i}: roadmap questions again, CIO attended.")
+    fake.reply({"answer": "A pilot [note 2].", "citations": []})
+    chat.say("ask what did we agree with their CIO last month?")
+    data = data_block(fake.last.content("user"))
+    assert data.index("[note 2]") < data.index("sync")  # October's note first
