@@ -87,17 +87,17 @@ class _TelegramHtml(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _HTML_TAGS:
-            self.problems.append(f"Unsupported start tag \"{tag}\"")
+            self.problems.append(f'Unsupported start tag "{tag}"')
         if tag == "a" and not any(name == "href" for name, _ in attrs):
             self.problems.append("<a> without href")
         self.stack.append(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.problems.append(f"self-closing tag \"{tag}\"")
+        self.problems.append(f'self-closing tag "{tag}"')
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"Can't find end tag corresponding to start tag \"{tag}\"")
+            self.problems.append(f'Can\'t find end tag corresponding to start tag "{tag}"')
             return
         self.stack.pop()
 
@@ -131,7 +131,7 @@ def html_visible_length(text: str) -> int:
     """The length of ``text`` after Telegram's HTML parsing; raises ApiError when malformed."""
     parser = _TelegramHtml()
     for match in re.finditer(r"&", text):
-        if not re.match(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);", text[match.start():]):
+        if not re.match(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);", text[match.start() :]):
             raise ApiError(400, "Bad Request: can't parse entities: unescaped '&' or "
                            "unsupported entity")  # fmt: skip
     parser.feed(text)
@@ -139,7 +139,9 @@ def html_visible_length(text: str) -> int:
     if parser.rawdata:  # an unterminated tag or entity left over
         parser.problems.append("Can't find end of the entity")
     if parser.stack:
-        parser.problems.append(f"Can't find end tag corresponding to start tag \"{parser.stack[-1]}\"")
+        parser.problems.append(
+            f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
+        )
     if parser.problems:
         raise ApiError(400, "Bad Request: can't parse entities: " + parser.problems[0])
     return parser.visible
@@ -314,7 +316,7 @@ class FakeTelegram:
         prefix = f"/bot{self.token}/"
         if not parsed.path.startswith(prefix):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        method = parsed.path[len(prefix):]
+        method = parsed.path[len(prefix) :]
         try:
             params, form = self._parse_body(content_type, body, parsed.query)
         except ValueError as exc:
@@ -375,7 +377,7 @@ class FakeTelegram:
                     params[str(name)] = payload.decode("utf-8")
             for key, value in list(params.items()):  # attach://name references
                 if isinstance(value, str) and value.startswith("attach://"):
-                    params[key] = uploads.get(value[len("attach://"):], value)
+                    params[key] = uploads.get(value[len("attach://") :], value)
             for name in list(params):
                 if isinstance(params[name], _Upload) and name.startswith("attached"):
                     del params[name]
@@ -559,7 +561,8 @@ class FakeTelegram:
                 msg["entities"] = entities
             if reply_to is not None:
                 msg["reply_to_message"] = {
-                    k: v for k, v in self.messages[(chat["id"], reply_to)].items()
+                    k: v
+                    for k, v in self.messages[(chat["id"], reply_to)].items()
                     if not k.startswith("_")
                 }
             self._store(msg)
@@ -586,14 +589,10 @@ class FakeTelegram:
         entities.sort(key=lambda e: e["offset"])
         return self.message(chat, sender, text, entities=entities)
 
-    def callback(
-        self, chat_id: int, user: dict[str, Any], message_id: int, data: str
-    ) -> int:
+    def callback(self, chat_id: int, user: dict[str, Any], message_id: int, data: str) -> int:
         """A press on an inline button of a message the bot sent."""
         with self._lock:
-            message = {
-                k: v for k, v in self.messages[(chat_id, message_id)].items() if k[0] != "_"
-            }
+            message = {k: v for k, v in self.messages[(chat_id, message_id)].items() if k[0] != "_"}
             query_id = str(next(self._callback_ids))
         return self.push_update(
             {

@@ -66,7 +66,9 @@ def test_malformed_html_is_refused(text: str) -> None:
 
 def test_html_length_counts_utf16_and_entities() -> None:
     assert html_visible_length("<b>&lt;x&gt;</b> &amp; &#39;") == 7
-    assert html_visible_length("<a href=\"https://x\">link</a> 铁三角 😀") == 11  # the emoji is two UTF-16 units
+    assert (
+        html_visible_length('<a href="https://x">link</a> 铁三角 😀') == 11
+    )  # the emoji is two UTF-16 units
 
 
 def test_get_updates_offset_semantics(fake: FakeTelegram) -> None:
