@@ -835,14 +835,17 @@ class FakeTelegram:
     def _reply_target(
         self, chat: dict[str, Any], reply_to_message_id: int | None, reply_parameters: Any
     ) -> dict[str, Any] | None:
-        target = reply_to_message_id
+        target, lenient = reply_to_message_id, False
         if isinstance(reply_parameters, dict):
             target = reply_parameters.get("message_id")
+            lenient = bool(reply_parameters.get("allow_sending_without_reply"))
         if target is None:
             return None
         with self._lock:
             message = self.messages.get((chat["id"], int(target)))
         if message is None:
+            if lenient:
+                return None
             raise ApiError(400, "Bad Request: message to be replied not found")
         return {k: v for k, v in message.items() if k[0] != "_"}
 
