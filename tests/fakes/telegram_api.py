@@ -984,7 +984,7 @@ def auto_entities(text: str) -> list[dict[str, Any]]:
     command = re.match(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?", text)
     if command:
         entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command[0])})
-    for match in re.finditer(r"(?<![\w@/])@[A-Za-z][A-Za-z0-9_]{3,31}", text):
+    for match in re.finditer(r"(?<![\w@/])@[A-Za-z][A-Za-z0-9_]{4,31}", text):
         if command and match.start() < command.end():
             continue
         entities.append(
