@@ -5,7 +5,8 @@ Like the other repositories: keyword-only arguments, the caller owns the transac
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from storage import repos
 from storage.models import ChannelBinding
@@ -26,14 +27,19 @@ def move_binding(
     supergroup) and may deliver each update twice, so this is idempotent: when the new
     channel is already bound, or the old one is not, nothing moves.
     """
-    old = repos.binding_for(session, platform=platform, workspace=workspace, channel=old_channel)
-    if old is None:
-        return None
     if repos.binding_for(session, platform=platform, workspace=workspace, channel=new_channel):
         return None
-    old.channel = new_channel
+    # A conditional UPDATE: of two deliveries racing (even in two processes), one moves it.
+    values: dict[str, str] = {"channel": new_channel}
     if channel_name:
-        old.channel_name = channel_name
-    session.add(old)
-    session.flush()
-    return old
+        values["channel_name"] = channel_name
+    where = sa.and_(
+        col(ChannelBinding.platform) == platform,
+        col(ChannelBinding.workspace) == workspace,
+        col(ChannelBinding.channel) == old_channel,
+    )
+    moved = session.execute(sa.update(ChannelBinding).where(where).values(**values))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    session.expire_all()
+    return repos.binding_for(session, platform=platform, workspace=workspace, channel=new_channel)

@@ -141,11 +141,10 @@ class UpdateHandler:
 
     def _dispatch(self, action: Dispatch) -> None:
         reply = self.core.dispatcher.handle(action.incoming)
-        if action.callback_query_id is not None:
-            toast = reply.title[:200] if reply is not None and reply.title else None
-            self._answer_query(action.callback_query_id, toast)
         if reply is None:
             return  # a duplicate delivery: it had its effect and its answer already
+        if action.callback_query_id is not None:
+            self._answer_query(action.callback_query_id, reply.title[:200] or None)
         self._send(action.chat_id, reply, thread=action.reply_to)
 
     def _send(self, chat_id: int, reply: Reply, *, thread: int | None) -> None:
@@ -214,6 +213,8 @@ class TelegramRuntime:
         settings = core.settings
         self.core = core
         self._token = _token(settings)
+        # before ptb's Bot exists: it logs its URLs, token included, when it is built
+        protect_logs(self._token)
         self.poll_timeout = poll_timeout
         self.callbacks = callbacks or CallbackStore()
         self.api = api or BotApi(self._token, settings.TELEGRAM_API_URL)
@@ -237,7 +238,6 @@ class TelegramRuntime:
 
     # -------------------------------------------------------------- start / stop
     async def start(self, *, webhook: bool, listen: str = "0.0.0.0") -> None:  # noqa: S104
-        protect_logs(self._token)
         try:
             await self.application.initialize()  # getMe
         except InvalidToken:
@@ -315,10 +315,19 @@ class TelegramRuntime:
                 self._offset = updates[-1].update_id + 1
 
     async def process_batch(self, updates: Sequence[Update]) -> None:
-        """Chats in parallel, each chat's updates in order (a task, then its done)."""
+        """Chats in parallel, each chat's updates in order (a task, then its done).
+
+        A batch with a group's migration in it runs in order as a whole: the new
+        supergroup's first messages must find the binding already moved.
+        """
         by_chat: dict[int | None, list[Update]] = defaultdict(list)
+        migrating = any(
+            u.message is not None
+            and (u.message.migrate_to_chat_id or u.message.migrate_from_chat_id)
+            for u in updates
+        )
         for update in updates:
-            by_chat[_chat_of(update)].append(update)
+            by_chat[None if migrating else _chat_of(update)].append(update)
 
         async def in_order(chat_updates: list[Update]) -> None:
             for update in chat_updates:

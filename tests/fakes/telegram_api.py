@@ -641,6 +641,9 @@ class FakeTelegram:
                 "from": user,
                 "migrate_from_chat_id": group["id"],
             }
+            self._store(old)
+            self._store(new)
+            old, new = ({k: v for k, v in m.items() if k[0] != "_"} for m in (old, new))
         return self.push_update({"message": old}), self.push_update({"message": new})
 
     # ----------------------------------------------------------------- webhook
