@@ -21,6 +21,7 @@ import contextlib
 import hmac
 import json
 import logging
+import signal
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,7 @@ from bot.messages import Platform, Reply, Section, User
 from bot.outbox import SendError
 from bot.render.telegram import CallbackStore
 from commands.i18n import LANGUAGES, t
+from commands.registry import lookup
 from storage import repos
 from storage.telegram_repo import move_binding
 
@@ -140,6 +142,10 @@ class UpdateHandler:
             self._welcome(action)
 
     def _dispatch(self, action: Dispatch) -> None:
+        if not action.addressed:
+            verb = action.incoming.text.split(maxsplit=1)[0]
+            if lookup(verb) is None:
+                return  # `/weather` in a group with several bots: not ours to refuse
         reply = self.core.dispatcher.handle(action.incoming)
         if reply is None:
             return  # a duplicate delivery: it had its effect and its answer already
@@ -237,7 +243,18 @@ class TelegramRuntime:
         self._web: web.AppRunner | None = None
 
     # -------------------------------------------------------------- start / stop
-    async def start(self, *, webhook: bool, listen: str = "0.0.0.0") -> None:  # noqa: S104
+    async def start(
+        self,
+        *,
+        webhook: bool,
+        listen: str = "0.0.0.0",
+        serve: bool = True,  # noqa: S104
+    ) -> None:
+        """Connect (getMe), register the command menu, then poll or set the webhook.
+
+        ``serve=False`` with ``webhook``: do not open a listener; the caller mounts
+        :meth:`webhook_routes` into its own aiohttp app (one PORT for Slack and Telegram).
+        """
         try:
             await self.application.initialize()  # getMe
         except InvalidToken:
@@ -250,7 +267,7 @@ class TelegramRuntime:
                                      sender=self.sender)  # fmt: skip
         await register_commands(bot)
         if webhook:
-            await self._start_webhook(listen)
+            await self._start_webhook(listen, serve=serve)
         else:
             # Pending updates are kept: drop_pending_updates stays False.
             await bot.delete_webhook(drop_pending_updates=False)
@@ -346,20 +363,30 @@ class TelegramRuntime:
                   redact(str(error), self._token))  # fmt: skip
 
     # -------------------------------------------------------------- webhook
-    async def _start_webhook(self, listen: str) -> None:
+    def _webhook_settings(self) -> tuple[str, str]:
         settings = self.core.settings
         secret = settings.TELEGRAM_WEBHOOK_SECRET
         url = settings.TELEGRAM_WEBHOOK_URL
         if secret is None or not secret.get_secret_value() or not url:
             raise TelegramSetupError(t(settings.KAMBOT_LANGUAGE, "telegram.webhook_secret_missing"))
-        app = web.Application()
-        app.router.add_post(webhook_path(url), self.webhook_handler(secret.get_secret_value()))
-        self._web = web.AppRunner(app, access_log=None)
-        await self._web.setup()
-        await web.TCPSite(self._web, listen, settings.PORT).start()
+        return url, secret.get_secret_value()
+
+    def webhook_routes(self) -> list[web.RouteDef]:
+        """The webhook route (POST at TELEGRAM_WEBHOOK_URL's path) for an aiohttp app."""
+        url, secret = self._webhook_settings()
+        return [web.post(webhook_path(url), self.webhook_handler(secret))]
+
+    async def _start_webhook(self, listen: str, *, serve: bool) -> None:
+        url, secret = self._webhook_settings()
+        if serve:
+            app = web.Application()
+            app.add_routes(self.webhook_routes())
+            self._web = web.AppRunner(app, access_log=None)
+            await self._web.setup()
+            await web.TCPSite(self._web, listen, self.core.settings.PORT).start()
         await self.application.bot.set_webhook(
             url,
-            secret_token=secret.get_secret_value(),
+            secret_token=secret,
             allowed_updates=ALLOWED_UPDATES,
             drop_pending_updates=False,
         )
@@ -394,22 +421,37 @@ def _seconds(value: object) -> float:
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
-def run_telegram(core: Core, *, webhook: bool) -> None:
-    """``kambot telegram [--webhook]``: run until interrupted (Ctrl-C / SIGTERM)."""
+def make_sender(settings: Settings) -> TelegramSender:
+    """The Telegram Sender for the bot's own posts (reports, alerts) from any thread."""
+    token = _token(settings)
+    protect_logs(token)
+    return TelegramSender(BotApi(token, settings.TELEGRAM_API_URL))
+
+
+def run_telegram(core: Core, *, webhook: bool | None = None) -> int:
+    """``kambot telegram [--webhook]``: run until Ctrl-C / SIGTERM; returns the exit code.
+
+    ``webhook=None`` picks webhook mode when TELEGRAM_WEBHOOK_URL is set.
+    """
+    if webhook is None:
+        webhook = bool(core.settings.TELEGRAM_WEBHOOK_URL)
 
     async def main() -> None:
         runtime = TelegramRuntime(core)
-        await runtime.start(webhook=webhook)
+        core.senders.add(runtime.sender)  # the scheduler's posts go through the same client
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        import signal
-
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
         try:
+            await runtime.start(webhook=webhook)
             await stop.wait()
         finally:
             await runtime.stop()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except TelegramSetupError as exc:
+        raise SystemExit(f"kambot telegram: {exc}") from None
+    return 0

@@ -44,6 +44,9 @@ class Dispatch:
     chat_id: int
     reply_to: int | None
     callback_query_id: str | None = None
+    # False for a bare ``/verb`` in a group: it may be meant for another bot there, so an
+    # unknown verb is ignored rather than answered.
+    addressed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +229,10 @@ def translate(
     parsed = rewrite_entities(raw, tuple(entities or ()), bot, find_username)
     text = command_text(parsed.text, bot)
     is_direct = chat.type == Chat.PRIVATE
+    match = _COMMAND.match(parsed.text)
+    addressed = is_direct or (
+        match is not None and (match[2] is not None or match[1].lower() == "kam")
+    )
     if text is None:
         replied_to_bot = (
             message.reply_to_message is not None
@@ -235,6 +242,7 @@ def translate(
         if not (is_direct or parsed.mentions_bot or replied_to_bot) or not parsed.text:
             return None
         text = f"ask {parsed.text}"
+        addressed = True
     elif not _is_group(chat) and not is_direct:
         return None  # channels are not account channels
     incoming = Incoming(
@@ -250,4 +258,4 @@ def translate(
         channel_name=chat.title or "",
         language=_language(sender) if is_direct else None,
     )
-    return Dispatch(incoming, chat.id, message.message_id)
+    return Dispatch(incoming, chat.id, message.message_id, addressed=addressed)

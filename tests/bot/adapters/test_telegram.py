@@ -111,3 +111,18 @@ async def test_webhook_mode_needs_a_secret(make_core: Callable[..., Core]) -> No
     with pytest.raises(TelegramSetupError, match="TELEGRAM_WEBHOOK_SECRET"):
         await runtime.start(webhook=True, listen="127.0.0.1")
     await runtime.stop()
+
+
+async def test_other_bots_commands_are_left_alone(
+    fake: FakeTelegram, polling: TelegramRuntime
+) -> None:
+    await say(fake, ALICE, '/account new "Acme"')
+    sent = len(fake.sent_messages(GROUP["id"]))
+    fake.message(GROUP, ALICE, "/weather Berlin")  # for another bot in the group
+    fake.message(GROUP, ALICE, "/weather@other_weather_bot Berlin")
+    await asyncio.to_thread(fake.wait_idle)
+    await asyncio.sleep(0.3)
+    assert len(fake.sent_messages(GROUP["id"])) == sent
+    # addressed to us, an unknown verb gets a clear refusal
+    assert "weather" in await say(fake, ALICE, "/weather@kambot_test_bot Berlin")
+    assert "weather" in await say(fake, ALICE, "/kam weather Berlin")

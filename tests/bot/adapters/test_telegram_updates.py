@@ -166,3 +166,14 @@ def test_messages_from_bots_and_edits_are_ignored() -> None:
     edited = Update.de_json({"update_id": 8, "edited_message": {
         "message_id": 5, "date": 1, "chat": GROUP, "from": ALICE, "text": "/open"}}, None)  # fmt: skip
     assert run(edited) is None
+
+
+def test_which_commands_are_addressed_to_the_bot() -> None:
+    assert run(text_update("/open")).addressed is False
+    assert run(text_update("/open@kambot_test_bot")).addressed is True
+    assert run(text_update("/kam open")).addressed is True
+    assert run(text_update("@kambot_test_bot what is open?")).addressed is True
+    chat = FakeTelegram.private(ALICE)
+    assert run(
+        update({"text": "/open", "chat": chat, "entities": auto_entities("/open")})
+    ).addressed
