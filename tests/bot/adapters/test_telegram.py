@@ -126,3 +126,10 @@ async def test_other_bots_commands_are_left_alone(
     # addressed to us, an unknown verb gets a clear refusal
     assert "weather" in await say(fake, ALICE, "/weather@kambot_test_bot Berlin")
     assert "weather" in await say(fake, ALICE, "/kam weather Berlin")
+
+
+async def test_chinese_commands_after_kam(fake: FakeTelegram, polling: TelegramRuntime) -> None:
+    await say(fake, ALICE, '/account new "华星零售"')
+    created = await say(fake, ALICE, "/kam 任务 “发送报价” 负责人=SR 截止=下周五")
+    assert "#1" in created and "发送报价" in created
+    assert "发送报价" in await say(fake, ALICE, "/kam 待办")
