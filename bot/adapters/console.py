@@ -21,7 +21,9 @@ _MENTION = re.compile(r"(?<![\w@])@([\w.\-\u4e00-\u9fff]+)")
 
 
 def console_user(name: str) -> User:
-    return User(id=name, name=name, username=name)
+    # The console knows only a handle; a display name set elsewhere (the demo's "Alice
+    # Chen") is kept, and a new person is shown by the handle.
+    return User(id=name, name="", username=name)
 
 
 def mentions_in(text: str) -> dict[str, User]:
@@ -74,7 +76,7 @@ class ConsoleSession:
             return None
         if stripped.startswith(":"):
             return self._switch(stripped)
-        if self.direct and not stripped.split()[0].lower() in {"ask", "help", "问"}:
+        if self.direct and stripped.split()[0].lower() not in {"ask", "help", "问"}:
             text = f"ask {text}"
         reply = self.core.dispatcher.handle(self.incoming(text))
         return render_plain(reply) if reply is not None else None
