@@ -8,6 +8,7 @@ token is part of every Bot API URL).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -45,13 +46,13 @@ class TokenFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken record is not ours to fix
             return True
+        redacted = redact(message, self.token)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(
-                logging.Formatter().formatException(record.exc_info), self.token
-            )
+            # tracebacks can carry a request URL: format now, redacted, and drop the original
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
-        if self.token in message or redact(message, self.token) != message:
-            record.msg, record.args = redact(message, self.token), None
         if record.exc_text:
             record.exc_text = redact(record.exc_text, self.token)
         return True
@@ -177,8 +178,6 @@ class BotApi:
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -147,7 +147,7 @@ def html_visible_length(text: str) -> int:
     return parser.visible
 
 
-def _type_ok(spec_type: str, value: Any, *, form: bool, files: dict[str, bytes]) -> bool:
+def _type_ok(spec_type: str, value: Any, *, form: bool) -> bool:
     """Whether ``value`` fits one type of the spec (form values arrive as strings)."""
     if spec_type == "InputFile":
         return (isinstance(value, _Upload)) or isinstance(value, str)
@@ -401,8 +401,7 @@ class FakeTelegram:
                     raise ApiError(400, f"Bad Request: {name} is required")
                 continue
             value = params[name]
-            files: dict[str, bytes] = {}
-            if not any(_type_ok(t, value, form=form, files=files) for t in spec_field["types"]):
+            if not any(_type_ok(t, value, form=form) for t in spec_field["types"]):
                 raise ApiError(
                     400, f"Bad Request: {name} must be {' or '.join(spec_field['types'])}"
                 )

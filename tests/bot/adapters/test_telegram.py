@@ -16,7 +16,9 @@ from sqlmodel import Session, select
 
 from bot.adapters.telegram import TelegramRuntime, TelegramSetupError
 from bot.app import Core
-from storage.models import ProcessedEvent, Task
+from bot.clock import FixedClock
+from storage import repos
+from storage.models import Account, ProcessedEvent, Task
 from tests.bot.adapters.conftest import ALICE, BOB, GROUP, free_port, runtime_for, say, until
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -133,3 +135,31 @@ async def test_chinese_commands_after_kam(fake: FakeTelegram, polling: TelegramR
     created = await say(fake, ALICE, "/kam 任务 “发送报价” 负责人=SR 截止=下周五")
     assert "#1" in created and "发送报价" in created
     assert "发送报价" in await say(fake, ALICE, "/kam 待办")
+
+
+async def test_a_long_answer_is_split_with_each_items_buttons(
+    fake: FakeTelegram, polling: TelegramRuntime, engine: Engine, clock: FixedClock
+) -> None:
+    await say(fake, ALICE, '/account new "Acme"')
+    with Session(engine) as session:
+        account = session.exec(select(Account)).one()
+        assert account.id is not None
+        for n in range(1, 151):
+            repos.add_task(session, account_id=account.id, role="SR", assignee_id=None,
+                           title=f"Follow up <item {n}> & confirm the delivery window with the customer",
+                           due_date=None, shared=False, at=clock.now())  # fmt: skip
+        session.commit()
+    before = len(fake.sent_messages(GROUP["id"]))
+    answer = await say(fake, ALICE, "/tasks all")
+    messages = fake.sent_messages(GROUP["id"])[before:]
+    assert len(messages) > 1  # every part was accepted by the fake's 4096 / HTML checks
+    assert sum(len(m.get("reply_markup", {}).get("inline_keyboard", [])) for m in messages) == 100
+    for message in messages:
+        shown = {line.split()[1] for line in message["text"].splitlines() if line.startswith("• #")}
+        buttons = {
+            b["text"].split()[-1]
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        }
+        assert buttons <= shown  # a button travels with the message showing its task
+    assert "&lt;item 100&gt;" in answer  # the core lists the first 100

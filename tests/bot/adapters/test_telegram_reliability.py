@@ -278,3 +278,20 @@ async def test_the_token_never_reaches_the_logs(
     await bad.stop()
     assert "rejected" in str(refused.value) and wrong not in str(refused.value)
     assert "WrongTokenThatMustNotLeak" not in caplog.text
+
+
+def test_token_filter_redacts_messages_and_tracebacks() -> None:
+    from bot.adapters.telegram_client import TokenFilter
+
+    token = "4242:SecretPartOfTheToken"
+    try:
+        raise RuntimeError(f"GET https://api.telegram.org/bot{token}/getMe failed")
+    except RuntimeError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "url %s", (f"/bot{token}/",),
+                                   sys.exc_info())  # fmt: skip
+    TokenFilter(token).filter(record)
+    assert "SecretPartOfTheToken" not in record.getMessage()
+    assert record.exc_text and "SecretPartOfTheToken" not in record.exc_text
+    assert "<token>" in record.getMessage()
