@@ -163,3 +163,29 @@ async def test_a_long_answer_is_split_with_each_items_buttons(
         }
         assert buttons <= shown  # a button travels with the message showing its task
     assert "&lt;item 100&gt;" in answer  # the core lists the first 100
+
+
+async def test_webhook_route_mounted_in_a_shared_app(
+    fake: FakeTelegram, make_core: Callable[..., Core]
+) -> None:
+    """`kambot run` serves Slack and Telegram on one PORT: the route mounts anywhere."""
+    from aiohttp import web
+
+    port = free_port()
+    core = make_core(
+        TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+        TELEGRAM_WEBHOOK_SECRET=SecretStr("shared-secret"),
+        PORT=port,
+    )
+    runtime = runtime_for(core)
+    app = web.Application()
+    app.add_routes(runtime.webhook_routes())
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        await runtime.start(webhook=True, serve=False)
+        assert "Acme" in await say(fake, ALICE, '/account new "Acme"')
+    finally:
+        await runtime.stop()
+        await runner.cleanup()
