@@ -56,6 +56,7 @@ class HealthInputs:
     overdue_count: int = 0
     oldest_overdue_days: int | None = None
     oldest_overdue_number: int | None = None
+    oldest_overdue_role: str | None = None  # who can clear it: the oldest task's role
     days_since_note: int | None = None
     days_since_exec_meeting: int | None = None
     renewal_date: date | None = None
@@ -302,8 +303,14 @@ def assess(inputs: HealthInputs, *, tier: str, today: date, thresholds: Threshol
         color = by_score
     # Red findings first, then yellow; within a severity, the catalogue order above.
     found.sort(key=lambda r: -r.severity.rank)
-    fixes = [Fix(r.code, FIX_ROLE.get(r.code, "AR"), dict(r.values)) for r in found]
+    fixes = [Fix(r.code, _fix_role(r.code, inputs), dict(r.values)) for r in found]
     return Health(color=color, score=score, reasons=found, fixes=fixes)
+
+
+def _fix_role(code: str, inputs: HealthInputs) -> str:
+    if code == "overdue_tasks" and inputs.oldest_overdue_role:
+        return inputs.oldest_overdue_role
+    return FIX_ROLE.get(code, "AR")
 
 
 def _num(value: float | int) -> float | int:
