@@ -45,7 +45,8 @@ class HealthInputs:
 
     Day counts are whole days before ``today``. ``days_since_note`` and
     ``days_since_exec_meeting`` count from the account's creation when nothing was
-    recorded yet, so a new account is not stale on day one.
+    recorded yet, so a new account is not stale on day one. An executive meeting never
+    recorded is missing data: it can make an account yellow (a nudge), never red.
     """
 
     nps: float | None = None  # -100..100
@@ -59,6 +60,8 @@ class HealthInputs:
     oldest_overdue_role: str | None = None  # who can clear it: the oldest task's role
     days_since_note: int | None = None
     days_since_exec_meeting: int | None = None
+    # False when no executive meeting was ever recorded (the days then count from creation).
+    exec_meeting_recorded: bool = True
     renewal_date: date | None = None
     has_renewal_task: bool = False
 
@@ -231,6 +234,7 @@ FIX_ROLE = {
     "overdue_tasks": "AR",
     "note_stale": "AR",
     "exec_stale": "SPONSOR",
+    "exec_none": "SPONSOR",
     "renewal_no_task": "AR",
     "renewal_passed_no_task": "AR",
 }
@@ -280,7 +284,12 @@ def assess(inputs: HealthInputs, *, tier: str, today: date, thresholds: Threshol
         }))
 
     high("note_stale", inputs.days_since_note, th.note_yellow_days, th.note_red_days)
-    high("exec_stale", inputs.days_since_exec_meeting, th.exec_yellow_days, th.exec_red_days)
+    if inputs.exec_meeting_recorded:
+        high("exec_stale", inputs.days_since_exec_meeting, th.exec_yellow_days, th.exec_red_days)
+    elif th.exec_yellow_days is not None and inputs.days_since_exec_meeting is not None \
+            and inputs.days_since_exec_meeting >= th.exec_yellow_days:
+        found.append(Reason("exec_none", Color.YELLOW, {
+            "value": inputs.days_since_exec_meeting, "limit": th.exec_yellow_days}))
 
     if inputs.renewal_date is not None and not inputs.has_renewal_task \
             and th.renewal_yellow_days is not None:

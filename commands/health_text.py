@@ -38,7 +38,7 @@ def fix_text(t: Translator, fix: Fix, who: str | None) -> str:
     if who is None:
         holder = t("health.nobody", role_key=fix.role.lower())
     else:
-        holder = f" ({who})" if who else ""
+        holder = t("health.holder", who=who) if who else ""
     return t("health.fix_line", role=role_name(t, fix.role), who=holder,
              text=t(f"health.fix.{fix.code}", **fix.values))
 

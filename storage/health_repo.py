@@ -142,6 +142,7 @@ def gather_inputs(session: Session, *, account: Account, today: date) -> HealthI
         oldest_overdue_role=oldest.role if oldest else None,
         days_since_note=max(0, (today - _as_date(last_note, created)).days),
         days_since_exec_meeting=max(0, (today - (exec_date or created)).days),
+        exec_meeting_recorded=exec_date is not None,
         renewal_date=renewal,
         has_renewal_task=bool(renewal) and has_renewal_task(
             session, account_id=account.id, renewal_date=renewal),  # type: ignore[arg-type]

@@ -158,3 +158,11 @@ def test_color_order():
     assert Color.RED.worse_than(Color.YELLOW)
     assert Color.YELLOW.worse_than(None)
     assert not Color.GREEN.worse_than(Color.GREEN)
+
+
+def test_an_executive_meeting_never_recorded_is_a_nudge_not_red():
+    never = run("core", days_since_exec_meeting=400, exec_meeting_recorded=False)
+    assert codes(never) == [("exec_none", "yellow")]
+    assert codes(run("core", days_since_exec_meeting=400)) == [("exec_stale", "red")]
+    assert codes(run("core", days_since_exec_meeting=30, exec_meeting_recorded=False)) == []
+    assert codes(run("potential", days_since_exec_meeting=900, exec_meeting_recorded=False)) == []
