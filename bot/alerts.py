@@ -88,8 +88,11 @@ class _Post:
 # --- composition helpers -------------------------------------------------------------------
 
 
-def _poster(core: Core) -> Poster:
-    """One Poster per core, so per-channel pacing spans jobs; tests put a non-sleeping one."""
+def _poster(core: Core, given: Poster | None = None) -> Poster:
+    """The scheduler's Poster when it passes one; else one kept per core (so per-channel
+    pacing spans runs), which tests replace with a non-sleeping one."""
+    if given is not None:
+        return given
     poster = core.services.get("poster")
     if not isinstance(poster, Poster):
         poster = Poster()
@@ -421,7 +424,8 @@ def _escalation_posts(core: Core, session: Session, *, today: date,
 # --- running --------------------------------------------------------------------------------
 
 
-def _deliver_all(core: Core, posts: list[_Post], summary: Summary) -> None:
+def _deliver_all(core: Core, posts: list[_Post], summary: Summary,
+                 poster: Poster | None = None) -> None:
     counted: set[tuple[str, int, str, str]] = set()
     for post in posts:
         occasion = (post.kind, post.account_id, post.key, post.counter)
@@ -429,7 +433,8 @@ def _deliver_all(core: Core, posts: list[_Post], summary: Summary) -> None:
             summary.rules += 1
             summary.lines.append(f"{post.kind} {post.account_id} {post.key}")
             continue
-        result = deliver(sessions=core.sessions, senders=core.senders, poster=_poster(core),
+        result = deliver(sessions=core.sessions, senders=core.senders,
+                         poster=_poster(core, poster),
                          clock=core.clock, kind=post.kind, account_id=post.account_id,
                          key=post.key, out=post.out, dry_run=summary.dry_run)
         if result.outcome is Outcome.POSTED and occasion not in counted:
@@ -445,7 +450,7 @@ def _deliver_all(core: Core, posts: list[_Post], summary: Summary) -> None:
 
 def check_account(
     core: Core, account_id: int, *, dry_run: bool = False, weekly: bool = False,
-    summary: Summary | None = None,
+    summary: Summary | None = None, poster: Poster | None = None,
 ) -> Summary:
     """Rules, assessment, snapshot and alerts for one account (posting after commit)."""
     summary = summary if summary is not None else Summary(dry_run=dry_run)
@@ -467,18 +472,20 @@ def check_account(
         if dry_run:
             session.rollback()
     summary.accounts += 1
-    _deliver_all(core, posts, summary)
+    _deliver_all(core, posts, summary, poster)
     return summary
 
 
-def run_health_check(core: Core, *, dry_run: bool = False) -> Summary:
+def run_health_check(core: Core, *, dry_run: bool = False,
+                     poster: Poster | None = None) -> Summary:
     """The daily job: every account checked, alerts and escalations posted once."""
     summary = Summary(dry_run=dry_run)
     with core.sessions.begin() as session:
         ids = [a.id for a in repos.all_accounts(session) if a.id is not None]
     for account_id in ids:
         try:
-            check_account(core, account_id, dry_run=dry_run, weekly=True, summary=summary)
+            check_account(core, account_id, dry_run=dry_run, weekly=True, summary=summary,
+                          poster=poster)
         except Exception:
             # One broken account must not stop the others' alerts.
             log.exception("health check failed for account %s", account_id)
@@ -486,7 +493,7 @@ def run_health_check(core: Core, *, dry_run: bool = False) -> Summary:
     config = _config(core)
     with core.sessions.begin() as session:
         posts = _escalation_posts(core, session, today=core.clock.today(), config=config)
-    _deliver_all(core, posts, summary)
+    _deliver_all(core, posts, summary, poster)
     log.info("health check: %s", summary.text(Translator("en")))
     return summary
 
@@ -504,7 +511,8 @@ def health_listener(core: Core) -> Callable[[int], None]:
 # --- reminders ------------------------------------------------------------------------------
 
 
-def run_reminders(core: Core, *, dry_run: bool = False) -> Summary:
+def run_reminders(core: Core, *, dry_run: bool = False,
+                  poster: Poster | None = None) -> Summary:
     """The morning job: one message per person with tasks due today or overdue.
 
     A direct message on Slack and Telegram (the user id is the DM channel); elsewhere, or
@@ -538,7 +546,7 @@ def run_reminders(core: Core, *, dry_run: bool = False) -> Summary:
                                                    for task, account in items])],
                           footer=t("reminder.footer"))
             result = deliver(sessions=core.sessions, senders=core.senders,
-                             poster=_poster(core), clock=core.clock, kind="reminder",
+                             poster=_poster(core, poster), clock=core.clock, kind="reminder",
                              account_id=0, key=f"{person_id}:{key}",
                              out=Outgoing(platform=person.platform, workspace="",
                                           channel=person.user_id, reply=reply),
@@ -561,9 +569,10 @@ def run_reminders(core: Core, *, dry_run: bool = False) -> Summary:
                 sections=[Section(items=[Item(_task_line(tc, task, account, today))
                                          for task in tasks])],
                 footer=tc("reminder.footer"))
-            result = deliver(sessions=core.sessions, senders=core.senders, poster=_poster(core),
-                             clock=core.clock, kind="reminder", account_id=account.id or 0,
-                             key=f"{person_id}:{key}", out=_out(binding, reply),
+            result = deliver(sessions=core.sessions, senders=core.senders,
+                             poster=_poster(core, poster), clock=core.clock, kind="reminder",
+                             account_id=account.id or 0, key=f"{person_id}:{key}",
+                             out=_out(binding, reply),
                              dry_run=dry_run)
             if result.outcome is Outcome.POSTED:
                 summary.reminders += 1
