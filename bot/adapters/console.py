@@ -74,7 +74,7 @@ class ConsoleSession:
             return None
         if stripped.startswith(":"):
             return self._switch(stripped)
-        if self.direct and not stripped.split()[0].lower() in {"ask", "help", "问"}:
+        if self.direct and stripped.split()[0].lower() not in {"ask", "help", "问"}:
             text = f"ask {text}"
         reply = self.core.dispatcher.handle(self.incoming(text))
         return render_plain(reply) if reply is not None else None

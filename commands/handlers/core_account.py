@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import difflib
 import re
+
 from sqlmodel import col, select
 
 from bot.messages import Button, Item, Reply, Section, Tone
 from commands.dates import DateParseError, parse_date
-from commands.format import fmt_date, fmt_number, fmt_percent, is_overdue, person_name
+from commands.format import (
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    is_overdue,
+    person_name,
+    role_short,
+)
 from commands.i18n import Translator
 from commands.parsing import Args
 from commands.people import person_from_token
@@ -212,6 +220,14 @@ def _account_set(ctx: Context, args: Args) -> Reply:
         if lang not in ("en", "zh", "中文", "english", "英文"):
             raise CommandError("error.bad_lang", value=opts["lang"])
         acct.language = "zh" if lang in ("zh", "中文") else "en"
+        # The channel where it was said follows at once; the account's other channels
+        # follow unless they chose their own.
+        binding = repos.binding_for(ctx.session, platform=ctx.incoming.platform,
+                                    workspace=ctx.incoming.workspace,
+                                    channel=ctx.incoming.channel)
+        if binding is not None:
+            binding.language = acct.language
+            ctx.session.add(binding)
         t = Translator(acct.language)
         changed.append((t("field.lang"), t("lang.name")))
     if "name" in opts:
@@ -406,7 +422,7 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
     previous = repos.assign_role(ctx.session, account_id=acct.id, role=role,
                                  person_id=person.id, at=now)
     if previous is not None and previous.id == person.id:
-        return t("triangle.unchanged", role=role, person=person_name(person))
+        return t("triangle.unchanged", role=role_short(t, role), person=person_name(person))
     moved = 0
     if role != Role.SPONSOR.value:
         moved = repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
@@ -415,8 +431,9 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
                 person_id=ctx.person.id, role=role, to=person.id,
                 previous=previous.id if previous else None, tasks=moved)
     if previous is None:
-        return t("triangle.assigned", role=role, person=person_name(person), tasks=moved)
-    return t("triangle.handed", role=role, previous=person_name(previous),
+        return t("triangle.assigned", role=role_short(t, role), person=person_name(person),
+                 tasks=moved)
+    return t("triangle.handed", role=role_short(t, role), previous=person_name(previous),
              person=person_name(person), tasks=moved)
 
 
@@ -440,7 +457,7 @@ def handover(ctx: Context, args: Args) -> Reply:
     ]
     return Reply(
         title=line,
-        sections=[Section(title=ctx.t("handover.history", role=role),
+        sections=[Section(title=ctx.t("handover.history", role=role_short(ctx.t, role)),
                           items=[Item(h) for h in history])],
         tone=Tone.SUCCESS,
     )
