@@ -22,7 +22,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, TextIO
 
 from sqlmodel import Session
@@ -248,7 +248,7 @@ def _alert_posts(
                 targets.append((Outgoing(platform=target[0], workspace="", channel=target[1],
                                          reply=Reply()),
                                 Translator(core.settings.KAMBOT_LANGUAGE)))
-        previous = _previous_episode_start(session, account.id, ep)
+        previous = _previous_episode_start(session, account.id, core.clock.tz)
         for out, t in targets:
             reply = Reply(
                 title=t("alert.recovery_title", account=account.name, score=health.score,
@@ -262,7 +262,7 @@ def _alert_posts(
     return posts
 
 
-def _previous_episode_start(session: Session, account_id: int, ep: Episode) -> str | None:
+def _previous_episode_start(session: Session, account_id: int, tz: tzinfo) -> str | None:
     """The day the trouble that just ended began (for the recovery message)."""
     rows = list(reversed(health_repo.snapshots_of(session, account_id=account_id)))
     start: str | None = None
@@ -274,7 +274,7 @@ def _previous_episode_start(session: Session, account_id: int, ep: Episode) -> s
             seen_green = True
             continue
         if seen_green:
-            start = row.at.date().isoformat()
+            start = row.at.astimezone(tz).date().isoformat()
     return start
 
 
@@ -458,7 +458,9 @@ def check_account(
     now = core.clock.now()
     today = core.clock.today()
     with core.sessions.begin() as session:
-        account = repos.account_by_id(session, account_id=account_id)
+        # Locked (PostgreSQL) so a listener and the daily job, or two replicas, cannot both
+        # make a rule's task or both save a snapshot for the same change.
+        account = session.get(Account, account_id, with_for_update=True)
         if account is None:
             return summary
         # Rules first: a renewal task the rule makes counts for this assessment.

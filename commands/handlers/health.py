@@ -55,7 +55,8 @@ def health(ctx: Context, args: Args) -> Reply:
         Section(title=t("health.reasons_title"),
                 items=[Item(reason_text(t, r)) for r in result.reasons])
         if result.reasons else Section(text=t("health.all_good")),
-        Section(title=t("health.trend_title"), text=_trend(ctx, account.id, result)),
+        Section(title=t("health.trend_title"), text=_trend(ctx, account.id, result),
+                items=_path(ctx, account.id)),
     ]
     if result.fixes:
         holders = repos.current_holders(ctx.session, account_id=account.id)
@@ -86,6 +87,20 @@ def _trend(ctx: Context, account_id: int, now_health: Health) -> str:
              then_date=then.at.astimezone(ctx.clock.tz).date().isoformat(),
              score=now_health.score, delta=now_health.score - then.score,
              **color_values(t, now_health.color))
+
+
+def _path(ctx: Context, account_id: int) -> list[Item]:
+    """The last few changes in 90 days, oldest first: the trend at a glance."""
+    since = ctx.clock.now() - timedelta(days=90)
+    rows = list(health_repo.snapshots_of(ctx.session, account_id=account_id, since=since))[-6:]
+    if len(rows) < 2:
+        return []
+    steps = " → ".join(
+        ctx.t("health.trend_step", score=r.score,
+              date=r.at.astimezone(ctx.clock.tz).date().isoformat()[5:],
+              **color_values(ctx.t, r.color))
+        for r in rows)
+    return [Item(ctx.t("health.trend_path", path=steps))]
 
 
 def parse_day(raw: str, today: date) -> date | None:

@@ -113,6 +113,7 @@ def test_change_since_last_month_and_what_turns_it_green(chat, clock):
     chat.say("signal nps=-20 cis=3")
     text = chat.text("health")
     assert "🟡 yellow 88 on 2026-11-24 → 🔴 red 30 now (-58)" in text
+    assert "Changes: 🟡 yellow 88 (11-24) → 🔴 red 30 (12-25)" in text
     assert "What would turn it green" in text
     assert "SR (solution manager) (nobody holds this role: triangle sr=@someone)" in text
 
