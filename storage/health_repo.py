@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from commands.health import Health, HealthInputs
@@ -90,15 +91,16 @@ def has_renewal_task(session: Session, *, account_id: int, renewal_date: date) -
     """A task for this renewal: made by the rule for this date, or one that says "renew"."""
     rule_key = f"renewal:{renewal_date.isoformat()}"
     since = renewal_date - timedelta(days=365)
-    tasks = session.exec(select(Task).where(Task.account_id == account_id)).all()
-    for task in tasks:
-        if task.rule_key == rule_key:
-            return True
-        if _RENEWAL_WORDS.search(task.title) and (
-            task.status == TaskStatus.OPEN.value or task.created_at.date() >= since
-        ):
-            return True
-    return False
+    if session.exec(select(Task.id).where(Task.account_id == account_id,
+                                          Task.rule_key == rule_key)).first() is not None:
+        return True
+    # Open tasks, and tasks made in the year before the renewal, are read for the word.
+    titles = session.exec(select(Task.title).where(
+        Task.account_id == account_id,
+        sa.or_(col(Task.status) == TaskStatus.OPEN.value,
+               col(Task.created_at) >= datetime.combine(since, time(), tzinfo=UTC)),
+    )).all()
+    return any(_RENEWAL_WORDS.search(title) for title in titles)
 
 
 def latest_rule_task(session: Session, *, account_id: int, prefix: str) -> Task | None:
