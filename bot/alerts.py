@@ -82,7 +82,7 @@ class _Post:
     account_id: int
     key: str
     out: Outgoing
-    counter: str  # which Summary field a successful post adds to
+    counter: str | None  # which Summary field a successful post adds to
 
 
 # --- composition helpers -------------------------------------------------------------------
@@ -304,14 +304,15 @@ def _out(binding: ChannelBinding, reply: Reply) -> Outgoing:
 def _apply_rules(
     core: Core, session: Session, account: Account, *, today: date, now: datetime,
     config: HealthConfig, dry_run: bool,
-) -> list[_Post]:
+) -> tuple[list[_Post], int]:
     """Renewal within N days -> renewal task for AR; core tier -> yearly executive visit.
 
     Each rule makes its task once (``Task.rule_key``); the task is announced in the
-    account's channels.
+    account's channels. Returns the announcements and how many tasks were made.
     """
     assert account.id is not None
     posts: list[_Post] = []
+    fired = 0
     holders = repos.current_holders(session, account_id=account.id)
     bindings = repos.bindings_of(session, account_id=account.id)
     lang = _lang(core, bindings[0] if bindings else None, account)
@@ -332,9 +333,8 @@ def _apply_rules(
                          days=(renewal - today).days, number=task.number,
                          role=role_name(t, task.role),
                          who=_who(holders.get(task.role), b.platform))
-                posts.append(_Post("rule", account.id, key, _out(b, Reply(title=text)), "rules"))
-            if not posts:
-                posts.append(_Post("rule", account.id, key, _nowhere(), "rules"))
+                posts.append(_Post("rule", account.id, key, _out(b, Reply(title=text)), None))
+            fired += 1
 
     if account.tier == Tier.CORE.value:
         last = health_repo.latest_rule_task(session, account_id=account.id, prefix="exec-visit:")
@@ -345,20 +345,13 @@ def _apply_rules(
                               title=t0("rule.exec_visit_task", account=account.name),
                               due=today + timedelta(days=90), key=key, now=now,
                               dry_run=dry_run)
-            before = len(posts)
             for b in bindings:
                 t = Translator(_lang(core, b, account))
                 text = t("rule.exec_visit_posted", account=account.name, number=task.number,
                          role=role_name(t, role), who=_who(holders.get(role), b.platform))
-                posts.append(_Post("rule", account.id, key, _out(b, Reply(title=text)), "rules"))
-            if len(posts) == before:
-                posts.append(_Post("rule", account.id, key, _nowhere(), "rules"))
-    return posts
-
-
-def _nowhere() -> Outgoing:
-    """A rule that fired on an account with no channel: counted, never posted."""
-    return Outgoing(platform="", workspace="", channel="", reply=Reply())
+                posts.append(_Post("rule", account.id, key, _out(b, Reply(title=text)), None))
+            fired += 1
+    return posts, fired
 
 
 def _who(person: Person | None, platform: str) -> str:
@@ -426,20 +419,17 @@ def _escalation_posts(core: Core, session: Session, *, today: date,
 
 def _deliver_all(core: Core, posts: list[_Post], summary: Summary,
                  poster: Poster | None = None) -> None:
-    counted: set[tuple[str, int, str, str]] = set()
+    counted: set[tuple[str, int, str, str | None]] = set()
     for post in posts:
         occasion = (post.kind, post.account_id, post.key, post.counter)
-        if not post.out.platform:  # a rule task on an account with no channel
-            summary.rules += 1
-            summary.lines.append(f"{post.kind} {post.account_id} {post.key}")
-            continue
         result = deliver(sessions=core.sessions, senders=core.senders,
                          poster=_poster(core, poster),
                          clock=core.clock, kind=post.kind, account_id=post.account_id,
                          key=post.key, out=post.out, dry_run=summary.dry_run)
         if result.outcome is Outcome.POSTED and occasion not in counted:
             counted.add(occasion)
-            setattr(summary, post.counter, getattr(summary, post.counter) + 1)
+            if post.counter is not None:
+                setattr(summary, post.counter, getattr(summary, post.counter) + 1)
             summary.lines.append(
                 f"{post.kind} {post.account_id} {post.key} -> {post.out.platform}:{post.out.channel}")
         elif result.outcome in {Outcome.FAILED, Outcome.NO_SENDER}:
@@ -464,8 +454,8 @@ def check_account(
         if account is None:
             return summary
         # Rules first: a renewal task the rule makes counts for this assessment.
-        posts = _apply_rules(core, session, account, today=today, now=now, config=config,
-                             dry_run=dry_run)
+        posts, fired = _apply_rules(core, session, account, today=today, now=now,
+                                    config=config, dry_run=dry_run)
         session.flush()
         health = _assess_account(session, account, today=today, config=config)
         ep = _record(session, account, health, now=now, dry_run=dry_run)
@@ -474,6 +464,9 @@ def check_account(
         if dry_run:
             session.rollback()
     summary.accounts += 1
+    summary.rules += fired
+    if fired:
+        summary.lines.append(f"rule tasks {fired} on account {account_id}")
     _deliver_all(core, posts, summary, poster)
     return summary
 

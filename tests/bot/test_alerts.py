@@ -472,3 +472,11 @@ def test_episode_from_history():
     assert episode([("green", at(9)), ("yellow", at(7)), ("red", at(5)), ("green", at(1))]) == \
         Episode(color="green", since=date(2026, 11, 9), before="yellow", red_before=True)  # type: ignore[arg-type]
     assert episode([("yellow", at(1))]).before is None
+
+
+def test_rule_tasks_are_counted_even_when_nothing_can_be_posted(core, clock):
+    with core.sessions.begin() as s:
+        repos.create_account(s, name="No channel", tier="core", at=clock.now())
+    summary = run_health_check(core)  # no sender, no channel: the task is still made once
+    again = run_health_check(core)
+    assert (summary.rules, again.rules, summary.failed) == (1, 0, 0)
