@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlmodel import Session
 
@@ -603,3 +603,29 @@ def alerts_command(core: Core, *, dry_run: bool = False, out: TextIO | None = No
         print(line, file=out)
     print(summary.text(Translator(core.settings.KAMBOT_LANGUAGE)), file=out)
     return 1 if summary.failed else 0
+
+
+# --- scheduler ------------------------------------------------------------------------------
+
+#: When the jobs run each day, in KAMBOT_TIMEZONE: the check first, the reminders after it.
+HEALTH_CHECK_AT = (8, 0)
+REMINDERS_AT = (8, 30)
+
+
+def health_jobs(core: Core, poster: Poster) -> list[Any]:
+    """This feature's jobs for ``bot.scheduler.JOB_SOURCES``: "daily-health" and
+    "daily-reminders". The check also catches up when a replica takes over (it is
+    idempotent through the ledger); reminders do not, so nobody is reminded at midnight."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    from bot.scheduler import JobSpec
+
+    tz = core.settings.KAMBOT_TIMEZONE
+    return [
+        JobSpec("daily-health",
+                CronTrigger(hour=HEALTH_CHECK_AT[0], minute=HEALTH_CHECK_AT[1], timezone=tz),
+                lambda: run_health_check(core, poster=poster), catch_up=True),
+        JobSpec("daily-reminders",
+                CronTrigger(hour=REMINDERS_AT[0], minute=REMINDERS_AT[1], timezone=tz),
+                lambda: run_reminders(core, poster=poster)),
+    ]
