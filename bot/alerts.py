@@ -143,7 +143,7 @@ class Episode:
     red_before: bool  # the non-green run just before this one had a red day
 
 
-def episode(history: Sequence[tuple[str, datetime]], tz: object | None = None) -> Episode:
+def episode(history: Sequence[tuple[str, datetime]], tz: tzinfo | None = None) -> Episode:
     """From (colour, at) newest first, the current colour's run (a pure function)."""
     current = Color(history[0][0])
     i = 0
@@ -156,7 +156,7 @@ def episode(history: Sequence[tuple[str, datetime]], tz: object | None = None) -
     while j < len(history) and Color(history[j][0]) != Color.GREEN:
         red_before = red_before or Color(history[j][0]) == Color.RED
         j += 1
-    return Episode(current, since.astimezone(tz).date() if tz else since.date(),  # type: ignore[arg-type]
+    return Episode(current, since.astimezone(tz).date() if tz else since.date(),
                    before, red_before)
 
 
