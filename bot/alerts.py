@@ -332,7 +332,7 @@ def _apply_rules(
                 text = t("rule.renewal_posted", date=renewal.isoformat(),
                          days=(renewal - today).days, number=task.number,
                          role=role_name(t, task.role),
-                         who=_who(holders.get(task.role), b.platform))
+                         who=_who(t, holders.get(task.role), b.platform))
                 posts.append(_Post("rule", account.id, key, _out(b, Reply(title=text)), None))
             fired += 1
 
@@ -348,14 +348,14 @@ def _apply_rules(
             for b in bindings:
                 t = Translator(_lang(core, b, account))
                 text = t("rule.exec_visit_posted", account=account.name, number=task.number,
-                         role=role_name(t, role), who=_who(holders.get(role), b.platform))
+                         role=role_name(t, role), who=_who(t, holders.get(role), b.platform))
                 posts.append(_Post("rule", account.id, key, _out(b, Reply(title=text)), None))
             fired += 1
     return posts, fired
 
 
-def _who(person: Person | None, platform: str) -> str:
-    return f" ({mention(person, platform)})" if person is not None else ""
+def _who(t: Translator, person: Person | None, platform: str) -> str:
+    return t("health.holder", who=mention(person, platform)) if person is not None else ""
 
 
 def _rule_task(
@@ -398,7 +398,8 @@ def _escalation_posts(core: Core, session: Session, *, today: date,
         key = f"{task.id}:{task.due_date.isoformat()}"
         for b in repos.bindings_of(session, account_id=task.account_id):
             t = Translator(_lang(core, b, account))
-            who = mention(owner, b.platform) or t("health.nobody", role_key=task.role.lower()).strip()
+            who = (mention(owner, b.platform)
+                   or t("health.nobody", role_key=task.role.lower()).strip())
             ar_who = mention(ar, b.platform) or role_name(t, Role.AR.value)
             reply = Reply(
                 title=t("escalation.title", number=task.number, account=account.name,
