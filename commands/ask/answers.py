@@ -15,12 +15,12 @@ from sqlmodel import Session
 
 from bot.messages import Item, Reply, Section, Tone
 from commands.ask.context import relevant_note_ids
-from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact, task_fact
+from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact, reason_line, task_fact
 from commands.ask.intents import Intent, Kind, Period
 from commands.ask.postprocess import defang
 from commands.format import fmt_date
 from commands.format import task_line as format_task_line
-from commands.i18n import CatalogError, Translator
+from commands.i18n import Translator
 from storage import ask_repo, repos
 from storage.models import Note, Person, Task
 
@@ -112,23 +112,7 @@ class Answerer:
         return items
 
     def reasons(self, reasons: list[dict[str, object]]) -> list[str]:
-        out: list[str] = []
-        for reason in reasons:
-            key = reason.get("key")
-            values = reason.get("values") or reason.get("params") or {}
-            if isinstance(key, str) and isinstance(values, dict):
-                try:
-                    out.append(self.t(key, **values))
-                    continue
-                except CatalogError:
-                    pass
-            for name in ("text", "reason", "message", "detail", "label"):
-                if isinstance(reason.get(name), str):
-                    out.append(str(reason[name]))
-                    break
-            else:
-                out.append(", ".join(f"{k}={v}" for k, v in reason.items()))
-        return out
+        return [reason_line(self.t, r) for r in reasons]
 
     # --- the intents ------------------------------------------------------------------
 

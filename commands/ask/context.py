@@ -17,7 +17,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact
+from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact, reason_line
+from commands.i18n import Translator
 from storage import ask_repo, repos, search
 
 BUDGET_CHARS = 12_000
@@ -27,6 +28,8 @@ NOTE_CANDIDATES = 12
 # With a period, more hits are ranked so the period's notes can be found among them.
 WINDOW_CANDIDATES = 200
 
+# The model reads the facts in English whatever the asker's language; it answers in theirs.
+_EN = Translator("en")
 _MARKER = re.compile(r"<<<|>>>|ACCOUNT_DATA", re.I)
 
 
@@ -81,7 +84,7 @@ def facts_lines(facts: AccountFacts, budget: int) -> tuple[list[str], set[int]]:
                       for role in ("AR", "SR", "FR", "SPONSOR"))
     lines.append(f"ROLES: {roles}")
     if f.health is not None:
-        reasons = "; ".join(str(r.get("text") or r.get("key") or r) for r in f.health.reasons)
+        reasons = "; ".join(reason_line(_EN, r) for r in f.health.reasons)
         prev = f"; before: {f.health.previous_color}" if f.health.previous_color else ""
         lines.append(f"HEALTH: {f.health.color} (score {f.health.score}, {f.health.at.date().isoformat()}"
                      f"{prev}); reasons: {reasons or 'none recorded'}")

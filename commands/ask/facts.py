@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from commands.health_text import reason_text
+from commands.i18n import CatalogError, Translator
 from storage import ask_repo, repos
 from storage.models import Note, Person, Task, TaskStatus
 
@@ -58,6 +60,21 @@ class HealthFact:
     reasons: list[dict[str, Any]]
     at: datetime
     previous_color: str | None = None
+
+
+def reason_line(t: Translator, reason: dict[str, object]) -> str:
+    """A stored health reason in words: commands.health's coded reasons as `health` prints
+    them; anything else (older snapshots) by its text."""
+    if "code" in reason and "severity" in reason:
+        try:
+            return reason_text(t, reason)
+        except (CatalogError, KeyError, ValueError):
+            pass
+    for name in ("text", "reason", "message", "detail"):
+        if isinstance(reason.get(name), str):
+            return str(reason[name])
+    return ", ".join(f"{k}={v}" for k, v in reason.items())
+
 
 
 @dataclass(slots=True)

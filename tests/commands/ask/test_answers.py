@@ -176,3 +176,19 @@ def test_management_channel_names_any_account(chat, seeded, core):
         update={"KAMBOT_MANAGEMENT_CHANNEL": "mgmt"})
     reply = chat.say("ask what's open on Initech?", channel="mgmt", user="zed")
     assert reply.title == "Open actions on Initech: 1"
+
+
+def test_health_reasons_from_the_health_model_read_as_in_health(chat, seeded, core):
+    from datetime import UTC, datetime
+
+    from commands.health import Color, Reason
+    from storage.models import HealthSnapshot
+
+    reason = Reason("overdue_tasks", Color.RED, {"count": 2, "number": 1, "days": 4})
+    with core.sessions.begin() as s:
+        s.add(HealthSnapshot(account_id=seeded.acme, color="red", score=30,
+                             reasons=[reason.to_json()], at=datetime(2026, 11, 24, 8, tzinfo=UTC)))
+    text = chat.text("ask how is the account's health?")
+    assert "🔴 2 overdue task(s); the oldest, #1, is 4 day(s) late" in text
+    assert "Changed from 🟡 yellow to 🔴 red." in text
+    assert "🔴 2 项任务逾期；最早的 #1 已逾期 4 天" in chat.text("ask 健康度怎么样")
