@@ -6,18 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
-from storage.models import HealthSnapshot, Note, PlanSection, Signal, Stakeholder, Task, TaskStatus
-
-
-def latest_health(session: Session, *, account_id: int, before: int = 0) -> HealthSnapshot | None:
-    """The newest health snapshot (``before=1``: the one before it, for the trend)."""
-    return session.exec(
-        select(HealthSnapshot)
-        .where(HealthSnapshot.account_id == account_id)
-        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
-        .offset(before)
-        .limit(1)
-    ).first()
+from storage.models import Note, Stakeholder, Task, TaskStatus
 
 
 def stakeholders_of(session: Session, *, account_id: int) -> Sequence[Stakeholder]:
@@ -59,17 +48,3 @@ def task_counts(session: Session, *, account_id: int) -> dict[str, int]:
     counts = {TaskStatus.OPEN.value: 0, TaskStatus.DONE.value: 0}
     counts.update({str(status): int(n) for status, n in rows})
     return counts
-
-
-def latest_signals(session: Session, *, account_id: int) -> dict[str, Signal]:
-    """The newest value of each metric."""
-    rows = session.exec(
-        select(Signal).where(Signal.account_id == account_id).order_by(col(Signal.at), col(Signal.id))
-    ).all()
-    return {s.metric: s for s in rows}
-
-
-def plan_sections_of(session: Session, *, account_id: int) -> Sequence[PlanSection]:
-    return session.exec(
-        select(PlanSection).where(PlanSection.account_id == account_id).order_by(col(PlanSection.section))
-    ).all()

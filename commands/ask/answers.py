@@ -208,17 +208,20 @@ class Answerer:
         h = f.health
         color = self.t(f"color.{h.color}") if h.color in {"green", "yellow", "red"} else h.color
         title = self.t("ask.health.title", account=f.name, color=color, score=h.score,
-                       date=self.day(h.at.date()))
-        tone = {"green": Tone.SUCCESS, "yellow": Tone.WARNING, "red": Tone.ERROR}.get(h.color, Tone.INFO)
+                       date=self.day(h.on))
+        # Never Tone.ERROR: that marks a refusal (shown privately); a red account is not one.
+        tone = {"green": Tone.SUCCESS, "yellow": Tone.WARNING, "red": Tone.WARNING}.get(h.color, Tone.INFO)
         reply = Reply(title=title, tone=tone)
         reasons = self.reasons(h.reasons)
+        answer_tasks = {int(r["values"]["number"]) for r in h.reasons
+                        if isinstance(r.get("values"), dict) and isinstance(r["values"].get("number"), int)}
         reply.sections.append(Section(title=self.t("ask.health.why"),
                                       items=[Item(r) for r in reasons] or [Item(self.t("ask.health.no_reasons"))]))
         if h.previous_color and h.previous_color != h.color:
             prev = self.t(f"color.{h.previous_color}") if h.previous_color in {"green", "yellow", "red"} else h.previous_color
             reply.sections.append(Section(text=self.t("ask.health.trend", before=prev, now=color)))
         reply.sections.append(Section(fields=self.operational_fields()))
-        return Answer(reply)
+        return Answer(reply, tasks=answer_tasks)
 
     def operational_fields(self) -> list[tuple[str, str]]:
         f = self.facts

@@ -85,8 +85,8 @@ def facts_lines(facts: AccountFacts, budget: int) -> tuple[list[str], set[int]]:
     lines.append(f"ROLES: {roles}")
     if f.health is not None:
         reasons = "; ".join(reason_line(_EN, r) for r in f.health.reasons)
-        prev = f"; before: {f.health.previous_color}" if f.health.previous_color else ""
-        lines.append(f"HEALTH: {f.health.color} (score {f.health.score}, {f.health.at.date().isoformat()}"
+        prev = f"; last recorded: {f.health.previous_color}" if f.health.previous_color else ""
+        lines.append(f"HEALTH: {f.health.color} (score {f.health.score}, assessed {f.health.on.isoformat()}"
                      f"{prev}); reasons: {reasons or 'none recorded'}")
     if f.signals:
         lines.append("SIGNALS: " + "; ".join(f"{k}={v}" for k, v in sorted(f.signals.items())))

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from commands.health import assess, load_config
 from commands.health_text import reason_text
 from commands.i18n import CatalogError, Translator
-from storage import ask_repo, repos
+from storage import ask_repo, health_repo, repos
 from storage.models import Note, Person, Task, TaskStatus
 
 
@@ -58,7 +59,8 @@ class HealthFact:
     color: str
     score: int
     reasons: list[dict[str, Any]]
-    at: datetime
+    on: date
+    # The last recorded colour, when it differs from now's.
     previous_color: str | None = None
 
 
@@ -130,8 +132,12 @@ def note_fact(note: Note, *, names: dict[int, str] | None = None) -> NoteFact:
     return NoteFact(number=note.number, at=note.created_at, text=note.text, author=author)
 
 
-def gather(session: Session, *, account_id: int, today: date) -> AccountFacts:
-    """Every structured fact of one account the questions use."""
+def gather(
+    session: Session, *, account_id: int, today: date, services: dict[str, Any] | None = None,
+) -> AccountFacts:
+    """Every structured fact of one account the questions use.
+
+    ``services`` may carry the composition root's ``health_config``."""
     account = repos.account_by_id(session, account_id=account_id)
     if account is None:
         raise LookupError(f"account {account_id} does not exist")
@@ -162,16 +168,19 @@ def gather(session: Session, *, account_id: int, today: date) -> AccountFacts:
     facts.people = dict(people)
     facts.done_count = ask_repo.task_counts(session, account_id=account_id)[TaskStatus.DONE.value]
 
-    snapshot = ask_repo.latest_health(session, account_id=account_id)
-    if snapshot is not None:
-        previous = ask_repo.latest_health(session, account_id=account_id, before=1)
-        facts.health = HealthFact(
-            color=snapshot.color,
-            score=snapshot.score,
-            reasons=list(snapshot.reasons or []),
-            at=snapshot.at,
-            previous_color=previous.color if previous else None,
-        )
+    # Health as the `health` verb assesses it now (nothing is saved: asking changes nothing),
+    # compared with the last recorded state for the trend.
+    result = assess(health_repo.gather_inputs(session, account=account, today=today),
+                    tier=account.tier, today=today,
+                    thresholds=load_config(services).for_tier(account.tier))
+    last_state = health_repo.last_snapshot(session, account_id=account_id)
+    facts.health = HealthFact(
+        color=result.color.value,
+        score=result.score,
+        reasons=result.reasons_json(),
+        on=today,
+        previous_color=last_state.color if last_state and last_state.color != result.color.value else None,
+    )
     last = repos.notes_of(session, account_id=account_id, limit=1)
     if last:
         author_names = repos.persons_by_ids(session, ids={last[0].author_id} if last[0].author_id else set())
@@ -183,7 +192,7 @@ def gather(session: Session, *, account_id: int, today: date) -> AccountFacts:
         StakeholderFact(s.name, s.title, s.role, s.power, s.interest, s.stance)
         for s in ask_repo.stakeholders_of(session, account_id=account_id)
     ]
-    for metric, signal in ask_repo.latest_signals(session, account_id=account_id).items():
+    for metric, signal in health_repo.latest_signals(session, account_id=account_id).items():
         value = signal.value if signal.value is not None else signal.value_date
         if value is not None:
             facts.signals[metric] = value if isinstance(value, float) else value.isoformat()

@@ -106,7 +106,7 @@ def answer(ctx: Context, question: str) -> Reply:
         raise CommandError("ask.empty")
     account = account_for(ctx, question)
     assert account.id is not None
-    facts = gather(ctx.session, account_id=account.id, today=ctx.clock.today())
+    facts = gather(ctx.session, account_id=account.id, today=ctx.clock.today(), services=ctx.services)
     asked = strip_name(question, name_forms(account.name) + [account.name]) or question
     intent = detect(asked)
     record = Answerer(ctx.session, facts=facts, t=ctx.t, asker=asker_of(ctx)).answer(intent, asked)

@@ -60,13 +60,15 @@ def test_bound_channel_never_answers_about_another_account(chat, seeded):
 
 
 def test_health_and_why(chat, seeded):
+    # Assessed now, as `health` does (nothing saved); the trend is against the last record.
     reply = chat.say("ask how is Acme doing?")
-    assert reply.title == "Acme Corp is 🟡 yellow (score 62, checked 2026-11-23)"
+    assert reply.title == "Acme Corp is 🟡 yellow (score 76, checked 2026-11-24)"
     assert reply.tone is Tone.WARNING
     text = reply.plain_text()
-    assert "2 actions overdue" in text and "Changed from 🟢 green to 🟡 yellow." in text
-    assert "健康" not in text
-    assert chat.say("ask 健康度怎么样").title == "Acme Corp 为🟡 黄灯(得分 62,2026年11月23日 评估)"
+    assert "🟡 2 overdue task(s); the oldest, #1, is 4 day(s) late" in text
+    assert "Changed from" not in text  # the last recorded state was yellow too
+    assert reply.footer == "Sources: #1"
+    assert chat.say("ask 健康度怎么样").title == "Acme Corp 为🟡 黄灯(得分 76,2026年11月24日 评估)"
 
 
 def test_last_meeting_and_its_actions(chat, seeded):
@@ -178,17 +180,30 @@ def test_management_channel_names_any_account(chat, seeded, core):
     assert reply.title == "Open actions on Initech: 1"
 
 
-def test_health_reasons_from_the_health_model_read_as_in_health(chat, seeded, core):
+def test_health_trend_against_the_last_recorded_state(chat, seeded, core):
     from datetime import UTC, datetime
 
     from commands.health import Color, Reason
     from storage.models import HealthSnapshot
 
-    reason = Reason("overdue_tasks", Color.RED, {"count": 2, "number": 1, "days": 4})
+    reason = Reason("overdue_tasks", Color.RED, {"count": 9, "number": 1, "days": 40})
     with core.sessions.begin() as s:
         s.add(HealthSnapshot(account_id=seeded.acme, color="red", score=30,
                              reasons=[reason.to_json()], at=datetime(2026, 11, 24, 8, tzinfo=UTC)))
-    text = chat.text("ask how is the account's health?")
-    assert "🔴 2 overdue task(s); the oldest, #1, is 4 day(s) late" in text
-    assert "Changed from 🟡 yellow to 🔴 red." in text
-    assert "🔴 2 项任务逾期；最早的 #1 已逾期 4 天" in chat.text("ask 健康度怎么样")
+    assert "Changed from 🔴 red to 🟡 yellow." in chat.text("ask how is the account's health?")
+    assert "由🔴 红灯变为🟡 黄灯" in chat.text("ask 健康度怎么样")
+    with core.sessions.begin() as s:  # asking saved nothing
+        from storage import health_repo
+
+        assert health_repo.last_snapshot(s, account_id=seeded.acme).color == "red"
+
+
+def test_reason_lines_of_stored_snapshots():
+    from commands.ask.facts import reason_line
+    from commands.i18n import Translator
+
+    t = Translator("zh")
+    coded = {"code": "overdue_tasks", "severity": "red", "values": {"count": 2, "number": 1, "days": 4}}
+    assert reason_line(t, coded) == "🔴 2 项任务逾期；最早的 #1 已逾期 4 天"
+    assert reason_line(t, {"text": "older snapshot"}) == "older snapshot"
+    assert reason_line(t, {"code": "unknown_code", "severity": "red"}) == "code=unknown_code, severity=red"
