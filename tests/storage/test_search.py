@@ -15,7 +15,7 @@ def at(day: int) -> datetime:
 
 
 def test_migration_is_at_note_search(engine):
-    assert current_revision(engine) == "0002_note_search"
+    assert current_revision(engine) == "0003_note_search"
 
 
 def test_index_text_makes_bigrams_and_folds_words():
@@ -100,10 +100,10 @@ def test_migration_downgrades_and_upgrades_again(tmp_path):
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0001")
-    assert current_revision(engine) == "0001"
+        command.downgrade(cfg, "0002")
+    assert current_revision(engine) == "0002"
     upgrade(engine)
-    assert current_revision(engine) == "0002_note_search"
+    assert current_revision(engine) == "0003_note_search"
     engine.dispose()
 
 

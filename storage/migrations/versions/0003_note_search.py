@@ -6,16 +6,16 @@ makes it (words case-folded, Chinese as overlapping character bigrams), so one q
 builder serves both and a two-character word like 回款 is found inside 下月回款计划.
 The index is filled by storage.search (on note insert and by catch-up before a search).
 
-Revision ID: 0002_note_search
-Revises: 0001
+Revision ID: 0003_note_search
+Revises: 0002 (task_rule_unique)
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0002_note_search"
-down_revision: str | Sequence[str] | None = "0001"
+revision: str = "0003_note_search"
+down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
