@@ -16,7 +16,7 @@ from sqlmodel import Session
 from bot.messages import Item, Reply, Section, Tone
 from commands.ask.context import relevant_note_ids
 from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact, reason_line, task_fact
-from commands.ask.intents import Intent, Kind, Period
+from commands.ask.intents import Intent, Kind, Period, title_in
 from commands.ask.postprocess import defang
 from commands.format import fmt_date
 from commands.format import task_line as format_task_line
@@ -314,10 +314,14 @@ class Answerer:
     def stakeholders(self, intent: Intent, question: str) -> Answer:
         f = self.facts
         people = f.stakeholders
-        words = {w.casefold() for w in re.findall(r"[A-Za-z]{2,}|[\u4e00-\u9fff]{2,}", question)}
-        matching = [s for s in people if s.title and any(w in s.title.casefold() for w in words)]
-        if matching:
-            people = matching
+        title = title_in(question)
+        note = ""
+        if title:
+            matching = [s for s in people if s.title and title.casefold() in s.title.casefold()]
+            if matching:
+                people = matching
+            elif people:
+                note = self.t("ask.stakeholders.no_title", title=title, account=f.name)
         if not people:
             return Answer(Reply(title=self.t("ask.stakeholders.none", account=f.name)))
         items = []
@@ -329,8 +333,9 @@ class Answerer:
             if s.stance:
                 bits.append(self.t("ask.stakeholders.stance", stance=s.stance))
             items.append(Item(s.name + (" — " + ", ".join(bits) if bits else "")))
+        sections = ([Section(text=note)] if note else []) + [Section(items=items)]
         return Answer(Reply(title=self.t("ask.stakeholders.title", account=f.name, count=len(people)),
-                            sections=[Section(items=items)]))
+                            sections=sections))
 
     def summary(self, intent: Intent, question: str) -> Answer:
         f = self.facts

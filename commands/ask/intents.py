@@ -102,6 +102,12 @@ def role_in(text: str) -> str | None:
     return None
 
 
+def title_in(text: str) -> str | None:
+    """A job title the question names (CIO, head of procurement, 总监), as typed."""
+    match = _TITLES.search(text)
+    return match.group(0) if match else None
+
+
 def period_in(text: str) -> Period | None:
     for pattern, period in (
         (_LAST_MONTH, Period.LAST_MONTH),

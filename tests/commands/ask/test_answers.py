@@ -99,9 +99,18 @@ def test_renewal_stakeholders_summary(chat, seeded):
     assert "Jane Wu — CIO, decision maker" in people and "Tom Li" in people
     cio = chat.text("ask who is their CIO?")
     assert "Jane Wu" in cio and "Tom Li" not in cio
+    cfo = chat.text("ask who is the CFO?")
+    assert "No CFO is recorded on Acme Corp; the stakeholders I have:" in cfo and "Jane Wu" in cfo
     summary = chat.text("ask summary")
     assert "core strategic partner" in summary and "AR alice, SR bob, FR carol, SPONSOR erin" in summary
     assert "概况" in chat.say("ask Acme 概况").title
+
+
+def test_agreement_in_chinese(chat, seeded):
+    reply = chat.say("ask 我们上个月和他们的CIO达成了什么共识?")
+    assert reply.title == "Acme Corp 的纪要中与此相关的内容"
+    assert "纪要 2(2026年10月14日)" in reply.plain_text()
+    assert reply.footer == "来源:#1、纪要 2"
 
 
 def test_unknown_question_gives_closest_facts_not_an_answer(chat, seeded):
