@@ -1,9 +1,11 @@
 """The narrative paragraph of the monthly report: drafted by a model, or written by rules.
 
 The reports module computes the figures (:class:`NarrativeFacts`) and calls
-:func:`draft_narrative`. The report goes to the customer, so a model's paragraph is kept
-only if it passes the same cleaning as answers and every number in it is one of the
-figures given; otherwise the rule-based paragraph is used.
+:func:`draft_narrative` once per audience. For the customer version only what the customer
+may read is given to the model or the rules at all (counts of shared actions and the shared
+actions closed: no health, overdue work, renewal date or names); the caller passes shared-
+only figures. A model's paragraph is kept only if it passes the same cleaning as answers
+and every number in it is one of the figures given; otherwise the rules' paragraph is used.
 """
 
 from __future__ import annotations
@@ -53,15 +55,27 @@ class NarrativeFacts:
     highlights: list[tuple[int, str]] = field(default_factory=list)
 
 
-def data_lines(facts: NarrativeFacts) -> list[str]:
+TEAM = "team"
+CUSTOMER = "customer"
+_AUDIENCE = {
+    TEAM: "It is read by the account team: be factual and name risks and overdue work plainly.",
+    CUSTOMER: "It is read by the customer: keep it factual and positive in tone, with no internal "
+              "remarks, health ratings, risks, overdue work, renewal dates or people's names.",
+}
+
+
+def data_lines(facts: NarrativeFacts, audience: str = TEAM) -> list[str]:
     lines = [
         f"ACCOUNT: {facts.account}",
         f"PERIOD: {facts.period}",
         f"ACTIONS CLOSED IN PERIOD: {facts.closed}",
         f"ACTIONS OPENED IN PERIOD: {facts.opened}",
         f"ACTIONS OPEN NOW: {facts.open_now}",
-        f"ACTIONS OVERDUE NOW: {facts.overdue}",
     ]
+    if audience == CUSTOMER:
+        lines += [f"[task {number}] closed: {title}" for number, title in facts.highlights[:8]]
+        return [defuse(line) for line in lines]
+    lines.append(f"ACTIONS OVERDUE NOW: {facts.overdue}")
     for role, (closed, open_) in sorted(facts.by_role.items()):
         lines.append(f"ROLE {role}: closed {closed}, open {open_}")
     if facts.health:
@@ -74,12 +88,14 @@ def data_lines(facts: NarrativeFacts) -> list[str]:
     return [defuse(line) for line in lines]
 
 
-def fallback_narrative(facts: NarrativeFacts, t: Translator) -> str:
+def fallback_narrative(facts: NarrativeFacts, t: Translator, audience: str = TEAM) -> str:
     parts = [t("ask.narrative.work", account=facts.account, period=facts.period,
                closed=facts.closed, opened=facts.opened, open=facts.open_now)]
     if facts.highlights:
         named = t("ask.list_sep").join(f"{title} (#{n})" for n, title in facts.highlights[:3])
         parts.append(t("ask.narrative.highlights", items=named))
+    if audience == CUSTOMER:
+        return t("ask.narrative.join").join(parts)
     if facts.overdue:
         parts.append(t("ask.narrative.overdue", count=facts.overdue))
     if facts.health:
@@ -95,30 +111,36 @@ def fallback_narrative(facts: NarrativeFacts, t: Translator) -> str:
     return t("ask.narrative.join").join(parts)
 
 
-def draft_narrative(facts: NarrativeFacts, llm: LanguageModel | None, *, lang: str = "en") -> str:
-    """One paragraph for the report: the model's if it is clean and invents no figure."""
+def draft_narrative(
+    facts: NarrativeFacts, llm: LanguageModel | None, *, lang: str = "en", audience: str = TEAM,
+) -> str:
+    """One paragraph for the report (``audience`` team or customer): the model's if it is
+    clean and invents no figure, else the rules'."""
+    if audience not in _AUDIENCE:
+        raise ValueError(f"audience must be {TEAM!r} or {CUSTOMER!r}")
     t = Translator(lang)
     if llm is None:
-        return fallback_narrative(facts, t)
+        return fallback_narrative(facts, t, audience)
     from commands.ask.service import LANGUAGE_NAMES
 
-    data = "\n".join(data_lines(facts))
+    data = "\n".join(data_lines(facts, audience))
     nonce = secrets.token_hex(8)
     language = LANGUAGE_NAMES.get(t.lang, "English")
     try:
         raw = llm.complete_json(
             system=render("system", nonce=nonce, max_sentences=5, language=language),
-            prompt=render("narrative", period=facts.period, nonce=nonce, data=data, language=language),
+            prompt=render("narrative", period=facts.period, nonce=nonce, data=data, language=language,
+                          audience=_AUDIENCE[audience]),
             schema=_SCHEMA, schema_name="report_narrative")
         text = raw.get("answer")
         if not isinstance(text, str) or not text.strip():
             raise LLMUnavailable("bad_output", "empty")
     except LLMUnavailable as exc:
         log.warning("LLM narrative unavailable (%s); using the rules", exc.reason)
-        return fallback_narrative(facts, t)
+        return fallback_narrative(facts, t, audience)
     except Exception:
         log.exception("LLM narrative failed; using the rules")
-        return fallback_narrative(facts, t)
+        return fallback_narrative(facts, t, audience)
     tasks = {n for n, _ in facts.highlights}
     cleaned = clean(text[:1500], tasks=tasks, notes=set(), sources=data)
     body = re.sub(r"\[task (\d+)\]", r"#\1", cleaned.text)
@@ -126,5 +148,5 @@ def draft_narrative(facts: NarrativeFacts, llm: LanguageModel | None, *, lang: s
     invented = [n for n in _NUMBER.findall(body) if n not in allowed]
     if invented or not body:
         log.warning("LLM narrative dropped: figures not in the facts %s", invented[:5])
-        return fallback_narrative(facts, t)
+        return fallback_narrative(facts, t, audience)
     return body

@@ -62,3 +62,17 @@ def test_pings_and_links_removed(fake, llm):
     fake.reply({"answer": "<!channel> The team closed 5 actions. Details: https://attacker.example",
                 "citations": []})
     assert draft_narrative(FACTS, llm) == "The team closed 5 actions. Details:"
+
+
+def test_customer_version_shows_the_customer_only_what_they_may_read(fake, llm):
+    text = draft_narrative(FACTS, None, audience="customer")
+    assert text == ("In 2026-11 the Acme Corp team closed 5 actions and opened 3; 4 remain open. "
+                    "Completed: Deliver operator training (#7).")
+    fake.reply({"answer": "We closed 5 actions together.", "citations": []})
+    assert draft_narrative(FACTS, llm, audience="customer") == "We closed 5 actions together."
+    prompt = fake.last.content("user")
+    for internal in ("OVERDUE", "HEALTH", "yellow", "RENEWAL", "2027-01-31", "ROLE"):
+        assert internal not in prompt
+    assert "read by the customer" in prompt
+    with pytest.raises(ValueError):
+        draft_narrative(FACTS, None, audience="board")
