@@ -131,8 +131,10 @@ def prepare(
     context = ctxmod.build_context(ctx.session, facts=facts, question=question, window=window)
     system = render("system", nonce=context.nonce, max_sentences=6,
                     language=LANGUAGE_NAMES.get(ctx.lang, "English"))
-    prompt = render("ask", asker=ctx.person.display_name or "a team member",
-                    today=facts.today.isoformat(), question=ctxmod.defuse(question),
+    # The asker's name and question are people's text too: no forged markers, bounded.
+    asker = " ".join((ctx.person.display_name or "a team member").split())[:80]
+    prompt = render("ask", asker=ctxmod.defuse(asker),
+                    today=facts.today.isoformat(), question=ctxmod.defuse(question[:2000]),
                     nonce=context.nonce, data=context.data)
     return Prepared(facts.name, system, prompt, context, fallback, ctx.lang)
 
