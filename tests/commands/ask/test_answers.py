@@ -22,15 +22,15 @@ def test_whats_open_in_the_bound_channel(chat, seeded):
 
 def test_whats_open_in_chinese(chat, seeded):
     reply = chat.say("ask Acme 还有哪些未完成的事项?")
-    assert reply.title == "Acme Corp的未完成事项:4 项"
+    assert reply.title == "Acme Corp的未完成事项：4 项"
     text = reply.plain_text()
     assert "#1 Send the pilot quote · 解决方案经理 · bob · 截止 2026年11月20日（周五） · ⚠ 已逾期 4 天" in text
     assert "其中 2 项已逾期。" in text
-    assert reply.footer == "来源:#1、#2、#3、#4"
+    assert reply.footer == "来源：#1、#2、#3、#4"
 
 
 def test_chinese_verb_alias(chat, seeded):
-    assert chat.say("问 还有哪些未完成的事项").title == "Acme Corp的未完成事项:4 项"
+    assert chat.say("问 还有哪些未完成的事项").title == "Acme Corp的未完成事项：4 项"
 
 
 def test_open_filtered_by_role_person_and_overdue(chat, seeded):
@@ -42,12 +42,12 @@ def test_open_filtered_by_role_person_and_overdue(chat, seeded):
     carol = chat.say("ask what does @carol have open?")
     assert carol.footer == "Sources: #3"
     zh = chat.say("ask SR 有哪些逾期的任务")
-    assert zh.title == "Acme Corp(SR)的逾期事项:1 项"
+    assert zh.title == "Acme Corp（SR）的逾期事项：1 项"
 
 
 def test_role_holder(chat, seeded):
     assert chat.say("ask who is our SR?").title == "SR (solution manager) on Acme Corp: bob"
-    assert chat.say("ask 谁是客户经理?").title == "Acme Corp 的客户经理（AR）:alice"
+    assert chat.say("ask 谁是客户经理?").title == "Acme Corp 的客户经理（AR）：alice"
     triangle = chat.text("ask who is on the team?")
     assert "alice" in triangle and "The iron triangle of Acme Corp" in triangle and "Executive sponsor" in triangle
 
@@ -68,7 +68,7 @@ def test_health_and_why(chat, seeded):
     assert "🟡 2 overdue task(s); the oldest, #1, is 4 day(s) late" in text
     assert "Changed from" not in text  # the last recorded state was yellow too
     assert reply.footer == "Sources: #1"
-    assert chat.say("ask 健康度怎么样").title == "Acme Corp 为🟡 黄灯(得分 76,2026年11月24日 评估)"
+    assert chat.say("ask 健康度怎么样").title == "Acme Corp 为🟡 黄灯（得分 76，2026年11月24日 评估）"
 
 
 def test_last_meeting_and_its_actions(chat, seeded):
@@ -94,7 +94,7 @@ def test_renewal_stakeholders_summary(chat, seeded):
     renewal = chat.say("ask when is the renewal?")
     assert renewal.title == "Acme Corp renews on 2027-01-31 (in 68 days)"
     assert "#4 Prepare renewal proposal" in renewal.plain_text()
-    assert chat.say("ask 什么时候续约").title == "Acme Corp 将于 2027年1月31日 续约(还有 68 天)"
+    assert chat.say("ask 什么时候续约").title == "Acme Corp 将于 2027年1月31日 续约（还有 68 天）"
     people = chat.text("ask who are the stakeholders?")
     assert "Jane Wu — CIO, decision maker" in people and "Tom Li" in people
     cio = chat.text("ask who is their CIO?")
@@ -109,14 +109,14 @@ def test_renewal_stakeholders_summary(chat, seeded):
 def test_agreement_in_chinese(chat, seeded):
     reply = chat.say("ask 我们上个月和他们的CIO达成了什么共识?")
     assert reply.title == "Acme Corp 的纪要中与此相关的内容"
-    assert "纪要 2(2026年10月14日)" in reply.plain_text()
-    assert reply.footer == "来源:#1、纪要 2"
+    assert "纪要 2（2026年10月14日）" in reply.plain_text()
+    assert reply.footer == "来源：#1、纪要 2"
 
 
 def test_unknown_question_gives_closest_facts_not_an_answer(chat, seeded):
     reply = chat.say("ask 回款什么时候到?")
     text = reply.plain_text()
-    assert reply.title.startswith("根据 Acme Corp 的档案,我无法准确回答")
+    assert reply.title.startswith("根据 Acme Corp 的档案，我无法准确回答")
     assert "纪要 3" in text and "客户确认下月回款计划" in text
     weather = chat.say("ask what is the weather in Paris?")
     assert weather.title.startswith("I can't answer that exactly")
@@ -144,8 +144,8 @@ def test_direct_message_names_the_account(chat, seeded):
 def test_direct_message_fuzzy_and_chinese_names(chat, seeded):
     assert dm(chat, "ask what's open on Acme Corporation?", "alice").title.startswith("Open actions on Acme Corp")
     assert dm(chat, "ask what's open on Acmee?", "alice").title.startswith("Open actions on Acme Corp")
-    assert dm(chat, "ask 华信还有哪些未完成的事项?", "alice").title == "华信科技有限公司的未完成事项:0 项"
-    assert dm(chat, "ask 华信科技 谁是客户经理", "alice").title == "华信科技有限公司 的客户经理（AR）:alice"
+    assert dm(chat, "ask 华信还有哪些未完成的事项?", "alice").title == "华信科技有限公司的未完成事项：0 项"
+    assert dm(chat, "ask 华信科技 谁是客户经理", "alice").title == "华信科技有限公司 的客户经理（AR）：alice"
 
 
 def test_direct_message_only_accounts_the_person_may_see(chat, seeded):

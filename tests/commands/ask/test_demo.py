@@ -29,9 +29,9 @@ def test_whats_open_on_acme(demo):
 
 def test_whats_open_on_acme_in_chinese(demo):
     reply = demo.say("ask Acme 还有哪些未完成的事项?")
-    assert reply.title == "Acme Corp的未完成事项:4 项"
+    assert reply.title == "Acme Corp的未完成事项：4 项"
     assert "已逾期 5 天" in reply.plain_text()
-    assert reply.footer == "来源:#1、#2、#3、#4"
+    assert reply.footer == "来源：#1、#2、#3、#4"
 
 
 def test_direct_messages_on_the_demo(demo):
@@ -39,7 +39,7 @@ def test_direct_messages_on_the_demo(demo):
     sr = dm(demo, "ask who is our SR on Globex?", "frank")
     assert sr.title.startswith("SR (solution manager) on Globex: ")
     zh = dm(demo, "ask 华星零售还有哪些未完成的事项?", "zhangwei")
-    assert zh.title == "华星零售的未完成事项:3 项"
+    assert zh.title == "华星零售的未完成事项：3 项"
     assert "跟进下月回款计划" in zh.plain_text()
     # frank holds no role on 华星零售 or Acme: neither is answered for him.
     assert dm(demo, "ask 华星零售还有哪些未完成的事项?", "frank").is_error
@@ -48,7 +48,7 @@ def test_direct_messages_on_the_demo(demo):
 def test_chinese_channel_questions(demo):
     huaxing = Conversation(demo.core, channel="huaxing", user="zhangwei")
     overdue = huaxing.say("ask 有哪些逾期的任务?")
-    assert overdue.title == "华星零售的逾期事项:1 项" and overdue.footer == "来源:#3"
+    assert overdue.title == "华星零售的逾期事项：1 项" and overdue.footer == "来源：#3"
     payment = huaxing.text("ask 回款计划什么时候确认的?")
     assert "客户确认下月回款计划" in payment and "纪要 1" in payment
     assert "续约" in huaxing.say("ask 什么时候续约?").title
@@ -67,5 +67,5 @@ def test_english_channel_questions(demo):
 def test_chinese_person_named_in_the_question(demo):
     huaxing = Conversation(demo.core, channel="huaxing", user="lina")
     reply = huaxing.say("ask 张伟还有哪些待办?")
-    assert reply.title == "华星零售(张伟)的未完成事项:1 项"
+    assert reply.title == "华星零售（张伟）的未完成事项：1 项"
     assert "跟进下月回款计划" in reply.plain_text()

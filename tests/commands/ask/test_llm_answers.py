@@ -74,11 +74,11 @@ def test_answer_is_cited_and_the_prompt_bounded(chat, seeded, fake, llm):
 
 
 def test_chinese_question_asks_for_a_chinese_answer(chat, seeded, fake, llm):
-    fake.reply({"answer": "还有 4 项未完成,其中报价 [task 1] 已逾期。", "citations": []})
+    fake.reply({"answer": "还有 4 项未完成，其中报价 [task 1] 已逾期。", "citations": []})
     reply = chat.say("ask Acme 还有哪些未完成的事项?")
     assert "报价 #1 已逾期" in reply.plain_text()
     assert "Simplified Chinese" in fake.last.content("system")
-    assert "来源:#1" in reply.footer
+    assert "来源：#1" in reply.footer
 
 
 def test_citations_not_in_the_context_are_removed(chat, seeded, fake, llm):
@@ -150,7 +150,7 @@ def test_failures_fall_back_to_the_record(chat, seeded, fake, llm, script, reaso
 def test_unreachable_server_falls_back(chat, seeded, core):
     core.services["llm"] = LLMClient(model="m", base_url="http://127.0.0.1:9/v1", timeout=1)
     reply = chat.say("ask 还有哪些未完成的事项")
-    assert reply.title == "Acme Corp的未完成事项:4 项" and "助手暂时不可用(出错)" in reply.footer
+    assert reply.title == "Acme Corp的未完成事项：4 项" and "助手暂时不可用（出错）" in reply.footer
 
 
 def test_key_never_logged(chat, seeded, fake, llm, caplog):

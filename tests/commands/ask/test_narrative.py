@@ -35,7 +35,7 @@ def test_rules_in_both_languages():
     assert "Deliver operator training (#7)" in en and "2 actions are past" in en
     assert "from 🟢 green to 🟡 yellow" in en and "2027-01-31" in en
     zh = draft_narrative(FACTS, None, lang="zh")
-    assert zh.startswith("2026-11,Acme Corp 团队完成了 5 项行动")
+    assert zh.startswith("2026-11，Acme Corp 团队完成了 5 项行动")
 
 
 def test_model_paragraph_kept_when_clean(fake, llm):
@@ -55,7 +55,7 @@ def test_invented_figures_fall_back(fake, llm):
 
 def test_failure_falls_back(fake, llm):
     fake.fail(500)
-    assert draft_narrative(FACTS, llm, lang="zh").startswith("2026-11,Acme Corp")
+    assert draft_narrative(FACTS, llm, lang="zh").startswith("2026-11，Acme Corp")
 
 
 def test_pings_and_links_removed(fake, llm):
