@@ -1,0 +1,54 @@
+"""The composition root: settings in, a wired Core out. Nothing is created at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.clock import Clock, SystemClock
+from bot.dispatcher import Dispatcher
+from bot.outbox import Senders
+from bot.settings import Settings
+from storage.db import SessionFactory, make_engine, upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    settings: Settings
+    engine: Engine
+    sessions: SessionFactory
+    dispatcher: Dispatcher
+    clock: Clock
+    senders: Senders
+    services: dict[str, Any] = field(default_factory=dict)
+
+
+def build_core(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    migrate: bool = True,
+) -> Core:
+    """Wire the core. The database is upgraded to the newest schema unless told not to."""
+    engine = engine if engine is not None else make_engine(settings.DATABASE_URL)
+    if migrate:
+        upgrade(engine)
+    clock = clock if clock is not None else SystemClock(settings.KAMBOT_TIMEZONE)
+    sessions = SessionFactory(engine)
+    services: dict[str, Any] = {}
+    dispatcher = Dispatcher(sessions=sessions, settings=settings, clock=clock, services=services)
+    return Core(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        dispatcher=dispatcher,
+        clock=clock,
+        senders=Senders(),
+        services=services,
+    )
