@@ -1,1 +1,4 @@
-from tests.fakes.slack_api import fake_slack, fake_socket  # noqa: F401 - fixtures
+from tests.fakes import slack_api
+
+fake_slack = slack_api.fake_slack
+fake_socket = slack_api.fake_socket
