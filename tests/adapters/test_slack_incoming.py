@@ -1,0 +1,89 @@
+"""Pure translation of Slack payloads and modal state: no network, no bolt."""
+
+from __future__ import annotations
+
+from bot.adapters import slack_incoming as inc
+from bot.adapters import slack_views as views
+from bot.adapters.slack import modal_command, view_command
+from bot.adapters.slack_post import pressed_blocks, with_reassign
+from bot.messages import Button, Item, Reply, Section, User
+from commands.i18n import Translator
+from tests.fakes.slack_api import check_view
+
+
+def test_mentions_are_normalised_and_resolved():
+    text, mentions = inc.normalize_mentions("triangle AR=<@U1|ann> SR=<@W2>",
+                                            lambda uid: User(uid, f"name-{uid}"))
+    assert text == "triangle AR=<@U1> SR=<@W2>"
+    assert mentions["<@U1>"].name == "name-U1" and mentions["<@W2>"].id == "W2"
+    _, bare = inc.normalize_mentions("<@U1|ann>")
+    assert bare["<@U1>"].name == "ann"
+
+
+def test_slash_command_key_and_default_verb():
+    form = {"team_id": "T1", "channel_id": "C1", "user_id": "U1", "text": "", "trigger_id": "tr1",
+            "channel_name": "acme"}
+    incoming = inc.from_slash_command(form)
+    assert (incoming.text, incoming.key, incoming.workspace) == ("help", "cmd:tr1", "T1")
+
+
+def test_mention_and_dm_collapse_on_channel_and_ts():
+    base = {"user": "U1", "text": "<@UBOT> what's open?", "ts": "1.5", "channel": "D1", "team": "T1"}
+    mention = inc.from_message_event({**base, "type": "app_mention"}, team_id="T1", bot_user_id="UBOT")
+    message = inc.from_message_event({**base, "type": "message", "channel_type": "im"},
+                                     team_id="T1", bot_user_id="UBOT")
+    assert mention and message and mention.key == message.key == "msg:D1:1.5"
+    assert mention.text == "ask what's open?" and mention.thread == "1.5"
+
+
+def test_what_the_bot_ignores():
+    def ev(**kw):
+        return inc.from_message_event({"type": "message", "channel_type": "im", "user": "U1",
+                                       "text": "hi", "ts": "1", "channel": "D1", **kw},
+                                      team_id="T", bot_user_id="UBOT")
+    assert ev(subtype="message_changed") is None
+    assert ev(bot_id="B1") is None
+    assert ev(user="UBOT") is None
+    assert ev(channel_type="channel") is None
+    assert ev(text="help tasks").text == "help tasks"
+
+
+def test_action_key_is_action_ts_and_user():
+    payload = {"user": {"id": "U1", "team_id": "T1"}, "channel": {"id": "C1"}, "team": {"id": "T1"},
+               "message": {"thread_ts": "9.9"}}
+    incoming = inc.from_action(payload, {"action_ts": "5.5"}, "done 3")
+    assert (incoming.key, incoming.text, incoming.thread) == ("act:5.5:U1", "done 3", "9.9")
+
+
+def test_modal_commands_and_views_are_valid():
+    t = Translator("zh")
+    assert modal_command("task") == ("task", None)
+    assert modal_command("reassign #4") == ("reassign", 4)
+    assert modal_command('task "x"') is None
+    for view in (views.task_modal(t, channel="C1"), views.note_modal(t, channel="C1", initial="x" * 5000),
+                 views.reassign_modal(t, channel="C1", number=4)):
+        assert not check_view(view), check_view(view)
+    state = {"title": {"value": {"value": 'Fix "it"'}}, "person": {"value": {"selected_user": "U9"}},
+             "role": {"value": {"selected_option": {"value": "SR"}}},
+             "due": {"value": {"selected_date": "2026-12-01"}}, "shared": {"value": {"selected_options": []}}}
+    assert views.task_command(state) == "task \"Fix 'it'\" owner=<@U9> due=2026-12-01"
+    reassign = {**views.reassign_modal(t, channel="C1", number=4), "state": {"values": {
+        "role": {"value": {"selected_option": {"value": "FR"}}}}}}
+    assert view_command(reassign) == "reassign 4 owner=FR"
+
+
+def test_pressed_button_leaves_a_trace_and_reassign_is_added():
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "• #1"},
+               "accessory": {"type": "button", "action_id": "kam.cmd.0", "value": "done 1"}},
+              {"type": "actions", "elements": [{"type": "button", "action_id": "kam.cmd.1"},
+                                               {"type": "button", "action_id": "kam.cmd.2"}]}]
+    first = pressed_blocks(blocks, "kam.cmd.0", "✔ by <@U1>")
+    assert first is not None and "accessory" not in first[0] and "<@U1>" in first[0]["text"]["text"]
+    second = pressed_blocks(blocks, "kam.cmd.2", "note")
+    assert second is not None and [b["type"] for b in second] == ["section", "actions", "context"]
+    assert pressed_blocks(blocks, "kam.cmd.9", "x") is None
+    reply = Reply(sections=[Section(items=[Item("#1", [Button("Done", "done 1")])])],
+                  buttons=[Button("Done", "done 2")])
+    extended = with_reassign(reply, Translator("en"))
+    assert [b.command for b in extended.sections[0].items[0].buttons] == ["done 1", "reassign 1"]
+    assert [b.command for b in extended.buttons] == ["done 2", "reassign 2"]
