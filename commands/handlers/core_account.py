@@ -14,7 +14,6 @@ from commands.format import (
     fmt_date,
     fmt_number,
     fmt_percent,
-    is_overdue,
     person_name,
     role_short,
 )
@@ -309,8 +308,8 @@ def account_card(ctx: Context) -> Reply:
     t = ctx.t
     today = ctx.clock.today()
     holders = repos.current_holders(ctx.session, account_id=acct.id)
-    open_tasks = repos.tasks_of(ctx.session, account_id=acct.id)
-    overdue = [task for task in open_tasks if is_overdue(task, today)]
+    n_open = repos.count_tasks(ctx.session, account_id=acct.id)
+    n_overdue = repos.count_tasks(ctx.session, account_id=acct.id, due_before=today)
     last_notes = repos.notes_of(ctx.session, account_id=acct.id, limit=1)
     health = latest_health(ctx, acct.id)
     basics = [
@@ -327,8 +326,8 @@ def account_card(ctx: Context) -> Reply:
         for role in Role
     ]
     work = [
-        (t("card.open"), str(len(open_tasks))),
-        (t("card.overdue"), str(len(overdue))),
+        (t("card.open"), str(n_open)),
+        (t("card.overdue"), str(n_overdue)),
         (t("card.last_note"),
          fmt_date(t.lang, last_notes[0].created_at.astimezone(ctx.clock.tz).date())
          if last_notes else t("card.no_notes")),
@@ -355,11 +354,11 @@ def accounts(ctx: Context, args: Args) -> Reply:
     rows = []
     for acct in repos.all_accounts(ctx.session):
         assert acct.id is not None
-        open_tasks = repos.tasks_of(ctx.session, account_id=acct.id)
-        overdue = sum(1 for task in open_tasks if is_overdue(task, today))
+        n_open = repos.count_tasks(ctx.session, account_id=acct.id)
+        overdue = repos.count_tasks(ctx.session, account_id=acct.id, due_before=today)
         health = latest_health(ctx, acct.id)
         color = health.color if health else ""
-        rows.append((rank.get(color, 3), -overdue, acct.name, acct, len(open_tasks), overdue, color))
+        rows.append((rank.get(color, 3), -overdue, acct.name, acct, n_open, overdue, color))
     rows.sort(key=lambda r: r[:3])
     items = [
         Item(t("accounts.row", account=acct.name, tier=tier_label(t, acct.tier),

@@ -31,6 +31,8 @@ from storage.models import TRIANGLE, Person, Role, Task, TaskStatus
 log = logging.getLogger(__name__)
 
 MAX_TITLE = 500
+# A chat message is read, not scrolled: past this many per role, `tasks all` has the rest.
+OPEN_PER_ROLE = 25
 MAX_NOTE = 100_000
 _SHARED_WORDS = {"shared", "share", "共享", "分享"}
 _NUMBER = re.compile(r"^[#＃]?(\d{1,9})$")
@@ -202,10 +204,12 @@ def open_reply(ctx: Context, tasks: Sequence[Task], *, title: str, empty: str) -
         overdue = sum(1 for x in group if is_overdue(x, today))
         heading = t("open.role_heading", role=t(f"role.{role}") if role in order else role,
                     count=len(group), overdue=overdue)
+        shown = group[:OPEN_PER_ROLE]
         sections.append(Section(
             title=heading,
             items=[Item(task_line(t, x, people, today, show_role=False), buttons=done_buttons(t, x))
-                   for x in group],
+                   for x in shown],
+            text=t("open.more", count=len(group) - len(shown)) if len(group) > len(shown) else "",
         ))
     return Reply(title=title, sections=sections)
 
