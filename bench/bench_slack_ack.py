@@ -1,6 +1,7 @@
 """Ack latency of the Slack app through its HTTP endpoint, against the fake Slack.
 
-    python -m bench.slack_ack [--n 200] [--slow 0.0] [--concurrency 1]
+    python -m bench slack_ack                  (both scenarios below)
+    python -m bench.bench_slack_ack [--n 200] [--slow 0.0] [--concurrency 1]
 
 Starts the fake Slack on 127.0.0.1, a core on a throwaway SQLite database and the real
 bolt app behind aiohttp, then sends signed slash commands and events and reports how long
@@ -38,7 +39,7 @@ def summary(name: str, values: list[float]) -> str:
             f"p95={pct(ms, 95):7.1f} ms  max={max(ms):7.1f} ms")
 
 
-async def main(n: int, slow: float, concurrency: int) -> None:
+async def measure(n: int, slow: float, concurrency: int) -> None:
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
         settings = Settings(_env_file=None, DATABASE_URL=f"sqlite:///{Path(tmp) / 'bench.db'}",  # type: ignore[call-arg]
                             SLACK_BOT_TOKEN=SecretStr("xoxb-bench"),
@@ -87,10 +88,16 @@ async def main(n: int, slow: float, concurrency: int) -> None:
         fake.check()
 
 
+def main() -> None:
+    """The bench harness entry: plain load, then slow work with commands in parallel."""
+    asyncio.run(measure(200, 0.0, 1))
+    asyncio.run(measure(40, 2.0, 10))
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--slow", type=float, default=0.0)
     parser.add_argument("--concurrency", type=int, default=1)
     args = parser.parse_args()
-    asyncio.run(main(args.n, args.slow, args.concurrency))
+    asyncio.run(measure(args.n, args.slow, args.concurrency))
