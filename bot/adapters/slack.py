@@ -15,8 +15,10 @@ dispatcher (the bot joining a channel) claim their event_id themselves.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -328,7 +330,6 @@ def build_app(
         process_before_response=False,
     )
     register(app, work)
-    app.kambot = work  # type: ignore[attr-defined]  # for tests and the HTTP health check
     return app
 
 
@@ -419,8 +420,11 @@ def _prefix_re(prefix: str) -> re.Pattern[str]:
 # --- serving ------------------------------------------------------------------------------
 
 
-def http_app(app: AsyncApp, *, path: str = EVENTS_PATH) -> web.Application:
-    """An aiohttp application: POST ``path`` goes to bolt, GET /healthz says it is up."""
+def mount(web_app: web.Application, app: AsyncApp, *, path: str = EVENTS_PATH) -> None:
+    """Route POST ``path`` to bolt and GET /healthz to a liveness answer, on ``web_app``.
+
+    ``kambot run`` mounts Slack beside the Telegram webhook on the one PORT listener.
+    """
 
     async def events(request: web.Request) -> web.Response:
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
@@ -429,9 +433,15 @@ def http_app(app: AsyncApp, *, path: str = EVENTS_PATH) -> web.Application:
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
-    web_app = web.Application()
     web_app.router.add_post(path, events)
-    web_app.router.add_get("/healthz", health)
+    if not any(getattr(r, "path", "") == "/healthz" for r in web_app.router.resources()):
+        web_app.router.add_get("/healthz", health)
+
+
+def http_app(app: AsyncApp, *, path: str = EVENTS_PATH) -> web.Application:
+    """An aiohttp application serving only the Slack app."""
+    web_app = web.Application()
+    mount(web_app, app, path=path)
     return web_app
 
 
@@ -453,33 +463,60 @@ async def serve_socket_mode(app: AsyncApp, app_token: str) -> Any:
     return handler
 
 
-def run_slack(core: Core, *, mode: str | None = None) -> int:
-    """`kambot slack [--http|--socket]`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+def resolve_mode(core: Core, mode: str | None) -> str:
     settings = core.settings
     if mode is None:
         mode = "socket" if settings.SLACK_APP_TOKEN is not None else "http"
+    if mode not in {"socket", "http"}:
+        raise SystemExit(f"kambot slack: unknown mode {mode!r}")
     if mode == "socket" and settings.SLACK_APP_TOKEN is None:
         raise SystemExit("kambot slack --socket: set SLACK_APP_TOKEN (the xapp- app-level token)")
+    return mode
+
+
+async def start_slack(core: Core, *, mode: str | None = None, host: str = "0.0.0.0",
+                      port: int | None = None) -> Callable[[], Awaitable[None]]:
+    """Start the Slack app inside the running event loop; returns the coroutine that stops it.
+
+    Registers the Slack sender in ``core.senders`` so reports and alerts can post. In HTTP
+    mode it listens on ``host:port`` (PORT by default); ``kambot run`` may instead call
+    :func:`build_app` and :func:`mount` to share one listener with Telegram.
+    """
+    mode = resolve_mode(core, mode)
     poster = slack_sender(core)
     core.senders.add(poster)
     app = build_app(core, socket_mode=mode == "socket", poster=poster)
     if mode == "socket":
-        assert settings.SLACK_APP_TOKEN is not None
-        token = settings.SLACK_APP_TOKEN.get_secret_value()
+        assert core.settings.SLACK_APP_TOKEN is not None
+        handler = await serve_socket_mode(app, core.settings.SLACK_APP_TOKEN.get_secret_value())
+        log.info("kambot slack: connected over Socket Mode")
+        return handler.close_async  # type: ignore[no-any-return]
+    runner = web.AppRunner(http_app(app))
+    await runner.setup()
+    site = web.TCPSite(runner, host, core.settings.PORT if port is None else port)
+    await site.start()
+    log.info("kambot slack: HTTP mode on %s:%s%s", host, port or core.settings.PORT, EVENTS_PATH)
+    return runner.cleanup
 
-        async def main() -> None:
-            handler = await serve_socket_mode(app, token)
-            log.info("kambot slack: connected over Socket Mode")
-            try:
-                await asyncio.Event().wait()
-            finally:
-                await handler.close_async()
 
+def run_slack(core: Core, *, mode: str | None = None) -> int:
+    """`kambot slack [--http|--socket]`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+    resolve_mode(core, mode)
+
+    async def main() -> None:
+        stop = await start_slack(core, mode=mode)
+        done = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):  # not on Windows
+                loop.add_signal_handler(sig, done.set)
         try:
-            asyncio.run(main())
-        except KeyboardInterrupt:
-            pass
-        return 0
-    log.info("kambot slack: HTTP mode on port %s, path %s", settings.PORT, EVENTS_PATH)
-    web.run_app(http_app(app), host="0.0.0.0", port=settings.PORT, print=None)
+            await done.wait()
+        finally:
+            await stop()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
     return 0
