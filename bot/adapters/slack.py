@@ -319,16 +319,17 @@ def build_app(
         raise SystemExit("kambot slack: HTTP mode needs SLACK_SIGNING_SECRET "
                          "(or set SLACK_APP_TOKEN for Socket Mode)")
     base_url = settings.SLACK_API_URL if settings.SLACK_API_URL.endswith("/") else settings.SLACK_API_URL + "/"
-    client = AsyncWebClient(token=token, base_url=base_url)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     poster = poster or SlackPoster(make_client(token, base_url), language=settings.KAMBOT_LANGUAGE)
     work = SlackHandlers(core, poster, Directory(poster.client))
     app = AsyncApp(
-        client=client,
+        token=token,
         signing_secret=secret or "",
         request_verification_enabled=not socket_mode,
         process_before_response=False,
     )
+    # Bolt builds its client from the token; point it at SLACK_API_URL and honour 429s.
+    app.client.base_url = base_url
+    app.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     register(app, work)
     return app
 
