@@ -264,3 +264,39 @@ def test_sender_uploads_attachments_and_reports_rate_limits(fake_slack):
     with pytest.raises(SendError) as err:
         poster.send(Outgoing("slack", "T0FAKE", "C0GONE", Reply(title="x")))
     assert err.value.permanent
+
+
+async def test_home_shows_health_colour_and_greeting_names_the_bound_account(slack, slack_core):
+    from storage.models import HealthSnapshot
+
+    await slack.command('account new "Acme Corp" tier=core')
+    await slack.fake.await_for("chat.postMessage")
+    await slack.command("triangle SR=<@U0ANN|ann>")
+    await slack.fake.await_for("chat.postMessage", 2)
+    with slack_core.sessions.begin() as session:
+        binding = session.exec(select(ChannelBinding)).one()
+        session.add(HealthSnapshot(account_id=binding.account_id, color="yellow", score=60,
+                                   reasons=[], at=slack_core.clock.now()))
+    await slack.event({"type": "app_home_opened", "user": "U0ANN", "channel": "D0ANN", "tab": "home"})
+    [published] = await slack.fake.await_for("views.publish")
+    home = json.dumps(published.json("view"), ensure_ascii=False)
+    assert "Acme Corp" in home and "yellow" in home and "SR" in home and "<#C0ACME>" in home
+    await slack.event({"type": "member_joined_channel", "user": "UBOT", "channel": "C0ACME"})
+    calls = await slack.fake.await_for("chat.postMessage", 3)
+    assert "Acme Corp" in text_of(calls[-1]) and "account new" not in text_of(calls[-1])
+
+
+async def test_a_stranger_gets_a_friendly_empty_home(slack):
+    await slack.event({"type": "app_home_opened", "user": "U0NEW", "channel": "D0NEW", "tab": "home"})
+    [published] = await slack.fake.await_for("views.publish")
+    assert "I have not met you yet" in json.dumps(published.json("view"))
+
+
+async def test_chinese_channel_gets_chinese_modal(slack, slack_core):
+    await slack.command('account new "Acme Corp" lang=zh')
+    await slack.fake.await_for("chat.postMessage")
+    await slack.command("account set lang=zh")
+    await slack.fake.await_for("chat.postMessage", 2)
+    await slack.command("task")
+    [opened] = await slack.fake.await_for("views.open")
+    assert opened.json("view")["title"]["text"] == "新建任务"

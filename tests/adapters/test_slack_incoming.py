@@ -87,3 +87,22 @@ def test_pressed_button_leaves_a_trace_and_reassign_is_added():
     extended = with_reassign(reply, Translator("en"))
     assert [b.command for b in extended.sections[0].items[0].buttons] == ["done 1", "reassign 1"]
     assert [b.command for b in extended.buttons] == ["done 2", "reassign 2"]
+
+
+def test_home_view_stays_inside_the_view_limits():
+    from datetime import UTC, date, datetime
+
+    from commands.home import Home, HomeAccount, HomeTask
+    from storage.models import Account, Person, Task
+
+    account = Account(id=1, name="Acme <Corp>", name_key="acme")
+    tasks = [HomeTask(Task(account_id=1, number=i, title=f"Task {i}" + "x" * 200, role="SR",
+                           due_date=date(2026, 11, 1), created_at=datetime(2026, 1, 1, tzinfo=UTC)),
+                      account, "C1" if i % 2 else None, True) for i in range(120)]
+    accounts = [HomeAccount(Account(id=n, name=f"A{n}", name_key=f"a{n}"), ["AR", "FR"], "red", "C1")
+                for n in range(300)]
+    home = Home(person=Person(platform="slack", user_id="U1"), tasks=tasks, accounts=accounts)
+    view = views.home_view(Translator("en"), home, now=datetime(2026, 11, 24, 10, tzinfo=UTC))
+    assert not check_view(view), check_view(view)
+    text = str(view)
+    assert "and 80 more" in text and "Acme &lt;Corp&gt;" in text
