@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from bot.adapters.slack import build_app, http_app
 from bot.app import build_core
 from bot.settings import Settings
-from tests.adapters.slack_driver import SECRET, SlackDriver
+from tests.bot.adapters.slack.slack_driver import SECRET, SlackDriver
 from tests.fakes.slack_api import FakeSlack
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.adapters import slack_views as views
 from bot.adapters.slack import COMMAND, EVENTS_PATH
 
-MANIFEST = (Path(__file__).resolve().parents[2] / "manifest.yml").read_text()
+MANIFEST = (Path(__file__).resolve().parents[4] / "manifest.yml").read_text()
 
 
 def _list_after(key: str) -> list[str]:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.slack_driver import SECRET, sign
+from tests.bot.adapters.slack.slack_driver import SECRET, sign
 from tests.conftest import ON_POSTGRES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 BOT_TOKEN = "xoxb-secret-bot-token-123"
 APP_TOKEN = "xapp-secret-app-token-456"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tests.adapters.slack_driver import button, sent_message, sign, text_of
+from tests.bot.adapters.slack.slack_driver import button, sent_message, sign, text_of
 
 
 async def test_bad_signature_and_stale_timestamp_get_401(slack):

@@ -13,7 +13,7 @@ from bot.adapters.slack_post import SlackPoster, make_client
 from bot.messages import Attachment, Outgoing, Reply
 from bot.outbox import SendError
 from storage.models import ChannelBinding, Note, Task
-from tests.adapters.slack_driver import button, sent_message, text_of
+from tests.bot.adapters.slack.slack_driver import button, sent_message, text_of
 
 EVERY_VERB = [
     "help",

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from bot.adapters.slack import build_app, serve_socket_mode
-from tests.adapters.slack_driver import TEAM, button, sent_message, text_of
-from tests.adapters.test_slack_features import EVERY_VERB, _answers, _is_error, _until
+from tests.bot.adapters.slack.slack_driver import TEAM, button, sent_message, text_of
+from tests.bot.adapters.slack.test_slack_features import EVERY_VERB, _answers, _is_error, _until
 
 _ids = itertools.count(1)
 
