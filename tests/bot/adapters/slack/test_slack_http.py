@@ -80,3 +80,19 @@ async def test_retried_event_and_message_plus_mention_have_one_effect(slack):
     answers = [c for c in slack.fake.calls if c.method in {"chat.postMessage", "chat.postEphemeral"}
                and c.params.get("thread_ts") == "1700000500.000100"]
     assert len(answers) == 1
+
+
+async def test_concurrent_deliveries_of_one_command_have_one_effect(slack, slack_core):
+    from sqlmodel import select
+
+    from storage.models import Task
+
+    await slack.command('account new "Acme Corp"')
+    await slack.fake.await_for("chat.postMessage")
+    same = 'task "Send the quote" owner=SR'
+    await asyncio.gather(*(slack.command(same, trigger_id="trig.same") for _ in range(5)))
+    await slack.fake.await_for("chat.postMessage", 2)
+    await asyncio.sleep(0.5)
+    with slack_core.sessions.begin() as session:
+        assert len(session.exec(select(Task)).all()) == 1
+    assert len(slack.fake.calls_to("chat.postMessage")) == 2
