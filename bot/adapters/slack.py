@@ -395,7 +395,7 @@ def register(app: AsyncApp, work: SlackHandlers) -> None:
         t = await asyncio.to_thread(work.translator, team, channel)
         view = views.note_modal(t, channel=channel,
                                 thread=message.get("thread_ts") or message.get("ts"),
-                                initial=str(message.get("text", "")))
+                                initial=inc.unescape(str(message.get("text", ""))))
         await open_modal(client, str(body["trigger_id"]), view)
 
     async def ack_only(ack: Any) -> None:

@@ -22,6 +22,29 @@ PLATFORM = Platform.SLACK.value
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 
 NameLookup = Callable[[str], User]
+# Slack's markup in what people type: <#C1|general>, <https://x|label>, <mailto:a@b|a@b>, <!here>
+_LINK = re.compile(r"<(#C[A-Z0-9]+|![a-z^A-Z0-9]+|(?:https?|mailto|tel):[^|>]+)(?:\|([^>]*))?>")
+
+
+def unescape(text: str) -> str:
+    """What the person wrote, from Slack's escaped markup (mentions are kept as ``<@U1>``).
+
+    Slack sends ``&amp; &lt; &gt;`` for ``& < >`` and wraps channels and links in angle
+    brackets; the record should hold the words, so a note reads the same everywhere.
+    """
+
+    def plain(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith("#"):
+            return f"#{label}" if label else target
+        if target.startswith("!"):
+            return label if label and label.startswith("@") else "@" + (label or target[1:].split("^")[0])
+        if target.startswith("mailto:"):
+            return label or target[len("mailto:"):]
+        return f"{label} ({target})" if label and label != target else target
+
+    text = _LINK.sub(plain, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def normalize_mentions(text: str, lookup: NameLookup | None = None) -> tuple[str, dict[str, User]]:
@@ -42,7 +65,7 @@ def normalize_mentions(text: str, lookup: NameLookup | None = None) -> tuple[str
             mentions[token] = user
         return token
 
-    return MENTION.sub(replace, text), mentions
+    return MENTION.sub(replace, unescape(text)), mentions
 
 
 def strip_bot_mention(text: str, bot_user_id: str) -> str:
@@ -110,7 +133,8 @@ def from_message_event(
         user=_user(str(event["user"]), lookup),
         text=as_question(text),
         key=message_key(channel, ts),
-        thread=str(event.get("thread_ts") or ts),
+        # In a channel the answer goes in the thread of the question; in a DM, inline.
+        thread=str(event.get("thread_ts") or ("" if is_direct else ts)) or None,
         mentions=mentions,
         is_direct=is_direct,
     )

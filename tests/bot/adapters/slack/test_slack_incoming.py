@@ -106,3 +106,21 @@ def test_home_view_stays_inside_the_view_limits():
     assert not check_view(view), check_view(view)
     text = str(view)
     assert "and 80 more" in text and "Acme &lt;Corp&gt;" in text
+
+
+def test_slack_markup_is_unescaped_into_plain_words():
+    text, mentions = inc.normalize_mentions(
+        "note R&amp;D with <@U1|ann> in <#C9|acme-team>: see <https://x.io/a|the deck> and "
+        "<https://x.io/b>, mail <mailto:li@x.io|li@x.io>, <!here> <!subteam^S1|@sales> 1 &lt; 2")
+    assert text == ("note R&D with <@U1> in #acme-team: see the deck (https://x.io/a) and "
+                    "https://x.io/b, mail li@x.io, @here @sales 1 < 2")
+    assert set(mentions) == {"<@U1>"}
+
+
+def test_a_dm_is_answered_inline_and_a_channel_question_in_its_thread():
+    dm = inc.from_message_event({"type": "message", "channel_type": "im", "user": "U1", "text": "hi",
+                                 "ts": "3.3", "channel": "D1"}, team_id="T", bot_user_id="UBOT")
+    threaded = inc.from_message_event({"type": "message", "channel_type": "im", "user": "U1",
+                                       "text": "hi", "ts": "3.4", "thread_ts": "3.0", "channel": "D1"},
+                                      team_id="T", bot_user_id="UBOT")
+    assert dm and dm.thread is None and threaded and threaded.thread == "3.0"
