@@ -102,6 +102,12 @@ class SlackHandlers:
                 self.poster.respond(response_url, notice, public=False, t=t)
             else:
                 self.poster.post_ephemeral(incoming.channel, incoming.user.id, notice, t=t)
+            return
+        except SlackApiError as again:
+            log.warning("could not tell %s in %s: %s", incoming.user.id, incoming.channel,
+                        _error(again))
+        try:  # a modal submitted for a channel the bot is not in: the app's DM still works
+            self.poster.direct(incoming.user.id, notice, t=t)
         except SlackApiError as again:
             log.warning("could not tell %s about the failure: %s", incoming.user.id, _error(again))
 

@@ -96,3 +96,22 @@ async def test_concurrent_deliveries_of_one_command_have_one_effect(slack, slack
     with slack_core.sessions.begin() as session:
         assert len(session.exec(select(Task)).all()) == 1
     assert len(slack.fake.calls_to("chat.postMessage")) == 2
+
+
+async def test_url_verification_challenge_is_answered(slack):
+    import json
+
+    resp = await slack.post(json.dumps({"token": "x", "challenge": "c-123", "type": "url_verification"}),
+                            "application/json")
+    assert resp.status == 200 and "c-123" in await resp.text()
+
+
+async def test_modal_for_a_channel_the_bot_is_not_in_tells_the_person_by_dm(slack):
+    from bot.adapters import slack_views as views
+    from commands.i18n import Translator
+
+    view = views.note_modal(Translator("en"), channel="C0ELSE")
+    slack.fake.queue_error("chat.postEphemeral", "channel_not_found", times=2)
+    await slack.submit(view, {"note": {"value": {"value": "A note"}}})
+    [dm] = await slack.fake.await_for("chat.postMessage")
+    assert dm.params["channel"] == "U0ANN" and "Invite me" in text_of(dm)
