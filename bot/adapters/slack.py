@@ -35,7 +35,7 @@ from bot.adapters import slack_views as views
 from bot.adapters.slack_post import Directory, SlackPoster, make_client, with_reassign
 from bot.app import Core
 from bot.messages import Incoming, Reply, Section, Tone
-from bot.render.slack import ACTION_PREFIX
+from bot.render.slack import ACTION_PREFIX, action_command
 from commands.home import home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
@@ -186,13 +186,13 @@ class SlackHandlers:
             if action_id.startswith(views.HOME_ACTION):
                 self._home_action(body, action)
             elif action_id.startswith(ACTION_PREFIX):
-                if modal_command(str(action.get("value", ""))):
+                if modal_command(action_command(action)[0]):
                     continue  # opened as a modal by the ack
                 self._message_action(body, action)
 
     def _message_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
-        incoming = inc.from_action(body, action, str(action.get("value", "")),
-                                   lookup=self.directory.user)
+        command, label = action_command(action)
+        incoming = inc.from_action(body, action, command, lookup=self.directory.user)
         reply = self.dispatch(incoming)
         if reply is None:
             return
@@ -201,8 +201,7 @@ class SlackHandlers:
         changed = _changes_state(incoming.text) and not reply.is_error
         t = self.translator(incoming.workspace, incoming.channel)
         if changed and message.get("ts") and not container.get("is_ephemeral"):
-            label = ((action.get("text") or {}).get("text")) or incoming.text
-            note = t("slack.pressed.by", mark="✔", label=label, user=incoming.user.id)
+            note = t("slack.pressed.by", mark="✔", label=label or incoming.text, user=incoming.user.id)
             try:
                 self.poster.mark_pressed(incoming.channel, message, str(action["action_id"]), note)
             except SlackApiError as exc:
@@ -375,7 +374,7 @@ def register(app: AsyncApp, work: SlackHandlers) -> None:
     async def ack_action(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         for action in body.get("actions") or []:
-            value = str(action.get("value", ""))
+            value = action_command(action)[0]
             if str(action.get("action_id", "")).startswith(ACTION_PREFIX) and modal_command(value):
                 channel = str((body.get("channel") or {}).get("id", ""))
                 thread = (body.get("message") or {}).get("thread_ts")

@@ -31,6 +31,8 @@ CONTEXT_TEXT = 3000
 FALLBACK_TEXT = 3000
 MAX_MESSAGES = 4
 
+OVERFLOW_OPTIONS = 5
+OVERFLOW_VALUE = 150
 ACTION_PREFIX = "kam.cmd."  # action_id of every command button: kam.cmd.<n>
 
 _TONE_MARK = {Tone.ERROR: ":x: ", Tone.WARNING: ":warning: ", Tone.SUCCESS: ":white_check_mark: "}
@@ -163,11 +165,30 @@ def _section_groups(section: Section, numbering: _Numbering) -> list[list[Block]
 
 
 def _item_blocks(item: Item, numbering: _Numbering) -> list[Block]:
+    """One block per list line: its button beside it, or a ⋯ menu when it has several."""
     text = clip(f"• {escape(item.text)}", SECTION_TEXT)
     elements = numbering.elements(item.buttons)
-    if len(elements) == 1:  # one button sits beside its line, the native look
+    if len(elements) == 1:
         return [{**mrkdwn_section(text), "accessory": elements[0]}]
+    if 1 < len(elements) <= OVERFLOW_OPTIONS and all(
+        len(e["value"]) <= OVERFLOW_VALUE for e in elements
+    ):
+        menu = {
+            "type": "overflow",
+            "action_id": elements[0]["action_id"],
+            "options": [{"text": {"type": "plain_text", "text": e["text"]["text"], "emoji": True},
+                         "value": e["value"]} for e in elements],
+        }
+        return [{**mrkdwn_section(text), "accessory": menu}]
     return [mrkdwn_section(text), *_actions(elements)] if elements else [mrkdwn_section(text)]
+
+
+def action_command(action: dict[str, Any]) -> tuple[str, str]:
+    """(command, label) of a pressed button or a chosen ⋯ menu option."""
+    option = action.get("selected_option")
+    if option:
+        return str(option.get("value", "")), str((option.get("text") or {}).get("text", ""))
+    return str(action.get("value", "")), str((action.get("text") or {}).get("text", ""))
 
 
 def reply_groups(reply: Reply) -> list[list[Block]]:

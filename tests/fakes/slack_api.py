@@ -51,6 +51,9 @@ ACTIONS_ELEMENTS = 25
 BUTTON_TEXT = 75
 BUTTON_VALUE = 2000
 ACTION_ID = 255
+OVERFLOW_OPTIONS = 5
+OPTION_TEXT = 75
+OPTION_VALUE = 150
 BLOCK_ID = 255
 MESSAGE_TEXT = 40_000
 VIEW_TITLE = 24
@@ -178,6 +181,15 @@ def _check_element(element: dict[str, Any], at: str) -> list[str]:
             problems.append(f"{at}: button value longer than {BUTTON_VALUE}")
         if element.get("style") not in (None, "primary", "danger"):
             problems.append(f"{at}: bad button style {element.get('style')!r}")
+    elif element.get("type") == "overflow":
+        options = element.get("options") or []
+        if not 2 <= len(options) <= OVERFLOW_OPTIONS:
+            problems.append(f"{at}: overflow with {len(options)} options (2..{OVERFLOW_OPTIONS})")
+        for option in options:
+            if not 1 <= len(_text_of(option.get("text"))) <= OPTION_TEXT:
+                problems.append(f"{at}: overflow option text not in 1..{OPTION_TEXT}")
+            if len(str(option.get("value", ""))) > OPTION_VALUE:
+                problems.append(f"{at}: overflow option value longer than {OPTION_VALUE}")
     return problems
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
-from bot.render.slack import ACTION_PREFIX, escape, render_slack, split_text
+from bot.render.slack import ACTION_PREFIX, action_command, escape, render_slack, split_text
 from tests.fakes.slack_api import MESSAGE_BLOCKS, check_blocks
 
 
@@ -40,12 +40,16 @@ def test_buttons_carry_the_command_and_unique_action_ids():
         buttons=[Button("New task", "task")],
     )
     [msg] = ok(render_slack(reply))
-    buttons = [b["accessory"] for b in msg.blocks if "accessory" in b]
-    buttons += [e for b in msg.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert [b["value"] for b in buttons] == ["done 1", "done 2", "reassign 2", "task"]
-    ids = [b["action_id"] for b in buttons]
+    assert len(msg.blocks) == 4  # one block per item, whatever its buttons, and the actions
+    elements = [b["accessory"] for b in msg.blocks if "accessory" in b]
+    elements += [e for b in msg.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [e["type"] for e in elements] == ["button", "overflow", "button"]
+    assert elements[0]["value"] == "done 1" and elements[0]["style"] == "primary"
+    assert [o["value"] for o in elements[1]["options"]] == ["done 2", "reassign 2"]
+    assert elements[2]["value"] == "task"
+    ids = [e["action_id"] for e in elements]
     assert len(set(ids)) == len(ids) and all(i.startswith(ACTION_PREFIX) for i in ids)
-    assert buttons[0]["style"] == "primary"
+    assert action_command({"selected_option": elements[1]["options"][1]}) == ("reassign 2", "Reassign")
 
 
 def test_long_text_is_split_across_sections():
@@ -62,19 +66,27 @@ def test_one_huge_line_is_cut_hard():
 
 
 def test_many_items_with_buttons_split_over_messages_never_over_50_blocks():
-    items = [Item(f"#{i} task", [Button("Done", f"done {i}"), Button("Reopen", f"reopen {i}")])
+    many = [Button(f"B{j}", f"cmd{j} {{i}}") for j in range(6)]  # too many for a ⋯ menu
+    items = [Item(f"#{i} task", [Button(b.label, b.command.format(i=i)) for b in many])
              for i in range(60)]
     messages = ok(render_slack(Reply(title="Tasks", sections=[Section(items=items)])))
     assert len(messages) == 3
     assert all(len(m.blocks) <= 50 for m in messages)
     values = [e["value"] for m in messages for b in m.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert values[:2] == ["done 0", "reopen 0"] and len(values) == 120
+    assert values[:2] == ["cmd0 0", "cmd1 0"] and len(values) == 360
     for m in messages:  # an item's line and its buttons stay together
         assert m.blocks[-1]["type"] == "actions"
 
 
+def test_a_long_task_list_with_menus_fits_one_message():
+    items = [Item(f"#{i} task", [Button("Done", f"done {i}"), Button("Reassign", f"reassign {i}")])
+             for i in range(45)]
+    [msg] = ok(render_slack(Reply(title="Open", sections=[Section(items=items)])))
+    assert len(msg.blocks) == 46
+
+
 def test_enormous_reply_is_summarised():
-    items = [Item(f"#{i}", [Button("Done", f"done {i}"), Button("Reopen", f"reopen {i}")]) for i in range(500)]
+    items = [Item(f"#{i}", [Button("Done", f"done {i}")]) for i in range(500)]
     messages = ok(render_slack(Reply(sections=[Section(items=items)]), omitted=lambda n: f"{n} more"))
     assert len(messages) == 4
     last = messages[-1].blocks[-1]

@@ -141,14 +141,26 @@ def sent_message(call: Any) -> dict[str, Any]:
 
 
 def buttons_of(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = [b["accessory"] for b in blocks if b.get("accessory", {}).get("type") == "button"]
-    found += [e for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+    """Every clickable command: buttons, and each option of a ⋯ menu as Slack reports its choice."""
+    found = []
+    for b in blocks:
+        elements = [b["accessory"]] if "accessory" in b else []
+        elements += b["elements"] if b.get("type") == "actions" else []
+        for e in elements:
+            if e.get("type") == "button":
+                found.append(e)
+            elif e.get("type") == "overflow":
+                found += [{"type": "overflow", "action_id": e["action_id"], "selected_option": o,
+                           "value": o["value"]} for o in e["options"]]
     return found
 
 
 def button(blocks: list[dict[str, Any]], value: str) -> dict[str, Any]:
+    """The element to send in a block_actions payload for the command ``value``."""
     for b in buttons_of(blocks):
         if b.get("value") == value:
+            if b["type"] == "overflow":
+                return {k: v for k, v in b.items() if k != "value"}
             return b
     raise AssertionError(f"no button {value!r} in {[b.get('value') for b in buttons_of(blocks)]}")
 

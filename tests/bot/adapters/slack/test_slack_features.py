@@ -300,3 +300,23 @@ async def test_chinese_channel_gets_chinese_modal(slack, slack_core):
     await slack.command("task")
     [opened] = await slack.fake.await_for("views.open")
     assert opened.json("view")["title"]["text"] == "新建任务"
+
+
+async def test_task_list_menu_done_and_reassign(slack, slack_core):
+    for n, text in enumerate(['account new "Acme Corp"', 'task "Send the quote" owner=SR',
+                              'task "Install the rack" owner=FR', "open"], start=1):
+        await slack.command(text)
+        calls = await slack.fake.await_for("chat.postMessage", n)
+    listing = calls[-1]
+    menu_done = button(listing.json("blocks"), "done 2")
+    assert menu_done["type"] == "overflow"
+    await slack.click(sent_message(listing), menu_done)
+    [update] = await slack.fake.await_for("chat.update")
+    blocks = update.json("blocks")
+    assert all(b.get("accessory", {}).get("action_id") != menu_done["action_id"] for b in blocks)
+    assert "<@U0ANN>" in json.dumps(blocks)
+    await slack.click(sent_message(listing), button(listing.json("blocks"), "reassign 1"))
+    [opened] = await slack.fake.await_for("views.open")
+    assert opened.json("view")["callback_id"] == "kam.reassign"
+    with slack_core.sessions.begin() as session:
+        assert session.exec(select(Task).where(Task.number == 2)).one().status == "done"
