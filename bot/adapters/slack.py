@@ -20,6 +20,7 @@ import logging
 import re
 import signal
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = inc.PLATFORM
 EVENTS_PATH = "/slack/events"
+WORKERS = 16  # threads for the work after the ack (the dispatcher is synchronous)
 COMMAND = "/kam"
 
 
@@ -339,16 +341,22 @@ def build_app(
     return app
 
 
-def register(app: AsyncApp, work: SlackHandlers) -> None:
-    """Attach the listeners: ack fast, then do the work in a thread."""
+def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> None:
+    """Attach the listeners: ack fast, then do the work in a thread.
+
+    The work has its own pool, so slow commands (an LLM answer, a chart) queue behind each
+    other and never behind the short reads the acks make in the default pool.
+    """
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kambot-slack")
 
     def lazy(fn: Callable[..., None], *, bot_user: bool = False) -> Callable[..., Awaitable[None]]:
         async def run(body: dict[str, Any], context: Any) -> None:
             try:
+                loop = asyncio.get_running_loop()
                 if bot_user:
-                    await asyncio.to_thread(fn, body, context.bot_user_id or "")
+                    await loop.run_in_executor(pool, fn, body, context.bot_user_id or "")
                 else:
-                    await asyncio.to_thread(fn, body)
+                    await loop.run_in_executor(pool, fn, body)
             except Exception:
                 log.exception("slack %s failed", fn.__name__)
 
