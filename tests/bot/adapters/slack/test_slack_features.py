@@ -37,6 +37,8 @@ EVERY_VERB = [
     "stakeholder",
     "plan goals Grow the platform business by 20%",
     "plan",
+    "signal nps=35 csat=4.2 usage=0.7 response_hours=6 exec_meeting=2026-11-10",
+    "health",
 ]
 
 
@@ -64,9 +66,10 @@ async def test_every_core_verb_through_kam_over_http(slack, slack_core):
         assert not any(_is_error(c) for c in answers[seen:]), f"{text!r}: {text_of(answers[seen])}"
         seen = len(answers)
     with slack_core.sessions.begin() as session:
-        tasks = session.exec(select(Task).order_by(Task.number)).all()
-        assert [t.number for t in tasks] == [1, 2, 3]
-        assert tasks[0].role == "FR"
+        titles = [t.title for t in session.exec(select(Task)).all()]
+    # the two typed tasks and the one from the note's action line (account rules may add more)
+    assert "Send the quote" in titles and "Plan the renewal call with procurement" in titles
+    assert any("revised quote" in t for t in titles), titles
 
 
 async def test_task_modal_from_command_and_submission(slack, slack_core):
@@ -175,7 +178,7 @@ async def test_app_home_lists_my_tasks_and_accounts_and_its_done_button(slack, s
     second = await slack.fake.await_for("views.publish", 2)
     assert "Renewal call" not in json.dumps(second[-1].json("view"))
     with slack_core.sessions.begin() as session:
-        assert session.exec(select(Task).where(Task.number == 1)).one().status == "done"
+        assert session.exec(select(Task).where(Task.title == "Renewal call")).one().status == "done"
 
 
 async def test_bot_joining_explains_binding_once(slack):

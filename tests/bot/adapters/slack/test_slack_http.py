@@ -29,7 +29,7 @@ async def test_help_command_is_acked_and_answered(slack):
 
 
 async def test_account_task_done_flow(slack):
-    await slack.command('account new "Acme Corp" tier=core')
+    await slack.command('account new "Acme Corp" tier=important')
     await slack.fake.await_for("chat.postMessage")
     await slack.command('task "Send the quote" owner=SR due=2026-12-05')
     calls = await slack.fake.await_for("chat.postMessage", 2)
