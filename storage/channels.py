@@ -76,7 +76,7 @@ def platform_bindings(
 
 
 def latest_colors(session: Session, *, account_ids: set[int]) -> dict[int, str]:
-    """The newest health colour of each account that has a snapshot."""
+    """The newest health colour of each account with a snapshot (batch health_repo.last_snapshot)."""
     if not account_ids:
         return {}
     rows: Sequence[HealthSnapshot] = session.exec(
