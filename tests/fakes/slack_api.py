@@ -345,6 +345,9 @@ class FakeSlack:
             return
         if parts.path.startswith("/respond/"):
             body = json.loads(raw or b"{}")
+            if "blocks" in body:
+                for problem in check_blocks(body["blocks"], limit=MESSAGE_BLOCKS, where="response_url"):
+                    self._violation(problem)
             body["_response_url"] = parts.path.rsplit("/", 1)[-1]
             with self._cond:
                 self.responses.append(body)
@@ -499,6 +502,7 @@ class FakeSocketMode:
         self._server: Any = None
         self._ids = itertools.count(1)
         self.port = 0
+        self.connections = 0
 
     def start(self) -> FakeSocketMode:
         self._thread.start()
@@ -517,6 +521,7 @@ class FakeSocketMode:
 
     async def _handle(self, connection: Any) -> None:
         self._connection = connection
+        self.connections += 1
         await connection.send(json.dumps({"type": "hello", "num_connections": 1,
                                           "connection_info": {"app_id": "AFAKE"}}))
         self._connected.set()
@@ -545,6 +550,19 @@ class FakeSocketMode:
         asyncio.run_coroutine_threadsafe(
             self._connection.send(json.dumps(envelope)), self._loop).result(5)
         return envelope_id
+
+    def disconnect(self, reason: str = "refresh_requested") -> None:
+        """Ask the app to reconnect, as Slack does every few hours."""
+        self.wait_connected()
+        message = json.dumps({"type": "disconnect", "reason": reason})
+        asyncio.run_coroutine_threadsafe(self._connection.send(message), self._loop).result(5)
+
+    def wait_connections(self, count: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while self.connections < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.connections} connection(s), expected {count}")
+            time.sleep(0.05)
 
     def ack(self, envelope_id: str, timeout: float = 5) -> dict[str, Any]:
         deadline = time.monotonic() + timeout

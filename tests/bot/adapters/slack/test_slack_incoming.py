@@ -124,3 +124,20 @@ def test_a_dm_is_answered_inline_and_a_channel_question_in_its_thread():
                                        "text": "hi", "ts": "3.4", "thread_ts": "3.0", "channel": "D1"},
                                       team_id="T", bot_user_id="UBOT")
     assert dm and dm.thread is None and threaded and threaded.thread == "3.0"
+
+
+def test_display_names_are_cached_for_their_ttl(fake_slack):
+    from bot.adapters.slack_post import Directory, make_client
+
+    now = [0.0]
+    fake_slack.users["U7"] = {"name": "li", "real_name": "Li Wei", "display_name": ""}
+    directory = Directory(make_client("xoxb-test", fake_slack.url), ttl=60, now=lambda: now[0])
+    assert directory.user("U7") == User("U7", "Li Wei", "li")
+    now[0] = 59
+    directory.user("U7")
+    assert len(fake_slack.calls_to("users.info")) == 1
+    now[0] = 61
+    directory.user("U7")
+    assert len(fake_slack.calls_to("users.info")) == 2
+    fake_slack.queue_error("users.info", "user_not_found")
+    assert directory.user("U8") == User("U8")  # unknown: the id stands in, nothing cached

@@ -84,3 +84,12 @@ async def test_buttons_and_retried_events_over_socket_mode(socket_app, fake_slac
     await fake_slack.await_for("chat.postMessage", 3, where=lambda c: True)
     await asyncio.sleep(0.3)
     assert len([c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "C0NEW"]) == 1
+
+
+async def test_reconnects_when_slack_asks(socket_app, fake_slack):
+    await asyncio.to_thread(socket_app.disconnect)
+    await asyncio.to_thread(socket_app.wait_connections, 2)
+    assert len(fake_slack.calls_to("apps.connections.open")) >= 2
+    _, ack, _ = await send(socket_app, "slash_commands", command_payload(fake_slack, "help"))
+    assert ack
+    await fake_slack.await_for("chat.postMessage")
