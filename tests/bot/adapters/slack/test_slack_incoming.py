@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.adapters import slack_incoming as inc
 from bot.adapters import slack_views as views
-from bot.adapters.slack import modal_command, view_command
+from bot.adapters.slack_handlers import modal_command, view_command
 from bot.adapters.slack_post import pressed_blocks, with_reassign
 from bot.messages import Button, Item, Reply, Section, User
 from commands.i18n import Translator
