@@ -1,0 +1,113 @@
+"""`kambot run`: every configured platform and one scheduler, in one process.
+
+Slack and Telegram share one event loop. When both want the HTTP listener (Slack HTTP mode
+and a Telegram webhook), they share one aiohttp application on PORT: Slack at
+/slack/events, Telegram at its webhook path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.app import Core
+
+log = logging.getLogger(__name__)
+
+Stop = Callable[[], Awaitable[None]]
+
+
+class NothingConfigured(SystemExit):
+    pass
+
+
+def configured(core: Core) -> tuple[bool, bool]:
+    settings = core.settings
+    return settings.SLACK_BOT_TOKEN is not None, settings.TELEGRAM_BOT_TOKEN is not None
+
+
+async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = None) -> list[Stop]:  # noqa: S104
+    """Start every configured platform inside the running loop; returns their stoppers."""
+    from bot.adapters.slack import build_app, mount, resolve_mode, slack_sender, start_slack
+    from bot.adapters.telegram import TelegramRuntime
+
+    slack_on, telegram_on = configured(core)
+    if not (slack_on or telegram_on):
+        raise NothingConfigured(
+            "kambot run: no platform is configured. Set SLACK_BOT_TOKEN (with "
+            "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) and/or TELEGRAM_BOT_TOKEN; "
+            "or try `kambot demo`."
+        )
+    stops: list[Stop] = []
+    slack_http = slack_on and resolve_mode(core, None) == "http"
+    telegram_webhook = telegram_on and bool(core.settings.TELEGRAM_WEBHOOK_URL)
+    shared = slack_http and telegram_webhook
+    web_app = web.Application() if shared else None
+    try:
+        if slack_on:
+            if shared:
+                assert web_app is not None
+                poster = slack_sender(core)
+                core.senders.add(poster)
+                mount(web_app, build_app(core, socket_mode=False, poster=poster))
+            else:
+                stops.append(await start_slack(core, host=host, port=port))
+        if telegram_on:
+            runtime = TelegramRuntime(core)
+            core.senders.add(runtime.sender)
+            if shared:
+                assert web_app is not None
+                web_app.add_routes(runtime.webhook_routes())
+            await runtime.start(webhook=telegram_webhook, listen=host, serve=not shared)
+            stops.append(runtime.stop)
+        if web_app is not None:
+            runner = web.AppRunner(web_app, access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, host, core.settings.PORT if port is None else port).start()
+            stops.append(runner.cleanup)
+            log.info("kambot run: Slack and the Telegram webhook share port %s",
+                     port or core.settings.PORT)
+    except BaseException:
+        await stop_all(stops)
+        raise
+    return stops
+
+
+async def stop_all(stops: list[Stop]) -> None:
+    for stop in reversed(stops):
+        try:
+            await stop()
+        except Exception:
+            log.exception("error while stopping")
+
+
+def run_all(core: Core) -> int:
+    """Run until Ctrl-C / SIGTERM with the scheduler leading (or waiting to lead)."""
+    from bot.scheduler import scheduling
+
+    async def main() -> None:
+        stops = await start_all(core)
+        done = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, done.set)
+        try:
+            await done.wait()
+        finally:
+            await stop_all(stops)
+
+    configured_any = any(configured(core))
+    if not configured_any:
+        raise NothingConfigured(
+            "kambot run: no platform is configured. Set SLACK_BOT_TOKEN and/or "
+            "TELEGRAM_BOT_TOKEN; or try `kambot demo`."
+        )
+    with scheduling(core):
+        asyncio.run(main())
+    return 0
