@@ -1,0 +1,71 @@
+"""Queries the monthly reports and the portfolio digest make (keyword-only; nothing commits).
+
+Reports read the record as it stands: every task of an account (a few hundred rows at most)
+is loaded once and the month's figures are computed in Python, so one report costs a fixed
+handful of queries whatever the month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Delivery, DeliveryStatus, HealthSnapshot, Note, Task
+
+
+def all_tasks_of(session: Session, *, account_id: int) -> Sequence[Task]:
+    return session.exec(
+        select(Task).where(Task.account_id == account_id).order_by(col(Task.number))
+    ).all()
+
+
+def notes_between(
+    session: Session, *, account_id: int, start: datetime, end: datetime
+) -> Sequence[Note]:
+    return session.exec(
+        select(Note)
+        .where(Note.account_id == account_id, col(Note.created_at) >= start,
+               col(Note.created_at) < end)
+        .order_by(col(Note.number))
+    ).all()
+
+
+def snapshots_between(
+    session: Session, *, account_id: int, start: datetime, end: datetime
+) -> Sequence[HealthSnapshot]:
+    """Health snapshots taken in [start, end), oldest first."""
+    return session.exec(
+        select(HealthSnapshot)
+        .where(HealthSnapshot.account_id == account_id, col(HealthSnapshot.at) >= start,
+               col(HealthSnapshot.at) < end)
+        .order_by(col(HealthSnapshot.at), col(HealthSnapshot.id))
+    ).all()
+
+
+def snapshot_before(session: Session, *, account_id: int, at: datetime) -> HealthSnapshot | None:
+    """The newest health snapshot taken before ``at``."""
+    return session.exec(
+        select(HealthSnapshot)
+        .where(HealthSnapshot.account_id == account_id, col(HealthSnapshot.at) < at)
+        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
+        .limit(1)
+    ).first()
+
+
+def settled_deliveries(
+    session: Session, *, kinds: Iterable[str], key: str, max_attempts: int
+) -> set[tuple[str, int, str]]:
+    """(kind, account_id, channel) of deliveries for ``key`` that need no more work:
+    posted, or failed ``max_attempts`` times (a channel that is gone is not retried forever).
+    """
+    rows = session.exec(
+        select(Delivery).where(col(Delivery.kind).in_(list(kinds)), Delivery.key == key)
+    ).all()
+    return {
+        (row.kind, row.account_id, row.channel)
+        for row in rows
+        if row.status == DeliveryStatus.POSTED.value
+        or (row.status == DeliveryStatus.FAILED.value and row.attempts >= max_attempts)
+    }
