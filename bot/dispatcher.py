@@ -25,11 +25,23 @@ from storage.db import SessionFactory
 log = logging.getLogger(__name__)
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# Parts of a command that are grammar, not language: option keys, mentions, role codes.
+_GRAMMAR = re.compile(r"[A-Za-z_]+\s*[=＝]|<@[^>]*>|@\S+|\b(?:AR|SR|FR)\b")
 AccountListener = Callable[[int], None]
 
 
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
+def written_in_chinese(text: str) -> bool:
+    """Mostly Chinese, ignoring the verb and the grammar around the words people wrote."""
+    _, rest = split_verb(text)
+    rest = _GRAMMAR.sub(" ", rest or text)
+    cjk = len(_CJK.findall(rest))
+    latin = len(_LATIN.findall(rest))
+    if cjk == 0:
+        first = text.split(maxsplit=1)[0] if text.strip() else ""
+        return bool(_CJK.search(first))
+    # A Chinese character carries about a word; a Latin word about five letters.
+    return cjk >= latin / 5
 
 
 class Dispatcher:
@@ -61,7 +73,7 @@ class Dispatcher:
         """Chinese text is answered in Chinese; otherwise the channel's, then the default."""
         if incoming.language:
             return normalize_language(incoming.language)
-        if has_cjk(incoming.text):
+        if written_in_chinese(incoming.text):
             return "zh"
         return normalize_language(channel_lang or self.settings.KAMBOT_LANGUAGE)
 

@@ -46,11 +46,11 @@ def claim(
     """
     try:
         with session.begin_nested():
-            row = Delivery(kind=kind, account_id=account_id, key=key, platform=platform,
+            new = Delivery(kind=kind, account_id=account_id, key=key, platform=platform,
                            channel=channel, claimed_at=at, attempts=1)
-            session.add(row)
+            session.add(new)
             session.flush()
-            return row
+            return new
     except sa.exc.IntegrityError:
         pass
     row = find(session, kind=kind, account_id=account_id, key=key, channel=channel)
@@ -59,12 +59,13 @@ def claim(
     if row.status == DeliveryStatus.CLAIMED.value and at - row.claimed_at < STALE_CLAIM:
         return None
     # Retake a failed or stale claim, guarded so two runs cannot both retake it.
-    taken = session.execute(
+    result = session.execute(
         sa.update(Delivery)
         .where(col(Delivery.id) == row.id, col(Delivery.claimed_at) == row.claimed_at,
                col(Delivery.status) == row.status)
         .values(status=DeliveryStatus.CLAIMED.value, claimed_at=at, attempts=row.attempts + 1)
-    ).rowcount
+    )
+    taken: int = getattr(result, "rowcount", 0)
     if not taken:
         return None
     session.refresh(row)

@@ -359,7 +359,7 @@ def reassign_role_tasks(
         )
         .values(assignee_id=person_id)
     )
-    return int(result.rowcount or 0)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def persons_by_ids(session: Session, *, ids: set[int]) -> dict[int, Person]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from bot.adapters.console import mentions_in
 from bot.app import Core
 from bot.messages import Incoming, Reply, User
 
@@ -25,16 +26,12 @@ class Conversation:
     def incoming(self, text: str, *, user: str | None = None, key: str | None = None,
                  mentions: dict[str, User] | None = None, **kw: object) -> Incoming:
         who = user or self.user
-        found = dict(mentions or {})
-        for word in text.replace("\n", " ").split():
-            if word.startswith("@") and len(word) > 1 and word not in found:
-                name = word[1:].rstrip(".,;:!?)")
-                found[f"@{name}"] = User(id=name, name=name.title(), username=name)
+        found = {**mentions_in(text), **(mentions or {})}
         return Incoming(
             platform=self.platform,
             workspace=self.workspace,
             channel=kw.pop("channel", self.channel),  # type: ignore[arg-type]
-            user=User(id=who, name=who.title(), username=who),
+            user=User(id=who, name=who, username=who),
             text=text,
             key=key or f"test-{next(_keys)}",
             mentions=found,

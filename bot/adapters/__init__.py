@@ -1,0 +1,1 @@
+"""Platform adapters: payload -> Incoming, Reply -> platform message, nothing else."""

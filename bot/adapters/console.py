@@ -1,0 +1,130 @@
+"""The console adapter: lines from stdin, plain-text replies on stdout.
+
+``:channel X`` and ``:user Y`` switch who speaks where, ``:dm`` talks to the bot directly,
+a line ending in ``\\`` continues on the next one, and there is no prompt when stdin is
+not a terminal, so a script can pipe a conversation in and read the replies.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from bot.app import Core
+from bot.messages import Incoming, Platform, Reply, User
+from bot.render.plain import render_plain
+
+WORKSPACE = "local"
+_MENTION = re.compile(r"(?<![\w@])@([\w.\-\u4e00-\u9fff]+)")
+
+
+def console_user(name: str) -> User:
+    return User(id=name, name=name, username=name)
+
+
+def mentions_in(text: str) -> dict[str, User]:
+    """In the console every ``@name`` names the console user ``name``."""
+    return {f"@{m}": console_user(m) for m in _MENTION.findall(text)}
+
+
+def logical_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Join lines that end in a backslash with the next one (keeping the line break)."""
+    buffer: list[str] = []
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        if line.endswith("\\"):
+            buffer.append(line[:-1])
+            continue
+        buffer.append(line)
+        yield "\n".join(buffer)
+        buffer = []
+    if buffer:
+        yield "\n".join(buffer)
+
+
+class ConsoleSession:
+    """One person at one console, switching channels and identities as told."""
+
+    def __init__(self, core: Core, *, channel: str, user: str) -> None:
+        self.core = core
+        self.channel = channel
+        self.user = user
+        self.direct = False
+
+    def incoming(self, text: str) -> Incoming:
+        channel = f"dm:{self.user}" if self.direct else self.channel
+        return Incoming(
+            platform=Platform.CONSOLE.value,
+            workspace=WORKSPACE,
+            channel=channel,
+            user=console_user(self.user),
+            text=text,
+            key=uuid.uuid4().hex,
+            mentions=mentions_in(text),
+            is_direct=self.direct,
+            channel_name=channel,
+        )
+
+    def handle(self, text: str) -> str | None:
+        """Answer one logical line; None for blank lines and comments."""
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            return None
+        if stripped.startswith(":"):
+            return self._switch(stripped)
+        if self.direct and stripped.split()[0].lower() not in {"ask", "help", "问"}:
+            text = f"ask {text}"
+        reply = self.core.dispatcher.handle(self.incoming(text))
+        return render_plain(reply) if reply is not None else None
+
+    def _switch(self, line: str) -> str:
+        word, _, value = line[1:].partition(" ")
+        value = value.strip()
+        if word == "channel" and value:
+            self.channel, self.direct = value, False
+            return f"(now in channel {value})"
+        if word == "user" and value:
+            self.user = value.lstrip("@")
+            return f"(now speaking as {self.user})"
+        if word == "dm":
+            self.direct = True
+            return f"(direct message to kambot as {self.user})"
+        return "(console commands: :channel NAME, :user NAME, :dm, :quit)"
+
+    def prompt(self) -> str:
+        where = "dm" if self.direct else f"#{self.channel}"
+        return f"{self.user}@{where}> "
+
+
+def run_console(
+    core: Core, *, channel: str, user: str, stdin: TextIO, stdout: TextIO, banner: str = ""
+) -> int:
+    session = ConsoleSession(core, channel=channel, user=user)
+    interactive = stdin.isatty()
+    if interactive and banner:
+        stdout.write(banner + "\n")
+
+    def read() -> Iterator[str]:
+        while True:
+            if interactive:
+                stdout.write(session.prompt())
+                stdout.flush()
+            line = stdin.readline()
+            if not line:
+                return
+            yield line
+
+    for text in logical_lines(read()):
+        if text.strip() in {":quit", ":exit", ":q"}:
+            break
+        out = session.handle(text)
+        if out is not None:
+            stdout.write(out + "\n\n")
+            stdout.flush()
+    return 0
+
+
+def render(reply: Reply | None) -> str:
+    return render_plain(reply) if reply is not None else ""

@@ -1,0 +1,191 @@
+"""The `kambot` command line (DESIGN.md "CLI")."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.app import Core, build_core
+from bot.settings import Settings
+
+log = logging.getLogger("kambot")
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        # Pydantic's message names the field and the problem, never a secret's value.
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SystemExit(f"kambot: bad setting: {problems}") from None
+
+
+def _logging(verbose: bool, *, quiet: bool = False) -> None:
+    level = logging.DEBUG if verbose else (logging.WARNING if quiet else logging.INFO)
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # HTTP client loggers print request URLs, and a Telegram URL carries the bot token.
+    for noisy in ("httpx", "httpcore", "urllib3", "telegram.ext", "apscheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.adapters.console import run_console
+    from bot.demo import seed_demo
+
+    db = Path(args.database) if args.database else Path(tempfile.mkdtemp(prefix="kambot-demo-")) / "demo.db"
+    settings = _settings(DATABASE_URL=f"sqlite:///{db}", KAMBOT_ADMINS=["console:alice"])
+    core = build_core(settings)
+    info = seed_demo(core)
+    banner = (
+        "kambot demo: four accounts (Acme Corp, Globex, Initech, 华星零售) on a fresh SQLite "
+        f"database at {db}.\nYou are alice, the AR of Acme Corp, in its channel #acme. Try: "
+        "open · account · triangle · task \"Book the QBR\" due=friday · note ... · health · "
+        "help\nSwitch with :channel globex / :channel huaxing, :user bob, :dm; quit with :quit "
+        "or Ctrl-D."
+    )
+    return run_console(core, channel=info.channel, user=info.user, stdin=sys.stdin,
+                       stdout=sys.stdout, banner=banner)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.adapters.console import run_console
+
+    core = build_core(_settings())
+    return run_console(core, channel=args.channel, user=args.user, stdin=sys.stdin,
+                       stdout=sys.stdout, banner="kambot console: type help; :quit to leave.")
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from storage.db import current_revision, make_engine, upgrade
+
+    settings = _settings()
+    engine = make_engine(settings.DATABASE_URL)
+    upgrade(engine)
+    print(f"database at revision {current_revision(engine)}")
+    return 0
+
+
+def _entry(module: str, name: str) -> Callable[..., int]:
+    """A platform or job entry point, imported only when asked for."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    except (ImportError, AttributeError) as exc:
+        raise SystemExit(f"kambot: {module}.{name} is not available: {exc}") from None
+
+
+def cmd_slack(args: argparse.Namespace) -> int:
+    core = build_core(_settings())
+    mode = "socket" if args.socket else "http" if args.http else None
+    return _entry("bot.adapters.slack", "run_slack")(core, mode=mode)
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    core = build_core(_settings())
+    return _entry("bot.adapters.telegram", "run_telegram")(core, webhook=args.webhook)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    core = build_core(_settings())
+    return _entry("bot.runner", "run_all")(core)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    core = build_core(_settings())
+    return _entry("bot.jobs", "digest_command")(core, month=args.month, dry_run=args.dry_run)
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    core = build_core(_settings())
+    return _entry("bot.alerts", "alerts_command")(core, dry_run=args.dry_run)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot.transfer import import_accounts
+
+    core = build_core(_settings())
+    return import_accounts(core, Path(args.file), out=sys.stdout)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.transfer import export_record
+
+    core = build_core(_settings())
+    return export_record(core, what=args.what, account=args.account, out=sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kambot", description=(
+        "kambot keeps a key account's record in its team channel: notes, the iron "
+        "triangle's actions, health alerts and monthly reports."))
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="console on a seeded demo data set; nothing to set up")
+    p.add_argument("--database", help="SQLite file to use (default: a fresh temporary one)")
+    p.set_defaults(func=cmd_demo, quiet=True)
+
+    p = sub.add_parser("console", help="talk to kambot on stdin/stdout")
+    p.add_argument("--channel", default="general", help="channel to start in")
+    p.add_argument("--user", default=os.environ.get("USER", "me") or "me", help="who you are")
+    p.set_defaults(func=cmd_console, quiet=True)
+
+    p = sub.add_parser("slack", help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--http", action="store_true", help="HTTP mode on PORT")
+    group.add_argument("--socket", action="store_true", help="Socket Mode")
+    p.set_defaults(func=cmd_slack)
+
+    p = sub.add_parser("telegram", help="run the Telegram bot (long polling by default)")
+    p.add_argument("--webhook", action="store_true", help="webhook mode (TELEGRAM_WEBHOOK_URL)")
+    p.set_defaults(func=cmd_telegram)
+
+    p = sub.add_parser("run", help="every configured platform and the scheduler, one process")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("db", help="database maintenance")
+    p.add_argument("action", choices=["upgrade"])
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("digest", help="post the monthly reports and the portfolio digest now")
+    p.add_argument("--month", help="YYYY-MM (default: the month that just ended)")
+    p.add_argument("--dry-run", action="store_true", help="compose and print, post nothing")
+    p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("alerts", help="run the health check and alerts now")
+    p.add_argument("--dry-run", action="store_true", help="assess and print, post nothing")
+    p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("import", help="import data")
+    p.add_argument("what", choices=["accounts"])
+    p.add_argument("file", help="CSV with columns name,tier,industry,revenue,margin,renewal")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export the record (accounts as CSV, one account as JSON)")
+    p.add_argument("what", choices=["accounts", "account"])
+    p.add_argument("account", nargs="?", help="account name, for `export account`")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _logging(args.verbose, quiet=getattr(args, "quiet", False))
+    return int(args.func(args) or 0)
+
+
+def core_for_tests(settings: Settings) -> Core:  # pragma: no cover - convenience for REPL use
+    return build_core(settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

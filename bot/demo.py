@@ -1,0 +1,186 @@
+"""A believable demo data set, so a newcomer sees the product working in the first minute.
+
+Four accounts in three tiers (one run in Chinese), a full triangle on most, notes with
+actions, open / done / overdue tasks, signals, stakeholders and a plan. Dates are relative
+to the clock, so the demo always looks current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from bot.app import Core
+from bot.messages import Platform
+from storage import repos
+from storage.models import PlanSection, Signal, Stakeholder, TaskStatus
+
+WORKSPACE = "local"
+
+
+@dataclass(frozen=True)
+class DemoInfo:
+    channel: str
+    user: str
+    channels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Task:
+    title: str
+    role: str
+    due: int | None  # days from today
+    done_days_ago: int | None = None
+    shared: bool = False
+    created_days_ago: int = 20
+
+
+_ACCOUNTS: list[dict] = [
+    {
+        "name": "Acme Corp", "tier": "core", "channel": "acme", "industry": "Manufacturing",
+        "revenue": 4_200_000, "margin": 0.31, "renewal": 45, "lang": None,
+        "team": {"AR": "alice", "SR": "bob", "FR": "carol", "SPONSOR": "dana"},
+        "notes": [
+            (38, "QBR with Acme. Li Wei (CIO) wants the line 3 upgrade live before the "
+                 "spring peak; procurement pushes on price.\nACTION: SR to send the revised "
+                 "quote for the line 3 upgrade\nTODO confirm the payment schedule with "
+                 "their finance team"),
+            (12, "Site visit in Shenzhen. Sensors arrived; installation team booked.\n"
+                 "- [x] operator training delivered\n- [ ] FR: schedule sensor installation"),
+        ],
+        "tasks": [
+            _Task("Send the revised quote for the line 3 upgrade", "SR", 3, shared=True),
+            _Task("Confirm the payment schedule with their finance team", "AR", -5),
+            _Task("Schedule sensor installation at the Shenzhen plant", "FR", 10, shared=True),
+            _Task("Prepare the renewal proposal", "AR", 20),
+            _Task("Deliver operator training", "FR", -12, done_days_ago=10, shared=True),
+            _Task("Kick-off meeting with the new CIO", "AR", -30, done_days_ago=29),
+        ],
+        "signals": {"nps": 32, "csat": 4.1, "usage": 0.72, "response_hours": 6},
+        "stakeholders": [
+            ("Li Wei", "CIO", "decision-maker", 5, 4, "supporter"),
+            ("Maria Lopez", "Head of Procurement", "gatekeeper", 4, 2, "skeptic"),
+        ],
+        "plan": {"goals": "Acme wants 20% higher line throughput by Q3 2027.",
+                 "opportunities": "Predictive maintenance across all five plants."},
+    },
+    {
+        "name": "Globex", "tier": "important", "channel": "globex", "industry": "Energy",
+        "revenue": 1_350_000, "margin": 0.22, "renewal": 150, "lang": None,
+        "team": {"AR": "erin", "SR": "frank", "FR": "grace"},
+        "notes": [(70, "Steering committee. Outage on the Houston site last month; they "
+                       "expect a root-cause report.\nACTION: FR to send the incident "
+                       "root-cause report")],
+        "tasks": [
+            _Task("Send the incident root-cause report", "FR", -12, shared=True),
+            _Task("Technical workshop on the new API", "SR", 6),
+            _Task("Invoice Q3 support fees", "AR", 2),
+        ],
+        "signals": {"nps": -10, "csat": 3.2, "usage": 0.41, "response_hours": 30},
+        "stakeholders": [("Hank Scorpio", "CEO", "sponsor", 5, 3, "neutral")],
+        "plan": {},
+    },
+    {
+        "name": "Initech", "tier": "potential", "channel": "initech", "industry": "Software",
+        "revenue": 280_000, "margin": 0.4, "renewal": None, "lang": None,
+        "team": {"AR": "heidi"},
+        "notes": [(5, "Intro call; they are evaluating us against two vendors.\n"
+                      "TODO send the security questionnaire answers")],
+        "tasks": [_Task("Send the security questionnaire answers", "SR", 4)],
+        "signals": {},
+        "stakeholders": [],
+        "plan": {},
+    },
+    {
+        "name": "华星零售", "tier": "important", "channel": "huaxing", "industry": "零售",
+        "revenue": 2_600_000, "margin": 0.27, "renewal": 75, "lang": "zh",
+        "team": {"AR": "zhangwei", "SR": "lina", "FR": "wangqiang", "SPONSOR": "zhaomin"},
+        "notes": [(9, "与客户季度经营回顾。客户确认下月回款计划，希望新门店系统在春节前上线。\n"
+                      "待办：解决方案经理 下周五前提交新门店方案\n待办：交付经理 12月20日前完成一期验收")],
+        "tasks": [
+            _Task("提交新门店系统方案", "SR", 10, shared=True),
+            _Task("完成一期验收", "FR", 26, shared=True),
+            _Task("跟进下月回款计划", "AR", -2),
+            _Task("安排高层拜访", "AR", 30, done_days_ago=3),
+        ],
+        "signals": {"nps": 45, "csat": 4.5, "usage": 0.8},
+        "stakeholders": [("陈总", "CIO", "决策者", 5, 5, "champion")],
+        "plan": {"goals": "客户计划明年新开 120 家门店，门店系统统一上云。"},
+    },
+]
+
+_NAMES = {
+    "alice": "Alice Chen", "bob": "Bob Martin", "carol": "Carol Diaz", "dana": "Dana Scully",
+    "erin": "Erin Brooks", "frank": "Frank Li", "grace": "Grace Hopper", "heidi": "Heidi Klum",
+    "zhangwei": "张伟", "lina": "李娜", "wangqiang": "王强", "zhaomin": "赵敏",
+}
+
+
+def _at(day: date, core: Core, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=core.clock.tz)
+
+
+def seed_demo(core: Core) -> DemoInfo:
+    """Fill an empty database with the demo accounts. Idempotent: a second call does nothing."""
+    today = core.clock.today()
+    channels: dict[str, str] = {}
+    with core.sessions.begin() as session:
+        for spec in _ACCOUNTS:
+            channels[spec["name"]] = spec["channel"]
+            if repos.account_by_name(session, name=spec["name"]) is None:
+                _seed_account(session, core, spec, today)
+    return DemoInfo(channel="acme", user="alice", channels=channels)
+
+
+def _seed_account(session: Session, core: Core, spec: dict, today: date) -> None:
+    created = _at(today - timedelta(days=400), core)
+    acct = repos.create_account(session, name=spec["name"], tier=spec["tier"], at=created)
+    assert acct.id is not None
+    acct.industry = spec["industry"]
+    acct.revenue = spec["revenue"]
+    acct.margin = spec["margin"]
+    acct.language = spec["lang"]
+    if spec["renewal"] is not None:
+        acct.renewal_date = today + timedelta(days=spec["renewal"])
+    session.add(acct)
+    repos.bind_channel(session, platform=Platform.CONSOLE.value, workspace=WORKSPACE,
+                       channel=spec["channel"], account_id=acct.id,
+                       channel_name=spec["channel"], at=created)
+    people = {}
+    for role, user in spec["team"].items():
+        person = repos.upsert_person(session, platform=Platform.CONSOLE.value, user_id=user,
+                                     display_name=_NAMES[user], username=user)
+        assert person.id is not None
+        people[role] = person
+        repos.assign_role(session, account_id=acct.id, role=role, person_id=person.id,
+                          at=created)
+    author = people.get("AR")
+    for days_ago, text in spec["notes"]:
+        repos.add_note(session, account_id=acct.id, text=text,
+                       author_id=author.id if author else None,
+                       at=_at(today - timedelta(days=days_ago), core))
+    for task in spec["tasks"]:
+        holder = people.get(task.role)
+        row = repos.add_task(
+            session, account_id=acct.id, title=task.title, role=task.role,
+            assignee_id=holder.id if holder else None,
+            due_date=today + timedelta(days=task.due) if task.due is not None else None,
+            shared=task.shared, at=_at(today - timedelta(days=task.created_days_ago), core),
+            created_by_id=author.id if author else None,
+        )
+        if task.done_days_ago is not None:
+            row.status = TaskStatus.DONE.value
+            row.closed_at = _at(today - timedelta(days=task.done_days_ago), core, 16)
+            session.add(row)
+    for metric, value in spec["signals"].items():
+        session.add(Signal(account_id=acct.id, metric=metric, value=float(value),
+                           at=_at(today - timedelta(days=7), core)))
+    for name, title, role, power, interest, stance in spec["stakeholders"]:
+        session.add(Stakeholder(account_id=acct.id, name=name, name_key=repos.name_key(name),
+                                title=title, role=role, power=power, interest=interest,
+                                stance=stance, created_at=created))
+    for section, text in spec["plan"].items():
+        session.add(PlanSection(account_id=acct.id, section=section, text=text,
+                                updated_at=_at(today - timedelta(days=30), core)))

@@ -1,0 +1,56 @@
+"""Resolving who a command names: mentions, usernames and roles, to Person records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from commands.registry import CommandError, Context
+from commands.routing import parse_role
+from storage import repos
+from storage.models import Person
+
+
+def is_mention(token: str) -> bool:
+    return token.startswith("@") and len(token) > 1 or (token.startswith("<@") and token.endswith(">"))
+
+
+def person_from_token(ctx: Context, token: str) -> Person:
+    """The Person a mention names; a clear refusal when the platform did not say who."""
+    token = token.strip()
+    user = ctx.incoming.mentions.get(token)
+    if user is not None:
+        return repos.upsert_person(
+            ctx.session,
+            platform=ctx.incoming.platform,
+            user_id=user.id,
+            display_name=user.name,
+            username=user.username,
+        )
+    if token.startswith("@"):
+        known = repos.person_by_username(ctx.session, platform=ctx.incoming.platform, username=token)
+        if known is not None:
+            return known
+    raise CommandError("error.unknown_person", who=token)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a task goes to: always a role; a person when someone holds it or was named."""
+
+    role: str | None
+    person: Person | None
+
+
+def owner_from_token(ctx: Context, token: str) -> Owner:
+    """``AR`` / ``客户经理`` -> the role (and its holder now); ``@bob`` -> bob (and his role)."""
+    account = ctx.require_account()
+    assert account.id is not None
+    role = parse_role(token)
+    holders = repos.current_holders(ctx.session, account_id=account.id)
+    if role is not None:
+        return Owner(role=role, person=holders.get(role))
+    if is_mention(token):
+        person = person_from_token(ctx, token)
+        held = [r for r, p in holders.items() if p.id == person.id and r in ("AR", "SR", "FR")]
+        return Owner(role=held[0] if held else None, person=person)
+    raise CommandError("error.bad_owner", owner=token)
