@@ -274,3 +274,45 @@ def test_stale_claim_of_a_dead_run_is_taken_again(core, recorder, clock):
     clock.advance(timedelta(hours=1))
     jobs.run_monthly_reports(core, month=NOV, poster=quick_poster())
     assert len(in_channel(recorder, "acme-team")) == 3
+
+
+def test_digest_command_posts_then_posts_nothing(core, recorder, capsys):
+    seed_acme(core.sessions)
+    assert jobs.digest_command(core, month="2026-11", poster=quick_poster()) == 0
+    first = capsys.readouterr().out
+    assert "Reports for 2026-11: 1 accounts; 4 posted" in first
+    assert jobs.digest_command(core, month="2026-11", poster=quick_poster()) == 0
+    assert "0 posted, 4 already done" in capsys.readouterr().out
+    assert len(recorder.sent) == 4
+
+
+def test_digest_command_defaults_to_the_month_just_ended_and_refuses_bad_months(
+        core, recorder, capsys, clock):
+    seed_acme(core.sessions)
+    clock.set(datetime(2026, 12, 15, 12, 0, tzinfo=UTC))
+    assert jobs.digest_command(core, month="2026-12") == 2
+    assert "2026-12 is not over yet" in capsys.readouterr().err
+    assert jobs.digest_command(core, month="soon") == 2
+    assert "is not a month" in capsys.readouterr().err
+    assert recorder.sent == []
+    assert jobs.digest_command(core, poster=quick_poster()) == 0
+    assert "Reports for 2026-11" in capsys.readouterr().out
+
+
+def test_digest_command_dry_run_prints_what_it_would_post(core, capsys, clock):
+    clock.set(DEC_1)
+    seed_acme(core.sessions, platform="slack", channel="C1")
+    core.settings.KAMBOT_MANAGEMENT_CHANNEL = "slack:CMGMT"
+    assert jobs.digest_command(core, month="2026-11", dry_run=True) == 0
+    out = capsys.readouterr().out
+    assert "Acme Corp - November 2026 action report" in out
+    assert "Portfolio - November 2026" in out
+    assert "4 would be posted" in out and "Nothing was posted" in out
+    with core.sessions.begin() as s:
+        assert s.exec(select(Delivery)).all() == []
+
+
+def test_digest_command_without_any_platform_says_so(core, capsys, clock):
+    clock.set(DEC_1)
+    assert jobs.digest_command(core, month="2026-11") == 2
+    assert "no platform is configured" in capsys.readouterr().err
