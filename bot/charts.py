@@ -72,13 +72,15 @@ def _new_figure(width: float = 8.0, height: float = 4.0):  # type: ignore[no-unt
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=100)
+    # Fixed margins instead of tight_layout: that costs a whole extra draw per chart, and
+    # our labels have a known, short length.
+    fig.subplots_adjust(left=0.08, right=0.9, top=0.9, bottom=0.1)
     FigureCanvasAgg(fig)
     return fig
 
 
 def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
     buf = io.BytesIO()
-    fig.tight_layout()
     fig.savefig(buf, format="png")
     return buf.getvalue()
 
