@@ -22,6 +22,7 @@ import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.synth import generate
 from bot.app import build_core
 from bot.clock import FixedClock
 from bot.jobs import run_monthly_reports
@@ -31,8 +32,6 @@ from bot.settings import Settings
 from commands import reports
 from commands.reports import Month
 from storage import repos
-
-from bench.synth import generate
 
 
 def main() -> None:
