@@ -120,6 +120,15 @@ def management_target(core, bindings: Sequence[ChannelBinding]) -> tuple[str, st
     return platform, workspace, channel
 
 
+def shared_poster(core) -> Poster:  # type: ignore[no-untyped-def]
+    """The process's one Poster (``core.services["poster"]``), so per-channel pacing spans
+    every job that posts, not one run at a time."""
+    poster = core.services.get("poster")
+    if not isinstance(poster, Poster):
+        poster = core.services["poster"] = Poster()
+    return poster
+
+
 def language_of(core, account: Account, binding: ChannelBinding | None) -> str:  # type: ignore[no-untyped-def]
     return (binding.language if binding else None) or account.language \
         or core.settings.KAMBOT_LANGUAGE
@@ -139,7 +148,7 @@ def run_monthly_reports(
     ``bound_before`` leaves out channels bound after that moment (a catch-up posts only to
     channels that were there when the report was due). Safe to run any number of times.
     """
-    poster = poster or Poster()
+    poster = poster or shared_poster(core)
     tz = core.clock.tz
     now = core.clock.now()
     summary = RunSummary(month=month.key, dry_run=dry_run)

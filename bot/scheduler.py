@@ -246,7 +246,7 @@ def build_scheduler(
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise RuntimeError("the scheduler needs APScheduler 3: pip install 'apscheduler<4'") \
             from exc
-    poster = poster or Poster()
+    poster = poster or jobs.shared_poster(core)
     specs = [spec for source in JOB_SOURCES for spec in source(core, poster)]
     specs += extra_jobs or []
     ids = [spec.id for spec in specs]
