@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.messages import Outgoing, Reply
 from bot.outbox import RecordingSender
@@ -37,6 +37,9 @@ from commands.reports import AccountMonth, Month
 from storage import ledger, repos
 from storage import report_repo as rr
 from storage.models import Account, ChannelBinding
+
+if TYPE_CHECKING:
+    from bot.app import Core
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,9 @@ class _Target:
                         reply=reply, thread=thread)
 
 
-def management_target(core, bindings: Sequence[ChannelBinding]) -> tuple[str, str, str] | None:  # type: ignore[no-untyped-def]
+def management_target(
+    core: Core, bindings: Sequence[ChannelBinding]
+) -> tuple[str, str, str] | None:
     """(platform, workspace, channel) of KAMBOT_MANAGEMENT_CHANNEL; see the module doc."""
     raw = (core.settings.KAMBOT_MANAGEMENT_CHANNEL or "").strip()
     if not raw:
@@ -120,7 +125,7 @@ def management_target(core, bindings: Sequence[ChannelBinding]) -> tuple[str, st
     return platform, workspace, channel
 
 
-def shared_poster(core) -> Poster:  # type: ignore[no-untyped-def]
+def shared_poster(core: Core) -> Poster:
     """The process's one Poster (``core.services["poster"]``), so per-channel pacing spans
     every job that posts, not one run at a time."""
     poster = core.services.get("poster")
@@ -129,13 +134,13 @@ def shared_poster(core) -> Poster:  # type: ignore[no-untyped-def]
     return poster
 
 
-def language_of(core, account: Account, binding: ChannelBinding | None) -> str:  # type: ignore[no-untyped-def]
+def language_of(core: Core, account: Account, binding: ChannelBinding | None) -> str:
     return (binding.language if binding else None) or account.language \
         or core.settings.KAMBOT_LANGUAGE
 
 
 def run_monthly_reports(
-    core,  # type: ignore[no-untyped-def]
+    core: Core,
     *,
     month: Month,
     dry_run: bool = False,
@@ -225,7 +230,7 @@ def run_monthly_reports(
     return summary
 
 
-def _post_chunk(core, targets: list[_Target], *, month: Month, poster: Poster,  # type: ignore[no-untyped-def]
+def _post_chunk(core: Core, targets: list[_Target], *, month: Month, poster: Poster,
                 dry_run: bool, summary: RunSummary) -> None:
     def send(target: _Target, kind: str, reply: Reply, thread: str | None) -> Result:
         try:
@@ -275,7 +280,7 @@ def due_month(now: datetime) -> tuple[Month, datetime]:
     return Month.of(fire).shift(-1), fire
 
 
-def run_due_reports(core, *, poster: Poster | None = None) -> RunSummary:  # type: ignore[no-untyped-def]
+def run_due_reports(core: Core, *, poster: Poster | None = None) -> RunSummary:
     """The scheduled job and the catch-up alike: post the report that is due now, to the
     channels that were bound when it fell due. Nothing to do is cheap (one ledger query)."""
     now = core.clock.now().astimezone(core.clock.tz)
@@ -287,7 +292,7 @@ def run_due_reports(core, *, poster: Poster | None = None) -> RunSummary:  # typ
     return summary
 
 
-def digest_command(core, *, month: str | None = None, dry_run: bool = False,  # type: ignore[no-untyped-def]
+def digest_command(core: Core, *, month: str | None = None, dry_run: bool = False,
                    out: TextIO | None = None, poster: Poster | None = None) -> int:
     """``kambot digest [--month YYYY-MM] [--dry-run]``: the monthly job by hand.
 
