@@ -31,7 +31,8 @@ TOP_NEXT = 5
 LIST_LIMIT = 10
 RENEWAL_HORIZON_DAYS = 90
 DIGEST_ROWS = 25
-COLOR_RANK = {"red": 0, "yellow": 1, "": 2, "green": 3}
+# Worst first, as the `accounts` portfolio orders them: an account without health data last.
+COLOR_RANK = {"red": 0, "yellow": 1, "green": 2, "": 3}
 ROLE_ORDER = ("AR", "SR", "FR", "SPONSOR")
 
 
@@ -324,7 +325,7 @@ def _health_text(facts: AccountMonth, lang: str) -> str:
         return text + t(lang, "report.health.first")
     if before.color == now.color and before.score == now.score:
         return text + t(lang, "report.health.unchanged")
-    rank_now, rank_before = COLOR_RANK.get(now.color, 2), COLOR_RANK.get(before.color, 2)
+    rank_now, rank_before = COLOR_RANK.get(now.color, 3), COLOR_RANK.get(before.color, 3)
     if rank_now != rank_before:
         change = "better" if rank_now > rank_before else "worse"
     else:
@@ -542,7 +543,7 @@ def chart_attachment(facts: AccountMonth, lang: str, *, shared: bool) -> Attachm
 
 def worst_first(rows: Sequence[AccountMonth]) -> list[AccountMonth]:
     return sorted(rows, key=lambda f: (
-        COLOR_RANK.get(f.color, 2), -len(f.overdue),
+        COLOR_RANK.get(f.color, 3), -len(f.overdue),
         f.health_now.score if f.health_now else 101, f.account_name.casefold(),
     ))
 
@@ -557,6 +558,12 @@ def _digest_row(f: AccountMonth, lang: str) -> tuple[str, str, str, str, str, st
         str(len(f.closed)),
         str(f.open_count),
     )
+
+
+def gather_portfolio(session: Session, *, month: Month, tz: tzinfo,
+                     now: datetime) -> list[AccountMonth]:
+    return [gather_month(session, account=account, month=month, tz=tz, now=now)
+            for account in repos.all_accounts(session)]
 
 
 def compose_digest(rows: Sequence[AccountMonth], month: Month, lang: str, *,

@@ -1,5 +1,7 @@
 """The `report` verb (报告, 月报): the monthly action report of this channel's account, on
-demand, for this month so far or any earlier month; `shared` shows the customer version."""
+demand, for this month so far or any earlier month; `shared` shows the customer version.
+In the management channel (or for an admin, outside an account's channel) it shows the
+portfolio digest of that month instead."""
 
 from __future__ import annotations
 
@@ -13,9 +15,8 @@ LAST_WORDS = {"last", "上月", "上个月"}
 THIS_WORDS = {"this", "本月", "这个月"}
 
 
-@command("report", readonly=True)
+@command("report", needs_account=False, readonly=True)
 def report(ctx: Context, args: Args) -> Reply:
-    account = ctx.require_account()
     now = ctx.clock.now().astimezone(ctx.clock.tz)
     current = reports.Month.of(now)
     month, shared = current, False
@@ -34,6 +35,12 @@ def report(ctx: Context, args: Args) -> Reply:
     if month > current:
         raise CommandError("report.error.future", month=month.label(ctx.lang),
                            current=current.key)
+    if ctx.account is None:
+        if not (ctx.is_management or ctx.is_admin):
+            ctx.require_account()  # refuses: this channel is not linked to an account
+        rows = reports.gather_portfolio(ctx.session, month=month, tz=ctx.clock.tz, now=now)
+        return reports.compose_digest(rows, month, ctx.lang)
+    account = ctx.account
     facts = reports.gather_month(ctx.session, account=account, month=month, tz=ctx.clock.tz,
                                  now=now)
     if shared:

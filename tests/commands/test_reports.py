@@ -86,8 +86,9 @@ def test_the_shared_version_leaks_nothing_internal(core, acme, chat):
         md = next(a for a in reply.attachments if a.mime == "text/markdown").content.decode()
         text = reply.plain_text() + md
         assert [c for c in CANARIES if c in text] == []
-        for internal in ("Alice", "Bob", "Carol", "78", "61", "Fix the invoice",
-                         "2027-01-15", "CANARY"):
+        for internal in ("Alice", "Bob", "Carol", "(78)", "（78）", "green", "yellow", "绿",
+                         "Fix the invoice", "2027-01-15", "CANARY", "Met the CFO",
+                         "sceptical", "Dana"):
             assert internal not in text
         assert "Renew the contract" in md and "Kick-off workshop" in md
         assert any(a.filename == "acme-corp-2026-11-shared.png" for a in reply.attachments)
@@ -178,8 +179,9 @@ def test_digest_lists_every_account_worst_first(core, clock):
     rows = [facts_for(core, x.account_id) for x in (a, q, r)]
     reply = reports.compose_digest(rows, NOV, "en")
     items = [i.text for i in reply.sections[1].items]
-    assert [i.split(" · ")[0] for i in items] == ["Redwood", "Quiet Ltd", "Acme Corp"]
-    assert items[2] == "Acme Corp · core · 🟢 green (78) · 1 overdue · 2 closed"
+    # Worst first, as `accounts` orders them: red, yellow, green, then no health data.
+    assert [i.split(" · ")[0] for i in items] == ["Redwood", "Acme Corp", "Quiet Ltd"]
+    assert items[1] == "Acme Corp · core · 🟢 green (78) · 1 overdue · 2 closed"
     assert dict(reply.sections[0].fields)["Accounts"] == "3"
     md = next(x for x in reply.attachments if x.mime == "text/markdown").content.decode()
     assert md.count("\n| ") == 5  # header, separator and three rows
@@ -219,3 +221,29 @@ def test_renewal_lines():
     assert "passed 11 days ago" in reports._renewal_text(f, "en")
     f.renewal_date = date(2027, 6, 1)
     assert reports._renewal_text(f, "en").startswith("Next renewal on 2027-06-01")
+
+
+def test_the_customer_chart_has_no_health_line(core, acme, monkeypatch):
+    from bot import charts
+    seen = []
+    real = charts.account_chart
+
+    def spy(**kw):
+        seen.append(kw)
+        return real(**kw)
+
+    monkeypatch.setattr(charts, "account_chart", spy)
+    f = facts_for(core, acme.account_id)
+    reports.compose_shared(f, "en")
+    reports.compose_report(f, "en")
+    assert seen[0]["scores"] is None and seen[0]["opened"] == [0, 0, 0, 0, 1, 2]
+    assert seen[1]["scores"] == [None, None, None, 35, 61, 78]
+
+
+def test_report_outside_an_account_channel(chat, core, acme):
+    refused = chat.say("report", channel="random")
+    assert refused.is_error and "not linked" in refused.title
+    core.settings.KAMBOT_MANAGEMENT_CHANNEL = "console:mgmt"
+    digest = chat.say("report 2026-11", channel="mgmt")
+    assert digest.title == "Portfolio - November 2026"
+    assert "Acme Corp · core · 🟢 green (78) · 1 overdue · 2 closed" in digest.plain_text()
