@@ -14,6 +14,7 @@ counts as open for the whole time before its reopening (the record keeps no reop
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -24,7 +25,7 @@ from bot.messages import Attachment, Item, Reply, Section
 from commands.i18n import normalize_language, t
 from storage import report_repo as rr
 from storage import repos
-from storage.models import Account, HealthSnapshot, Note, Task, TaskStatus
+from storage.models import Account, Note, Task, TaskStatus
 
 HISTORY_MONTHS = 6
 TOP_NEXT = 5
@@ -188,14 +189,10 @@ def _open_at(task: Task, moment: datetime) -> bool:
     return closed is None or closed >= moment
 
 
-def _health(snapshots: Sequence[HealthSnapshot], moment: datetime) -> HealthPoint | None:
-    """The newest snapshot before ``moment``; ``snapshots`` are oldest first."""
-    found = None
-    for snap in snapshots:
-        if snap.at >= moment:
-            break
-        found = snap
-    return HealthPoint(found.color, found.score, found.at) if found is not None else None
+def _health(points: Sequence[HealthPoint], moment: datetime) -> HealthPoint | None:
+    """The newest point before ``moment``; ``points`` are oldest first."""
+    index = bisect_left([p.at for p in points], moment)
+    return points[index - 1] if index else None
 
 
 def _summary(note: Note, width: int = 80) -> str:
@@ -263,11 +260,11 @@ def gather_month(
 
     first = month.shift(1 - HISTORY_MONTHS)
     history_start = first.start(tz)
-    snapshots = list(rr.snapshots_between(session, account_id=account.id, start=history_start,
-                                          end=as_of))
-    earlier = rr.snapshot_before(session, account_id=account.id, at=history_start)
-    if earlier is not None:
-        snapshots.insert(0, earlier)
+    earlier = rr.health_point_before(session, account_id=account.id, at=history_start)
+    rows = rr.health_points_between(session, account_id=account.id, start=history_start,
+                                    end=as_of)
+    snapshots = [HealthPoint(color, score, at) for at, color, score in
+                 ([earlier] if earlier else []) + rows]
     facts.health_now = _health(snapshots, as_of)
     facts.health_before = _health(snapshots, start)
 

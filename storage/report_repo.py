@@ -32,26 +32,34 @@ def notes_between(
     ).all()
 
 
-def snapshots_between(
+def health_points_between(
     session: Session, *, account_id: int, start: datetime, end: datetime
-) -> Sequence[HealthSnapshot]:
-    """Health snapshots taken in [start, end), oldest first."""
-    return session.exec(
-        select(HealthSnapshot)
+) -> list[tuple[datetime, str, int]]:
+    """(at, color, score) of the health snapshots taken in [start, end), oldest first.
+
+    Columns, not rows: a daily health check leaves ~180 snapshots in six months, and a
+    report needs neither their reasons (JSON) nor ORM objects.
+    """
+    rows = session.execute(
+        select(HealthSnapshot.at, HealthSnapshot.color, HealthSnapshot.score)
         .where(HealthSnapshot.account_id == account_id, col(HealthSnapshot.at) >= start,
                col(HealthSnapshot.at) < end)
         .order_by(col(HealthSnapshot.at), col(HealthSnapshot.id))
     ).all()
+    return [(at, color, score) for at, color, score in rows]
 
 
-def snapshot_before(session: Session, *, account_id: int, at: datetime) -> HealthSnapshot | None:
-    """The newest health snapshot taken before ``at``."""
-    return session.exec(
-        select(HealthSnapshot)
+def health_point_before(
+    session: Session, *, account_id: int, at: datetime
+) -> tuple[datetime, str, int] | None:
+    """(at, color, score) of the newest health snapshot taken before ``at``."""
+    row = session.execute(
+        select(HealthSnapshot.at, HealthSnapshot.color, HealthSnapshot.score)
         .where(HealthSnapshot.account_id == account_id, col(HealthSnapshot.at) < at)
         .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
         .limit(1)
     ).first()
+    return (row[0], row[1], row[2]) if row is not None else None
 
 
 def settled_deliveries(
