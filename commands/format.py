@@ -48,8 +48,16 @@ def person_name(person: Person | None) -> str:
 
 
 def role_name(t: Translator, role: str) -> str:
-    """``AR`` / ``AR (客户经理)``: the short code people type, and the name in Chinese."""
+    """The long name: ``AR (account manager)`` / ``客户经理（AR）``."""
     return t(f"role.{role}")
+
+
+def role_short(t: Translator, role: str) -> str:
+    """The short name: ``SR`` in English, ``解决方案经理`` in Chinese."""
+    try:
+        return t(f"role_short.{role}")
+    except KeyError:
+        return role
 
 
 def is_overdue(task: Task, today: date) -> bool:
@@ -71,7 +79,7 @@ def task_line(
     """``#3 Send the quote · SR · Bob · due 2026-12-05 (Fri) · overdue 2 days``."""
     parts = [f"#{task.number} {task.title}"]
     if show_role:
-        parts.append(task.role)
+        parts.append(role_short(t, task.role))
     assignee = people.get(task.assignee_id) if task.assignee_id is not None else None
     parts.append(person_name(assignee) if assignee else t("task.unassigned"))
     if task.due_date is not None:

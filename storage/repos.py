@@ -336,6 +336,19 @@ def tasks_of(
     return session.exec(query.order_by(col(Task.number))).all()
 
 
+def count_tasks(
+    session: Session, *, account_id: int, status: str | None = TaskStatus.OPEN.value,
+    due_before: date | None = None,
+) -> int:
+    """How many tasks, counted in the database (the card and portfolio need no rows)."""
+    query = select(sa.func.count()).select_from(Task).where(Task.account_id == account_id)
+    if status is not None:
+        query = query.where(Task.status == status)
+    if due_before is not None:
+        query = query.where(col(Task.due_date) < due_before)
+    return int(session.exec(query).one())
+
+
 def open_tasks_of_person(session: Session, *, person_id: int) -> Sequence[tuple[Task, Account]]:
     """A person's open tasks on every account, for "my tasks" views and reminders."""
     return session.exec(

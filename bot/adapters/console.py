@@ -21,7 +21,9 @@ _MENTION = re.compile(r"(?<![\w@])@([\w.\-\u4e00-\u9fff]+)")
 
 
 def console_user(name: str) -> User:
-    return User(id=name, name=name, username=name)
+    # The console knows only a handle; a display name set elsewhere (the demo's "Alice
+    # Chen") is kept, and a new person is shown by the handle.
+    return User(id=name, name="", username=name)
 
 
 def mentions_in(text: str) -> dict[str, User]:

@@ -10,7 +10,13 @@ from sqlmodel import col, select
 
 from bot.messages import Button, Item, Reply, Section, Tone
 from commands.dates import DateParseError, parse_date
-from commands.format import fmt_date, fmt_number, fmt_percent, is_overdue, person_name
+from commands.format import (
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    person_name,
+    role_short,
+)
 from commands.i18n import Translator
 from commands.parsing import Args
 from commands.people import person_from_token
@@ -213,6 +219,14 @@ def _account_set(ctx: Context, args: Args) -> Reply:
         if lang not in ("en", "zh", "中文", "english", "英文"):
             raise CommandError("error.bad_lang", value=opts["lang"])
         acct.language = "zh" if lang in ("zh", "中文") else "en"
+        # The channel where it was said follows at once; the account's other channels
+        # follow unless they chose their own.
+        binding = repos.binding_for(ctx.session, platform=ctx.incoming.platform,
+                                    workspace=ctx.incoming.workspace,
+                                    channel=ctx.incoming.channel)
+        if binding is not None:
+            binding.language = acct.language
+            ctx.session.add(binding)
         t = Translator(acct.language)
         changed.append((t("field.lang"), t("lang.name")))
     if "name" in opts:
@@ -294,8 +308,8 @@ def account_card(ctx: Context) -> Reply:
     t = ctx.t
     today = ctx.clock.today()
     holders = repos.current_holders(ctx.session, account_id=acct.id)
-    open_tasks = repos.tasks_of(ctx.session, account_id=acct.id)
-    overdue = [task for task in open_tasks if is_overdue(task, today)]
+    n_open = repos.count_tasks(ctx.session, account_id=acct.id)
+    n_overdue = repos.count_tasks(ctx.session, account_id=acct.id, due_before=today)
     last_notes = repos.notes_of(ctx.session, account_id=acct.id, limit=1)
     health = latest_health(ctx, acct.id)
     basics = [
@@ -312,8 +326,8 @@ def account_card(ctx: Context) -> Reply:
         for role in Role
     ]
     work = [
-        (t("card.open"), str(len(open_tasks))),
-        (t("card.overdue"), str(len(overdue))),
+        (t("card.open"), str(n_open)),
+        (t("card.overdue"), str(n_overdue)),
         (t("card.last_note"),
          fmt_date(t.lang, last_notes[0].created_at.astimezone(ctx.clock.tz).date())
          if last_notes else t("card.no_notes")),
@@ -340,11 +354,11 @@ def accounts(ctx: Context, args: Args) -> Reply:
     rows = []
     for acct in repos.all_accounts(ctx.session):
         assert acct.id is not None
-        open_tasks = repos.tasks_of(ctx.session, account_id=acct.id)
-        overdue = sum(1 for task in open_tasks if is_overdue(task, today))
+        n_open = repos.count_tasks(ctx.session, account_id=acct.id)
+        overdue = repos.count_tasks(ctx.session, account_id=acct.id, due_before=today)
         health = latest_health(ctx, acct.id)
         color = health.color if health else ""
-        rows.append((rank.get(color, 3), -overdue, acct.name, acct, len(open_tasks), overdue, color))
+        rows.append((rank.get(color, 3), -overdue, acct.name, acct, n_open, overdue, color))
     rows.sort(key=lambda r: r[:3])
     items = [
         Item(t("accounts.row", account=acct.name, tier=tier_label(t, acct.tier),
@@ -407,7 +421,7 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
     previous = repos.assign_role(ctx.session, account_id=acct.id, role=role,
                                  person_id=person.id, at=now)
     if previous is not None and previous.id == person.id:
-        return t("triangle.unchanged", role=role, person=person_name(person))
+        return t("triangle.unchanged", role=role_short(t, role), person=person_name(person))
     moved = 0
     if role != Role.SPONSOR.value:
         moved = repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
@@ -416,8 +430,9 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
                 person_id=ctx.person.id, role=role, to=person.id,
                 previous=previous.id if previous else None, tasks=moved)
     if previous is None:
-        return t("triangle.assigned", role=role, person=person_name(person), tasks=moved)
-    return t("triangle.handed", role=role, previous=person_name(previous),
+        return t("triangle.assigned", role=role_short(t, role), person=person_name(person),
+                 tasks=moved)
+    return t("triangle.handed", role=role_short(t, role), previous=person_name(previous),
              person=person_name(person), tasks=moved)
 
 
@@ -441,7 +456,7 @@ def handover(ctx: Context, args: Args) -> Reply:
     ]
     return Reply(
         title=line,
-        sections=[Section(title=ctx.t("handover.history", role=role),
+        sections=[Section(title=ctx.t("handover.history", role=role_short(ctx.t, role)),
                           items=[Item(h) for h in history])],
         tone=Tone.SUCCESS,
     )

@@ -16,6 +16,7 @@ from commands.format import (
     fmt_date,
     is_overdue,
     person_name,
+    role_short,
     task_line,
     task_sort_key,
 )
@@ -30,6 +31,8 @@ from storage.models import TRIANGLE, Person, Role, Task, TaskStatus
 log = logging.getLogger(__name__)
 
 MAX_TITLE = 500
+# A chat message is read, not scrolled: past this many per role, `tasks all` has the rest.
+OPEN_PER_ROLE = 25
 MAX_NOTE = 100_000
 _SHARED_WORDS = {"shared", "share", "共享", "分享"}
 _NUMBER = re.compile(r"^[#＃]?(\d{1,9})$")
@@ -50,24 +53,26 @@ def place_task(ctx: Context, title: str, owner_token: str | None) -> Placement:
     if owner_token:
         owner = owner_from_token(ctx, owner_token)
         if owner.role is not None and owner.person is None:
-            return Placement(owner.role, None, t("task.vacant", role=owner.role))
+            return Placement(owner.role, None, t("task.vacant", role=role_short(t, owner.role)))
         if owner.role is not None:
             return Placement(owner.role, owner.person, "")
         # A person who holds no triangle role here: the wording picks the role.
         route = route_task(title)
         role = route.role if route else Role.AR.value
         return Placement(role, owner.person, t("task.person_no_role",
-                                               person=person_name(owner.person), role=role))
+                                               person=person_name(owner.person),
+                                               role=role_short(t, role)))
     route = route_task(title)
     if route is None:
         role, why = Role.AR.value, t("task.routed_default")
     else:
-        role, why = route.role, t("task.routed", role=route.role, keyword=route.keyword)
+        role, why = route.role, t("task.routed", role=role_short(t, route.role),
+                                  keyword=route.keyword)
     account = ctx.require_account()
     assert account.id is not None
     holder = repos.current_holders(ctx.session, account_id=account.id).get(role)
     if holder is None:
-        why = why + " " + t("task.vacant", role=role)
+        why = why + " " + t("task.vacant", role=role_short(t, role))
     return Placement(role, holder, why)
 
 
@@ -199,10 +204,12 @@ def open_reply(ctx: Context, tasks: Sequence[Task], *, title: str, empty: str) -
         overdue = sum(1 for x in group if is_overdue(x, today))
         heading = t("open.role_heading", role=t(f"role.{role}") if role in order else role,
                     count=len(group), overdue=overdue)
+        shown = group[:OPEN_PER_ROLE]
         sections.append(Section(
             title=heading,
             items=[Item(task_line(t, x, people, today, show_role=False), buttons=done_buttons(t, x))
-                   for x in group],
+                   for x in shown],
+            text=t("open.more", count=len(group) - len(shown)) if len(group) > len(shown) else "",
         ))
     return Reply(title=title, sections=sections)
 

@@ -112,3 +112,10 @@ def test_demo_seed_is_believable_and_idempotent(core: Core) -> None:
         assert any(t.status == "open" and t.due_date and t.due_date >= today for t in tasks)
         assert len(s.exec(select(Note)).all()) >= 4
     assert info.channel == "acme" and info.user == "alice"
+
+
+def test_console_keeps_display_names(core: Core) -> None:
+    seed_demo(core)
+    out = io.StringIO()
+    run_console(core, channel="acme", user="alice", stdin=io.StringIO("open\n"), stdout=out)
+    assert "Alice Chen" in out.getvalue()

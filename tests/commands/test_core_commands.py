@@ -197,7 +197,8 @@ def test_task_without_owner_is_routed_and_says_why(
     acme: Conversation, title: str, role: str, keyword: str
 ) -> None:
     text = acme.text(f'task "{title}"')
-    assert f"· {role} ·" in text
+    shown = {"AR": "客户经理", "SR": "解决方案经理", "FR": "交付经理"}[role] if title[0] > "~" else role
+    assert f"· {shown} ·" in text
     assert keyword in text
     assert tasks_in_db(acme)[-1].role == role
 
@@ -413,3 +414,12 @@ def test_chinese_conversation_end_to_end(chat: Conversation) -> None:
     assert "已完成" in chat.text("完成 1")
     assert "已从 zhang 交接给 zhao" in chat.text("交接 AR @zhao")
     assert "No " not in chat.text("未完成")
+
+
+def test_open_caps_each_role_and_points_to_the_rest(acme: Conversation) -> None:
+    for i in range(30):
+        acme.say(f'task "Quote {i}"')
+    reply = acme.say("open")
+    sr = reply.sections[0]
+    assert len(sr.items) == 25 and "5 more" in sr.text
+    assert "30 action(s)" in reply.title
