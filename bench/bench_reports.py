@@ -1,6 +1,8 @@
 """Time to compose (and post, to a recording sender) the monthly reports of N accounts.
 
-    .venv/bin/python -m bench.bench_reports [--accounts 1000] [--database-url URL]
+    .venv/bin/python -m bench reports         (1,000 accounts on SQLite; KAMBOT_BENCH_PG=URL
+                                               for PostgreSQL too)
+    .venv/bin/python -m bench.bench_reports [--accounts N] [--database-url URL]
                                             [--snapshots-per-month 30]
 
 Phases are timed separately: reading the record (gather), composing the text, drawing the
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -34,14 +38,22 @@ from commands.reports import Month
 from storage import repos
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Run from `python -m bench` with no arguments: SQLite, and PostgreSQL when
+    KAMBOT_BENCH_PG names a (throwaway) database."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--snapshots-per-month", type=int, default=30)
-    args = parser.parse_args()
+    args = parser.parse_args(argv or [])
+    urls = [args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"]
+    if argv is None and os.environ.get("KAMBOT_BENCH_PG"):
+        urls.append(os.environ["KAMBOT_BENCH_PG"])
+    for url in urls:
+        run(url, accounts=args.accounts, snapshots_per_month=args.snapshots_per_month)
 
-    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+
+def run(url: str, *, accounts: int, snapshots_per_month: int) -> None:
     clock = FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     settings = Settings(_env_file=None, DATABASE_URL=url,  # type: ignore[call-arg]
                         KAMBOT_MANAGEMENT_CHANNEL="slack:CMGMT")
@@ -50,18 +62,18 @@ def main() -> None:
 
     t0 = time.perf_counter()
     with core.sessions.begin() as s:
-        stats = generate(s, accounts=args.accounts, end=clock.now(),
-                         snapshots_per_month=args.snapshots_per_month)
+        stats = generate(s, accounts=accounts, end=clock.now(),
+                         snapshots_per_month=snapshots_per_month)
     print(f"database      {core.engine.dialect.name}")
     print(f"generated     {stats.accounts} accounts, {stats.tasks} tasks, {stats.notes} notes, "
           f"{stats.snapshots} health snapshots in {time.perf_counter() - t0:.1f} s")
 
     with core.sessions.begin() as s:
-        accounts = list(repos.all_accounts(s))
+        rows = list(repos.all_accounts(s))
     tracemalloc.start()
     t0 = time.perf_counter()
     facts = []
-    for account in accounts:
+    for account in rows:
         with core.sessions.begin() as s:
             facts.append(reports.gather_month(s, account=account, month=month, tz=clock.tz,
                                               now=clock.now()))
@@ -110,4 +122,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
