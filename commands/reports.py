@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlmodel import Session
 
@@ -153,7 +153,8 @@ class AccountMonth:
     by_role: dict[str, Tally] = field(default_factory=dict)
     by_person: dict[str, Tally] = field(default_factory=dict)
     notes: list[NoteLine] = field(default_factory=list)
-    meetings: int = 0
+    meetings: int = 0  # notes of kind "meeting"
+    exec_meetings: int = 0  # days with an executive meeting (signal exec_meeting=)
     health_now: HealthPoint | None = None
     health_before: HealthPoint | None = None
     renewal_date: date | None = None
@@ -163,7 +164,7 @@ class AccountMonth:
 
     @property
     def quiet(self) -> bool:
-        return not (self.closed or self.opened or self.notes)
+        return not (self.closed or self.opened or self.notes or self.exec_meetings)
 
     @property
     def color(self) -> str:
@@ -257,6 +258,9 @@ def gather_month(
     notes = rr.notes_between(session, account_id=account.id, start=start, end=as_of)
     facts.notes = [NoteLine(n.number, n.kind, _summary(n)) for n in notes]
     facts.meetings = sum(1 for n in notes if n.kind == "meeting")
+    facts.exec_meetings = len(rr.exec_meeting_days(
+        session, account_id=account.id, start=start.date(),
+        end=end.date() if as_of == end else as_of_day + timedelta(days=1)))
 
     first = month.shift(1 - HISTORY_MONTHS)
     history_start = first.start(tz)
@@ -438,7 +442,8 @@ def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True) -> Rep
                                     items=_items(facts.closed, lang)))
         notes = Section(
             title=t(lang, "report.section.notes"),
-            text=t(lang, "report.notes_count", notes=len(facts.notes), meetings=facts.meetings),
+            text=t(lang, "report.notes_count", notes=len(facts.notes), meetings=facts.meetings,
+                   executive=facts.exec_meetings),
             items=[Item(t(lang, "report.note", number=n.number, summary=n.summary))
                    for n in facts.notes[:LIST_LIMIT]],
         )

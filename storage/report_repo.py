@@ -8,11 +8,11 @@ handful of queries whatever the month.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, DeliveryStatus, HealthSnapshot, Note, Task
+from storage.models import Delivery, DeliveryStatus, HealthSnapshot, Note, Signal, Task
 
 
 def all_tasks_of(session: Session, *, account_id: int) -> Sequence[Task]:
@@ -30,6 +30,18 @@ def notes_between(
                col(Note.created_at) < end)
         .order_by(col(Note.number))
     ).all()
+
+
+def exec_meeting_days(
+    session: Session, *, account_id: int, start: date, end: date
+) -> set[date]:
+    """Days in [start, end) with an executive meeting recorded (``signal exec_meeting=``)."""
+    rows = session.exec(
+        select(col(Signal.value_date)).where(
+            Signal.account_id == account_id, Signal.metric == "exec_meeting",
+            col(Signal.value_date) >= start, col(Signal.value_date) < end)
+    ).all()
+    return {day for day in rows if day is not None}
 
 
 def health_points_between(

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from storage import repos
 from storage.db import SessionFactory
-from storage.models import HealthSnapshot, Stakeholder, TaskStatus
+from storage.models import HealthSnapshot, Signal, Stakeholder, TaskStatus
 
 CANARY_NOTE = "CANARY-NOTE-7f3a"
 CANARY_REASON = "CANARY-REASON-91bc"
@@ -35,7 +35,8 @@ def seed_acme(sessions: SessionFactory, *, platform: str = "console", channel: s
               workspace: str = "local", name: str = "Acme Corp",
               bound_at: datetime | None = None) -> Seeded:
     """November 2026 for Acme: closed #1 #3, opened #2 #3 #5, overdue #2 at month end,
-    open at month end #2 #4 #5; 2 notes (1 meeting); health yellow 61 -> green 78."""
+    open at month end #2 #4 #5; 2 notes (1 meeting); 1 executive meeting; health yellow 61
+    -> green 78."""
     with sessions.begin() as s:
         acme = repos.create_account(s, name=name, tier="core", at=at("2026-08-01"))
         assert acme.id is not None
@@ -84,6 +85,9 @@ def seed_acme(sessions: SessionFactory, *, platform: str = "console", channel: s
                                    ("2026-11-20", "green", 78), ("2026-12-02", "red", 20)):
             s.add(HealthSnapshot(account_id=acme.id, color=color, score=score,
                                  reasons=[{"text": CANARY_REASON}], at=at(when)))
+        for day in (date(2026, 10, 30), date(2026, 11, 18)):
+            s.add(Signal(account_id=acme.id, metric="exec_meeting", value_date=day,
+                         at=at("2026-11-18")))
         s.add(Stakeholder(account_id=acme.id, name="Dana CFO", name_key="dana cfo",
                           notes=CANARY_STAKEHOLDER, stance="sceptical"))
         return Seeded(acme.id, platform, channel)

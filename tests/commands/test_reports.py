@@ -42,7 +42,7 @@ def test_the_numbers_of_a_known_month(core, acme):
         "AR": (1, 0, 0), "SR": (0, 2, 1), "FR": (1, 1, 0)}
     assert {p: (t.closed, t.opened, t.overdue) for p, t in f.by_person.items()} == {
         "Alice": (1, 0, 0), "Bob": (0, 2, 1), "Carol": (1, 1, 0)}
-    assert len(f.notes) == 2 and f.meetings == 1
+    assert len(f.notes) == 2 and f.meetings == 1 and f.exec_meetings == 1
     assert (f.health_now.color, f.health_now.score) == ("green", 78)
     assert (f.health_before.color, f.health_before.score) == ("yellow", 61)
     assert f.renewal_days == 45
@@ -62,7 +62,7 @@ def test_the_report_as_the_team_reads_it(core, acme):
     assert fields == {"Closed": "2", "Opened": "3", "Overdue": "1", "Open": "3"}
     assert "SR : 0 closed · 2 opened · 1 overdue" in text
     assert "Bob   : 0 closed · 2 opened · 1 overdue" in text
-    assert "2 notes, 1 of them meetings" in text
+    assert "2 notes, 1 of them meetings · executive meetings: 1" in text
     assert "green (78), better than at the start of the month: 🟡 yellow (61)" in text
     assert "Renewal coming up on 2027-01-15, in 45 days." in text
     assert "#2 Send the quote (SR · Bob), overdue since 2026-11-20" in text
