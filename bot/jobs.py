@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -285,7 +286,15 @@ def run_due_reports(core: Core, *, poster: Poster | None = None) -> RunSummary:
     channels that were bound when it fell due. Nothing to do is cheap (one ledger query)."""
     now = core.clock.now().astimezone(core.clock.tz)
     month, fire = due_month(now)
-    summary = run_monthly_reports(core, month=month, poster=poster, bound_before=fire)
+    # The 1st's job, the hourly retry and a catch-up may start together in this process:
+    # one runs, the others return (the ledger would keep them from double posting anyway).
+    running = core.services.setdefault("report_run_lock", threading.Lock())
+    if not running.acquire(blocking=False):
+        return RunSummary(month=month.key)
+    try:
+        summary = run_monthly_reports(core, month=month, poster=poster, bound_before=fire)
+    finally:
+        running.release()
     if summary.posted or summary.errors:
         log.info("monthly reports %s: %s posted, %s failed", month.key, summary.posted,
                  summary.failed)

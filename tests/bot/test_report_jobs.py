@@ -316,3 +316,12 @@ def test_digest_command_without_any_platform_says_so(core, capsys, clock):
     clock.set(DEC_1)
     assert jobs.digest_command(core, month="2026-11") == 2
     assert "no platform is configured" in capsys.readouterr().err
+
+
+def test_a_second_run_in_the_same_process_returns_at_once(core, recorder):
+    seed_acme(core.sessions)
+    lock = core.services.setdefault("report_run_lock", threading.Lock())
+    with lock:  # the 1st's job is still running when the hourly retry fires
+        assert jobs.run_due_reports(core, poster=quick_poster()).posted == 0
+    assert recorder.sent == []
+    assert jobs.run_due_reports(core, poster=quick_poster()).posted == 4
