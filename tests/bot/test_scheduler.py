@@ -136,3 +136,23 @@ def test_sqlite_always_leads(core: Core):
         pytest.skip("SQLite only")
     sched = build_scheduler(core, leadership=None)
     assert isinstance(sched.leadership, SoleLeader)
+
+
+def test_start_runs_the_catch_up_in_the_scheduler_and_shutdown_stops_it(core: Core):
+    import threading
+
+    from apscheduler.triggers.date import DateTrigger
+
+    ran = threading.Event()
+    # Its own trigger is decades away: only the start-up catch-up can run it now.
+    spec = JobSpec("probe", DateTrigger(datetime(2099, 1, 1, tzinfo=UTC)), ran.set,
+                   catch_up=True)
+    sched = build_scheduler(core, poster=poster(), extra_jobs=[spec], leadership=SoleLeader())
+    # Leave the real monthly job out: this test is about the start-up path only.
+    sched.specs = [spec]
+    sched.start()
+    try:
+        assert ran.wait(timeout=10)  # the catch-up ran once, right after start
+    finally:
+        sched.shutdown()
+    assert not sched.scheduler.running
