@@ -7,10 +7,9 @@
 
 Phases are timed separately: reading the record (gather), composing the text, drawing the
 charts, and the whole job (`run_monthly_reports`) posting to an in-memory sender with
-no pacing, then its second run, which must post nothing. Memory: Python's peak
-(tracemalloc) while reading and composing every account's text, and the process's maximum
-resident set size at the end (tracemalloc stays off during the timed full run: it slows
-matplotlib several times over).
+no pacing, then its second run, which must post nothing. Memory: the process's maximum
+resident set size after each phase (tracemalloc is not used: it slows the code it
+measures several times over).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import resource
 import sys
 import tempfile
 import time
-import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +34,10 @@ from bot.settings import Settings
 from commands import reports
 from commands.reports import Month
 from storage import repos
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -70,7 +72,6 @@ def run(url: str, *, accounts: int, snapshots_per_month: int) -> None:
 
     with core.sessions.begin() as s:
         rows = list(repos.all_accounts(s))
-    tracemalloc.start()
     t0 = time.perf_counter()
     facts = []
     for account in rows:
@@ -84,8 +85,7 @@ def run(url: str, *, accounts: int, snapshots_per_month: int) -> None:
         reports.compose_report(f, "en", chart=False)
         reports.compose_shared(f, "en", chart=False)
     compose = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    rss_text = _max_rss_mb()
     t0 = time.perf_counter()
     for f in facts[:50]:
         reports.chart_attachment(f, "en", shared=False)
@@ -100,7 +100,7 @@ def run(url: str, *, accounts: int, snapshots_per_month: int) -> None:
           "report, shared + Markdown)")
     print(f"one chart     {chart_each * 1000:7.1f} ms (PNG; 2 per account)")
     print(f"digest        {digest:7.2f} s  (table of {n} + portfolio chart)")
-    print(f"peak memory   {peak / 1e6:7.1f} MB traced while gathering and composing all {n}")
+    print(f"max RSS       {rss_text:7.1f} MB after gathering and composing all {n} (text)")
     del facts
     gc.collect()
 
@@ -117,7 +117,7 @@ def run(url: str, *, accounts: int, snapshots_per_month: int) -> None:
     t0 = time.perf_counter()
     again = run_monthly_reports(core, month=month, poster=poster)
     print(f"second run    {time.perf_counter() - t0:7.2f} s  ({again.posted} posts)")
-    print(f"max RSS       {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MB "
+    print(f"max RSS       {_max_rss_mb():7.1f} MB "
           "(the recording sender keeps every post and its PNGs in memory)")
 
 
