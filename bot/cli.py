@@ -91,7 +91,9 @@ def cmd_slack(args: argparse.Namespace) -> int:
 
 def cmd_telegram(args: argparse.Namespace) -> int:
     core = build_core(_settings())
-    return _entry("bot.adapters.telegram", "run_telegram")(core, webhook=args.webhook)
+    # --webhook forces webhook mode; without it, TELEGRAM_WEBHOOK_URL decides.
+    return _entry("bot.adapters.telegram", "run_telegram")(
+        core, webhook=True if args.webhook else None)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

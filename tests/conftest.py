@@ -96,7 +96,10 @@ def clock() -> FixedClock:
 def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
     # Tests never read the developer's .env or environment.
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "TELEGRAM_", "OPENAI_", "KAMBOT_")) and name != "KAMBOT_TEST_DATABASE_URL":
+        if (
+            name.startswith(("SLACK_", "TELEGRAM_", "OPENAI_", "KAMBOT_"))
+            and name != "KAMBOT_TEST_DATABASE_URL"
+        ):
             monkeypatch.delenv(name, raising=False)
     return Settings(_env_file=None, DATABASE_URL=database_url)  # type: ignore[call-arg]
 

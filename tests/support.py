@@ -23,8 +23,15 @@ class Conversation:
     workspace: str = "local"
     history: list[tuple[str, Reply | None]] = field(default_factory=list)
 
-    def incoming(self, text: str, *, user: str | None = None, key: str | None = None,
-                 mentions: dict[str, User] | None = None, **kw: object) -> Incoming:
+    def incoming(
+        self,
+        text: str,
+        *,
+        user: str | None = None,
+        key: str | None = None,
+        mentions: dict[str, User] | None = None,
+        **kw: object,
+    ) -> Incoming:
         who = user or self.user
         found = {**mentions_in(text), **(mentions or {})}
         return Incoming(

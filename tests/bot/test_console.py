@@ -56,7 +56,7 @@ def test_piped_conversation_in_process(core: Core) -> None:
     text = out.getvalue()
     assert "alice@" not in text  # no prompt when stdin is not a terminal
     assert "Acme Corp is set up" in text
-    assert "Routed to SR because of \"quote\"" in text
+    assert 'Routed to SR because of "quote"' in text
     assert "2 action(s) found in the note" in text
     assert "✔ #1 Send the revised quote: done." in text
     assert "AR handed over from alice to dave" in text
@@ -70,7 +70,12 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
     env.pop("KAMBOT_LANGUAGE", None)
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", "--channel", "acme", "--user", "alice"],
-        input=SCRIPT, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path,
+        input=SCRIPT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert "Acme Corp is set up" in result.stdout
@@ -78,7 +83,12 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
     # The database outlives the process: a second run sees the account.
     again = subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", "--channel", "acme", "--user", "bob"],
-        input="tasks all\n", capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path,
+        input="tasks all\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert "all 5 task(s)" in again.stdout
 
@@ -86,8 +96,11 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
 def test_kambot_demo_subprocess(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "demo", "--database", str(tmp_path / "demo.db")],
-        input="open\naccount\n:channel huaxing\n未完成\n", capture_output=True, text=True,
-        timeout=120, cwd=tmp_path,
+        input="open\naccount\n:channel huaxing\n未完成\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert "Open on Acme Corp" in result.stdout and "overdue" in result.stdout

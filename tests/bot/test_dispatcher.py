@@ -104,7 +104,9 @@ def test_language_detection() -> None:
     assert written_in_chinese("ask Acme 还有哪些未完成的事项?")
     assert written_in_chinese("完成 3")
     assert not written_in_chinese("done 3")
-    assert not written_in_chinese("note Met Li Wei and the buyers.\nACTION: send the revised quote\n待办：确认回款")
+    assert not written_in_chinese(
+        "note Met Li Wei and the buyers.\nACTION: send the revised quote\n待办：确认回款"
+    )
 
 
 def test_default_language_setting(core: Core) -> None:

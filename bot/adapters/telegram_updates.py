@@ -1,0 +1,261 @@
+"""Telegram updates translated into what the core understands: a pure function.
+
+:func:`translate` looks at one ptb ``Update`` and says what it means for kambot: a command
+or question for the dispatcher (:class:`Dispatch`), a pressed button whose command this
+process no longer knows (:class:`ExpiredButton`), a group upgraded to a supergroup
+(:class:`Migrate`), the bot added to a group (:class:`Welcome`), or nothing. The only
+outside knowledge it needs, who an ``@username`` is, comes in as a function, so tests can
+hit the parsing directly (ptb's ``check_update`` / ``handle_update`` split).
+
+Grammar: ``/<verb> args``, ``/<verb>@thisbot args`` and ``/kam <verb> args`` are commands;
+in a group, a message that mentions the bot is a question (``ask``); in a direct message,
+anything that is not a command is a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from telegram import Chat, Message, MessageEntity, Update
+
+from bot.messages import Incoming, Platform, User
+from bot.render.telegram import CallbackStore
+
+WORKSPACE = "telegram"
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$)")
+_UNSAFE = re.compile(r"[^\w]+")
+
+FindUsername = Callable[[str], User | None]
+
+
+@dataclass(frozen=True, slots=True)
+class BotIdentity:
+    id: int
+    username: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    """Hand ``incoming`` to the dispatcher; answer in ``chat_id``, replying to ``reply_to``."""
+
+    incoming: Incoming
+    chat_id: int
+    reply_to: int | None
+    callback_query_id: str | None = None
+    # False for a bare ``/verb`` in a group: it may be meant for another bot there, so an
+    # unknown verb is ignored rather than answered.
+    addressed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiredButton:
+    chat_id: int
+    callback_query_id: str
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Migrate:
+    """Group ``old_chat`` became supergroup ``new_chat``: its binding moves along."""
+
+    old_chat: str
+    new_chat: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    chat_id: int
+    key: str
+    language: str | None
+
+
+Action = Dispatch | ExpiredButton | Migrate | Welcome
+
+
+def event_key(bot: BotIdentity, update_id: int) -> str:
+    """The idempotency key: update ids are per bot, so the bot id is part of it."""
+    return f"{bot.id}:{update_id}"
+
+
+def user_of(tg_user: object) -> User:
+    return User(
+        id=str(tg_user.id),  # type: ignore[attr-defined]
+        name=tg_user.full_name,  # type: ignore[attr-defined]
+        username=tg_user.username or "",  # type: ignore[attr-defined]
+    )
+
+
+def _language(tg_user: object) -> str | None:
+    code = getattr(tg_user, "language_code", None) or ""
+    return "zh" if code.lower().startswith("zh") else None
+
+
+def _slice(units: bytes, offset: int, length: int) -> str:
+    return units[2 * offset : 2 * (offset + length)].decode("utf-16-le")
+
+
+@dataclass
+class _Text:
+    text: str
+    mentions: dict[str, User] = field(default_factory=dict)
+    mentions_bot: bool = False
+
+
+def _token_for(name: str, user_id: int, taken: dict[str, User]) -> str:
+    token = "@" + (_UNSAFE.sub("_", name).strip("_") or f"user{user_id}")
+    if token in taken and taken[token].id != str(user_id):
+        token = f"{token}_{user_id}"
+    return token
+
+
+def rewrite_entities(
+    text: str, entities: tuple[MessageEntity, ...], bot: BotIdentity, find: FindUsername
+) -> _Text:
+    """Resolve mentions; a text_mention (a user without a username) becomes an ``@token``.
+
+    Offsets are in UTF-16 code units, as Telegram counts them. The bot's own @mention is
+    taken out of the text and noted.
+    """
+    units = text.encode("utf-16-le")
+    out: list[str] = []
+    result = _Text("")
+    cursor = 0
+    for entity in sorted(entities, key=lambda e: e.offset):
+        if entity.offset < cursor:
+            continue  # nested entity (bold inside a mention, say): already copied
+        if entity.type == MessageEntity.MENTION:
+            token = _slice(units, entity.offset, entity.length)
+            out.append(_slice(units, cursor, entity.offset - cursor))
+            cursor = entity.offset + entity.length
+            if token[1:].lower() == bot.username.lower():
+                result.mentions_bot = True
+                continue
+            out.append(token)
+            found = find(token[1:])
+            if found is not None:
+                result.mentions[token] = found
+        elif entity.type == MessageEntity.TEXT_MENTION and entity.user is not None:
+            out.append(_slice(units, cursor, entity.offset - cursor))
+            cursor = entity.offset + entity.length
+            mentioned = user_of(entity.user)
+            if entity.user.id == bot.id:
+                result.mentions_bot = True
+                continue
+            token = _token_for(mentioned.name, entity.user.id, result.mentions)
+            result.mentions[token] = mentioned
+            out.append(token)
+    out.append(units[2 * cursor :].decode("utf-16-le"))
+    result.text = re.sub(r"[ \t]{2,}", " ", "".join(out)).strip()
+    return result
+
+
+def command_text(text: str, bot: BotIdentity) -> str | None:
+    """``/verb@bot args`` -> ``verb args``; ``/kam verb args`` -> ``verb args``.
+
+    None when the text is not a command, or is a command for another bot.
+    """
+    match = _COMMAND.match(text)
+    if match is None:
+        return None
+    verb, addressee = match[1].lower(), match[2]
+    if addressee and addressee.lower() != bot.username.lower():
+        return None
+    rest = text[match.end() :].strip()
+    if verb == "kam":
+        return rest or "help"
+    if verb == "start":
+        return "help"
+    return f"{verb} {rest}".strip()
+
+
+def _is_group(chat: Chat) -> bool:
+    return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+def translate(
+    update: Update,
+    *,
+    bot: BotIdentity,
+    callbacks: CallbackStore,
+    find_username: FindUsername,
+) -> Action | None:
+    """What ``update`` means for kambot, or None when it means nothing."""
+    key = event_key(bot, update.update_id)
+    query = update.callback_query
+    if query is not None:
+        if not isinstance(query.message, Message) or query.data is None:
+            return None
+        chat = query.message.chat
+        command = callbacks.decode(query.data)
+        if command is None:
+            return ExpiredButton(chat.id, query.id, _language(query.from_user))
+        incoming = Incoming(
+            platform=Platform.TELEGRAM,
+            workspace=WORKSPACE,
+            channel=str(chat.id),
+            user=user_of(query.from_user),
+            text=command,
+            key=key,
+            is_direct=chat.type == Chat.PRIVATE,
+            channel_name=chat.title or "",
+            language=_language(query.from_user) if chat.type == Chat.PRIVATE else None,
+        )
+        return Dispatch(incoming, chat.id, query.message.message_id, query.id)
+
+    message = update.message
+    if message is None:
+        return None
+    chat = message.chat
+    if message.migrate_to_chat_id:
+        return Migrate(str(chat.id), str(message.migrate_to_chat_id), chat.title or "")
+    if message.migrate_from_chat_id:
+        return Migrate(str(message.migrate_from_chat_id), str(chat.id), chat.title or "")
+    sender = message.from_user
+    if sender is None or sender.is_bot:
+        return None
+    if _is_group(chat) and (
+        message.group_chat_created
+        or message.supergroup_chat_created
+        or any(member.id == bot.id for member in message.new_chat_members or ())
+    ):
+        return Welcome(chat.id, key, _language(sender))
+    raw = message.text if message.text is not None else message.caption
+    if not raw:
+        return None
+    entities = message.entities if message.text is not None else message.caption_entities
+    parsed = rewrite_entities(raw, tuple(entities or ()), bot, find_username)
+    text = command_text(parsed.text, bot)
+    is_direct = chat.type == Chat.PRIVATE
+    match = _COMMAND.match(parsed.text)
+    addressed = is_direct or (
+        match is not None and (match[2] is not None or match[1].lower() == "kam")
+    )
+    if text is None:
+        replied_to_bot = (
+            message.reply_to_message is not None
+            and message.reply_to_message.from_user is not None
+            and message.reply_to_message.from_user.id == bot.id
+        )
+        if not (is_direct or parsed.mentions_bot or replied_to_bot) or not parsed.text:
+            return None
+        text = f"ask {parsed.text}"
+        addressed = True
+    elif not _is_group(chat) and not is_direct:
+        return None  # channels are not account channels
+    incoming = Incoming(
+        platform=Platform.TELEGRAM,
+        workspace=WORKSPACE,
+        channel=str(chat.id),
+        user=user_of(sender),
+        text=text,
+        key=key,
+        thread=None,
+        mentions=parsed.mentions,
+        is_direct=is_direct,
+        channel_name=chat.title or "",
+        language=_language(sender) if is_direct else None,
+    )
+    return Dispatch(incoming, chat.id, message.message_id, addressed=addressed)

@@ -1,0 +1,211 @@
+"""Queries for account health: signals, snapshots, and the facts the model needs.
+
+Keyword-only, and the caller owns the transaction, like :mod:`storage.repos`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from commands.health import Health, HealthInputs
+from storage.models import Account, HealthSnapshot, Note, Signal, Task, TaskStatus
+
+# A task counts as the renewal action when the rule made it or its title says so.
+_RENEWAL_WORDS = re.compile(r"renew|续约|续签|续费|续订", re.I)
+
+
+# --- signals ------------------------------------------------------------------------------
+
+
+def add_signal(
+    session: Session, *, account_id: int, metric: str, at: datetime,
+    value: float | None = None, value_date: date | None = None,
+    recorded_by_id: int | None = None,
+) -> Signal:
+    signal = Signal(account_id=account_id, metric=metric, value=value, value_date=value_date,
+                    at=at, recorded_by_id=recorded_by_id)
+    session.add(signal)
+    session.flush()
+    return signal
+
+
+def latest_signals(session: Session, *, account_id: int) -> dict[str, Signal]:
+    """The newest signal per metric (for exec_meeting: the latest meeting date)."""
+    rows = session.exec(
+        select(Signal).where(Signal.account_id == account_id)
+        .order_by(col(Signal.at), col(Signal.id))
+    ).all()
+    out: dict[str, Signal] = {}
+    for row in rows:
+        if row.metric == "exec_meeting":
+            best = out.get(row.metric)
+            if best is None or (row.value_date or date.min) >= (best.value_date or date.min):
+                out[row.metric] = row
+        else:
+            out[row.metric] = row
+    return out
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def overdue_tasks(
+    session: Session, *, today: date, account_id: int | None = None,
+    older_than_days: int = 0,
+) -> Sequence[Task]:
+    """Open tasks due before ``today - older_than_days``, oldest first."""
+    query = select(Task).where(
+        Task.status == TaskStatus.OPEN.value,
+        col(Task.due_date).is_not(None),
+        col(Task.due_date) < today - timedelta(days=older_than_days),
+    )
+    if account_id is not None:
+        query = query.where(Task.account_id == account_id)
+    return session.exec(query.order_by(col(Task.due_date), col(Task.id))).all()
+
+
+def due_tasks_by_person(session: Session, *, today: date) -> dict[int, list[tuple[Task, Account]]]:
+    """Assignee id -> their open tasks due today or earlier, across accounts."""
+    rows = session.exec(
+        select(Task, Account).join(Account, col(Account.id) == Task.account_id).where(
+            Task.status == TaskStatus.OPEN.value,
+            col(Task.assignee_id).is_not(None),
+            col(Task.due_date).is_not(None),
+            col(Task.due_date) <= today,
+        ).order_by(col(Task.due_date), col(Account.name), col(Task.number))
+    ).all()
+    out: dict[int, list[tuple[Task, Account]]] = {}
+    for task, account in rows:
+        assert task.assignee_id is not None
+        out.setdefault(task.assignee_id, []).append((task, account))
+    return out
+
+
+def has_renewal_task(session: Session, *, account_id: int, renewal_date: date) -> bool:
+    """A task for this renewal: made by the rule for this date, or one that says "renew"."""
+    rule_key = f"renewal:{renewal_date.isoformat()}"
+    since = renewal_date - timedelta(days=365)
+    if session.exec(select(Task.id).where(Task.account_id == account_id,
+                                          Task.rule_key == rule_key)).first() is not None:
+        return True
+    # Open tasks, and tasks made in the year before the renewal, are read for the word.
+    titles = session.exec(select(Task.title).where(
+        Task.account_id == account_id,
+        sa.or_(col(Task.status) == TaskStatus.OPEN.value,
+               col(Task.created_at) >= datetime.combine(since, time(), tzinfo=UTC)),
+    )).all()
+    return any(_RENEWAL_WORDS.search(title) for title in titles)
+
+
+def latest_rule_task(session: Session, *, account_id: int, prefix: str) -> Task | None:
+    """The newest task a rule made under ``prefix`` (``exec-visit:``)."""
+    return session.exec(
+        select(Task).where(Task.account_id == account_id, col(Task.rule_key).startswith(prefix))
+        .order_by(col(Task.created_at).desc(), col(Task.id).desc())
+    ).first()
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def gather_inputs(session: Session, *, account: Account, today: date) -> HealthInputs:
+    """Everything :func:`commands.health.assess` looks at, for one account on ``today``."""
+    assert account.id is not None
+    signals = latest_signals(session, account_id=account.id)
+
+    def number(metric: str) -> float | None:
+        row = signals.get(metric)
+        return row.value if row is not None else None
+
+    overdue = overdue_tasks(session, today=today, account_id=account.id)
+    oldest = overdue[0] if overdue else None
+    created = account.created_at.date()
+    last_note = session.exec(
+        select(func.max(Note.created_at)).where(Note.account_id == account.id)
+    ).one()
+    exec_row = signals.get("exec_meeting")
+    exec_date = exec_row.value_date if exec_row is not None else None
+    renewal = account.renewal_date
+    return HealthInputs(
+        nps=number("nps"),
+        csat=number("csat"),
+        usage=number("usage"),
+        response_hours=number("response_hours"),
+        cis=number("cis"),
+        overdue_count=len(overdue),
+        oldest_overdue_days=(today - oldest.due_date).days if oldest and oldest.due_date else None,
+        oldest_overdue_number=oldest.number if oldest else None,
+        oldest_overdue_role=oldest.role if oldest else None,
+        days_since_note=max(0, (today - _as_date(last_note, created)).days),
+        days_since_exec_meeting=max(0, (today - (exec_date or created)).days),
+        exec_meeting_recorded=exec_date is not None,
+        renewal_date=renewal,
+        has_renewal_task=bool(renewal) and has_renewal_task(
+            session, account_id=account.id, renewal_date=renewal),  # type: ignore[arg-type]
+    )
+
+
+def _as_date(value: Any, default: date) -> date:
+    """MAX() over an aware column comes back as a datetime, or a string on SQLite."""
+    if value is None:
+        return default
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).date()
+    return default
+
+
+# --- snapshots ----------------------------------------------------------------------------
+
+
+def last_snapshot(session: Session, *, account_id: int) -> HealthSnapshot | None:
+    return session.exec(
+        select(HealthSnapshot).where(HealthSnapshot.account_id == account_id)
+        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
+    ).first()
+
+
+def snapshot_at(session: Session, *, account_id: int, at: datetime) -> HealthSnapshot | None:
+    """The state the account was in at ``at``: the newest snapshot taken at or before it."""
+    return session.exec(
+        select(HealthSnapshot).where(HealthSnapshot.account_id == account_id,
+                                     col(HealthSnapshot.at) <= at)
+        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
+    ).first()
+
+
+def snapshots_of(
+    session: Session, *, account_id: int, since: datetime | None = None,
+) -> Sequence[HealthSnapshot]:
+    """Snapshots oldest first (for trends)."""
+    query = select(HealthSnapshot).where(HealthSnapshot.account_id == account_id)
+    if since is not None:
+        query = query.where(col(HealthSnapshot.at) >= since)
+    return session.exec(query.order_by(col(HealthSnapshot.at), col(HealthSnapshot.id))).all()
+
+
+def save_snapshot(
+    session: Session, *, account_id: int, health: Health, at: datetime,
+) -> tuple[HealthSnapshot | None, HealthSnapshot]:
+    """Keep ``health`` when its colour or score changed (day counts alone do not count).
+
+    Returns (the previous snapshot, the current one); the current one is the previous
+    when nothing changed.
+    """
+    previous = last_snapshot(session, account_id=account_id)
+    if previous is not None and previous.color == health.color.value \
+            and previous.score == health.score:
+        return previous, previous
+    row = HealthSnapshot(account_id=account_id, color=health.color.value, score=health.score,
+                         reasons=health.reasons_json(), at=at)
+    session.add(row)
+    session.flush()
+    return previous, row
+

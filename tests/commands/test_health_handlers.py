@@ -1,0 +1,166 @@
+"""The `health` and `signal` verbs, played in a console channel through the dispatcher."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from commands.handlers.health import parse_day
+from commands.i18n import template_fields
+from storage.models import AuditLog, Signal
+
+LOCALES = Path(__file__).resolve().parents[2] / "commands" / "locales"
+
+
+@pytest.fixture
+def acme(chat):
+    chat.say('account new "Acme Corp"')
+    return chat
+
+
+def test_new_account_without_data_is_green(acme):
+    text = acme.text("health")
+    assert "Acme Corp: 🟢 green, score 100/100" in text
+    assert "Nothing needs attention." in text
+    assert "First assessment today." in text
+
+
+def test_health_needs_a_bound_channel(chat):
+    reply = chat.say("health")
+    assert reply.is_error
+
+
+def test_signal_records_and_shows_health(core, acme):
+    reply = acme.say("signal nps=-10 usage=65% response_hours=30")
+    assert not reply.is_error
+    text = reply.plain_text()
+    assert "Recorded for Acme Corp: NPS -10, usage 65%, response time (h) 30" in text
+    assert "Health now: 🔴 red" in text
+    with core.sessions.begin() as s:
+        rows = s.exec(select(Signal).order_by(Signal.id)).all()
+        assert [(r.metric, r.value) for r in rows] == [
+            ("nps", -10), ("usage", 0.65), ("response_hours", 30)]
+        assert s.exec(select(AuditLog).where(AuditLog.action == "signal")).first() is not None
+
+
+def test_latest_signal_per_metric_counts(acme):
+    acme.say("signal nps=-10")
+    acme.say("signal nps=60")
+    assert "🟢 green" in acme.text("health")
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("signal", "Give at least one signal"),
+    ("signal mood=3", "Unknown signal mood"),
+    ("signal nps=200", "nps=200 is not valid: a number from -100 to 100"),
+    ("signal usage=2", "usage=2 is not valid"),
+    ("signal exec_meeting=2030-01-01", "exec_meeting=2030-01-01 is not valid"),
+    ("signal exec_meeting=someday", "exec_meeting=someday is not valid"),
+])
+def test_signal_refusals(core, acme, line, expected):
+    reply = acme.say(line)
+    assert reply.is_error and expected in reply.plain_text()
+    with core.sessions.begin() as s:
+        assert s.exec(select(Signal)).all() == []  # nothing half-written
+
+
+def test_signal_in_chinese(acme):
+    text = acme.text("信号 nps=-10")
+    assert "已为 Acme Corp 记录：NPS -10" in text and "红灯" in text
+    assert "无效" in acme.text("指标 csat=9")
+
+
+def test_exec_meeting_dates(core, acme):
+    acme.say("signal exec_meeting=yesterday")
+    acme.say("signal exec_meeting=2026-10-01")  # older, recorded later: the newest date wins
+    with core.sessions.begin() as s:
+        dates = [r.value_date for r in s.exec(select(Signal).order_by(Signal.id)).all()]
+        assert dates == [date(2026, 11, 23), date(2026, 10, 1)]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("today", date(2026, 11, 24)), ("昨天", date(2026, 11, 23)), ("前天", date(2026, 11, 22)),
+    ("-3d", date(2026, 11, 21)), ("3天前", date(2026, 11, 21)),
+    ("2026-11-02", date(2026, 11, 2)), ("11月20日", date(2026, 11, 20)),
+    ("Nov 20", date(2026, 11, 20)), ("nonsense", None),
+])
+def test_parse_day(raw, expected):
+    assert parse_day(raw, date(2026, 11, 24)) == expected
+
+
+def test_core_account_without_a_meeting_for_30_days_is_yellow(chat, clock):
+    chat.say('account new "Core Co" tier=core')
+    chat.say("note kickoff with the customer")
+    clock.advance(timedelta(days=29))
+    assert "🟢 green" in chat.text("health")
+    clock.advance(timedelta(days=1))
+    text = chat.text("health")
+    assert "🟡 yellow" in text and "No meeting note for 30 days (limit 30)" in text
+    assert "AR (account manager)" in text and "record it: note" in text
+    chat.say("note QBR held, customer happy")
+    assert "🟢 green" in chat.text("health")
+
+
+def test_change_since_last_month_and_what_turns_it_green(chat, clock):
+    chat.say('account new "Acme Corp"')
+    chat.say("signal nps=10")
+    chat.text("health")
+    clock.advance(timedelta(days=31))
+    chat.say("signal nps=-20 cis=3")
+    text = chat.text("health")
+    assert "🟡 yellow 88 on 2026-11-24 → 🔴 red 30 now (-58)" in text
+    assert "Changes: 🟡 yellow 88 (11-24) → 🔴 red 30 (12-25)" in text
+    assert "What would turn it green" in text
+    assert "SR (solution manager) (nobody holds this role: triangle sr=@someone)" in text
+
+
+def test_trend_without_a_month_of_history(chat, clock):
+    chat.say('account new "Acme Corp"')
+    chat.text("health")
+    clock.advance(timedelta(days=3))
+    assert "No assessment from a month ago yet; first assessed on 2026-11-24." in chat.text("health")
+
+
+def test_health_in_chinese(chat):
+    chat.say('account new "华星零售"')
+    chat.say("signal nps=-10")
+    text = chat.text("健康度")
+    assert "华星零售：🔴 红灯" in text and "NPS 为 -10（低于 0）" in text
+    assert "怎样恢复为绿" in text
+
+
+def test_catalogs_have_the_same_keys_and_fields():
+    def flat(lang: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+
+        def walk(prefix: str, table: dict) -> None:
+            for k, v in table.items():
+                key = f"{prefix}.{k}" if prefix else k
+                if isinstance(v, dict):
+                    walk(key, v)
+                else:
+                    out[key] = v
+
+        with (LOCALES / lang / "health.toml").open("rb") as fh:
+            walk("", tomllib.load(fh))
+        return out
+
+    en, zh = flat("en"), flat("zh")
+    assert set(en) == set(zh)
+    for key in en:
+        assert template_fields(en[key]) == template_fields(zh[key]), key
+
+
+def test_every_reason_and_fix_has_a_message():
+    from commands.health import FIX_ROLE
+    from commands.i18n import catalog
+
+    for lang in ("en", "zh"):
+        messages = catalog(lang)
+        for code in FIX_ROLE:
+            assert f"health.reason.{code}" in messages
+            assert f"health.fix.{code}" in messages

@@ -1,0 +1,103 @@
+"""What the health model is given: storage.health_repo.gather_inputs and its queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from commands.health import Color, Health, Reason
+from storage import health_repo, repos
+from storage.db import SessionFactory
+from storage.models import TaskStatus
+
+
+@pytest.fixture
+def sessions(engine) -> SessionFactory:
+    return SessionFactory(engine)
+
+
+def test_inputs_of_a_fresh_account_are_neutral(sessions, clock):
+    with sessions.begin() as s:
+        acct = repos.create_account(s, name="Acme", tier="core", at=clock.now())
+        inputs = health_repo.gather_inputs(s, account=acct, today=clock.today())
+    assert inputs.nps is None and inputs.usage is None
+    assert inputs.overdue_count == 0 and inputs.oldest_overdue_days is None
+    assert inputs.days_since_note == 0 and inputs.days_since_exec_meeting == 0
+    assert inputs.exec_meeting_recorded is False
+    assert inputs.renewal_date is None and inputs.has_renewal_task is False
+
+
+def test_inputs_from_the_record(sessions, clock):
+    today = clock.today()
+    earlier = clock.now() - timedelta(days=40)
+    with sessions.begin() as s:
+        acct = repos.create_account(s, name="Acme", tier="important", at=earlier)
+        assert acct.id is not None
+        acct.renewal_date = today + timedelta(days=50)
+        health_repo.add_signal(s, account_id=acct.id, metric="nps", value=10, at=earlier)
+        health_repo.add_signal(s, account_id=acct.id, metric="nps", value=-5, at=clock.now())
+        health_repo.add_signal(s, account_id=acct.id, metric="exec_meeting",
+                               value_date=today - timedelta(days=20), at=earlier)
+        health_repo.add_signal(s, account_id=acct.id, metric="exec_meeting",
+                               value_date=today - timedelta(days=30), at=clock.now())
+        repos.add_note(s, account_id=acct.id, text="met", author_id=None,
+                       at=clock.now() - timedelta(days=12))
+        for days, role in ((3, "SR"), (9, "FR"), (-2, "AR")):
+            repos.add_task(s, account_id=acct.id, title="work", role=role, assignee_id=None,
+                           due_date=today - timedelta(days=days), shared=False, at=earlier)
+        done = repos.add_task(s, account_id=acct.id, title="old", role="AR", assignee_id=None,
+                              due_date=today - timedelta(days=30), shared=False, at=earlier)
+        done.status = TaskStatus.DONE.value
+        s.flush()
+        inputs = health_repo.gather_inputs(s, account=acct, today=today)
+    assert inputs.nps == -5  # the newest value
+    assert inputs.days_since_exec_meeting == 20  # the latest meeting date, not the newest row
+    assert inputs.exec_meeting_recorded is True
+    assert inputs.days_since_note == 12
+    assert (inputs.overdue_count, inputs.oldest_overdue_days, inputs.oldest_overdue_number,
+            inputs.oldest_overdue_role) == (2, 9, 2, "FR")
+    assert inputs.has_renewal_task is False
+
+
+@pytest.mark.parametrize(("title", "rule_key", "status", "created_days_ago", "counts"), [
+    ("Prepare the renewal", None, "open", 1, True),
+    ("准备续约方案", None, "open", 1, True),
+    ("Anything", "renewal:2027-01-13", "done", 1, True),
+    ("Anything", "renewal:2026-01-13", "open", 1, False),  # last year's renewal
+    ("Renewal 2025", None, "done", 500, False),  # done long before this renewal's year
+    ("Book the QBR", None, "open", 1, False),
+])
+def test_what_counts_as_a_renewal_task(sessions, clock, title, rule_key, status,
+                                       created_days_ago, counts):
+    renewal = date(2027, 1, 13)
+    with sessions.begin() as s:
+        acct = repos.create_account(s, name="Acme", tier="core", at=clock.now())
+        assert acct.id is not None
+        task = repos.add_task(s, account_id=acct.id, title=title, role="AR", assignee_id=None,
+                              due_date=None, shared=False, rule_key=rule_key,
+                              at=clock.now() - timedelta(days=created_days_ago))
+        task.status = status
+        s.flush()
+        assert health_repo.has_renewal_task(s, account_id=acct.id, renewal_date=renewal) is counts
+
+
+def test_snapshot_kept_only_when_colour_or_score_changes(sessions, clock):
+    yellow = Health(Color.YELLOW, 88, [Reason("nps_low", Color.YELLOW, {"value": 10, "limit": 30})])
+    with sessions.begin() as s:
+        acct = repos.create_account(s, name="Acme", tier="core", at=clock.now())
+        assert acct.id is not None
+        first = health_repo.save_snapshot(s, account_id=acct.id, health=yellow, at=clock.now())
+        again = health_repo.save_snapshot(s, account_id=acct.id, health=yellow,
+                                          at=clock.now() + timedelta(days=1))
+        worse = health_repo.save_snapshot(s, account_id=acct.id,
+                                          health=Health(Color.YELLOW, 76, []),
+                                          at=clock.now() + timedelta(days=2))
+        assert first[0] is None and again[1] is first[1] and worse[0] is first[1]
+        rows = health_repo.snapshots_of(s, account_id=acct.id)
+        assert [(r.color, r.score) for r in rows] == [("yellow", 88), ("yellow", 76)]
+        assert rows[0].reasons == [{"code": "nps_low", "severity": "yellow",
+                                    "values": {"value": 10, "limit": 30}}]
+        month_ago = health_repo.snapshot_at(s, account_id=acct.id,
+                                            at=clock.now() + timedelta(days=1))
+        assert month_ago is not None and month_ago.score == 88
