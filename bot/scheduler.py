@@ -75,9 +75,15 @@ def report_jobs(core: Core, poster: Poster) -> list[JobSpec]:
     ]
 
 
-# Each feature's jobs. The health check and the due/overdue reminders add theirs here
-# ("health-check", "due-reminders"), each a function (core, poster) -> list[JobSpec].
-JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs]
+def _health_jobs(core: Core, poster: Poster) -> list[JobSpec]:
+    from bot.alerts import health_jobs  # "daily-health" (08:00) and "daily-reminders" (08:30)
+
+    return health_jobs(core, poster)
+
+
+# Each feature's jobs: a function (core, poster) -> list[JobSpec]. A new feature adds its
+# function here and nothing else.
+JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs, _health_jobs]
 
 
 def catch_up(core: Core, *, poster: Poster | None = None) -> jobs.RunSummary:
