@@ -1,0 +1,110 @@
+"""The done-when of the monthly reports, through the real platform senders to the fakes:
+`kambot digest --month 2026-11` posts one parent message, a thread and a chart per account
+and one portfolio digest, and a second run posts nothing.
+
+The Telegram half runs against tests/fakes/telegram_api.py and the real TelegramSender.
+The Slack half runs once the Slack sender and fake are on the branch (skipped until then).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import jobs
+from bot.posting import Poster
+from tests.reportdata import CANARIES, seed_acme, seed_quiet
+
+DEC_1 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+ACME, QUIET, MANAGEMENT = -5001, -5002, -5003
+
+
+@pytest.fixture
+def fake() -> Iterator[object]:
+    telegram_fake = pytest.importorskip("tests.fakes.telegram_api")
+    with telegram_fake.FakeTelegram() as server:
+        yield server
+    assert not server.errors, [(c.method, c.error) for c in server.errors]
+
+
+def plain(message: dict) -> str:
+    """What people read: the HTML the bot sent, tags dropped and unescaped."""
+    return html.unescape(re.sub(r"<[^>]+>", "", message.get("text") or message.get("caption")
+                                or ""))
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def tg_core(core, clock, fake, sleeps):
+    telegram_client = pytest.importorskip("bot.adapters.telegram_client")
+    clock.set(DEC_1)
+    alice = fake.user(101, "Alice", username="alice")
+    for chat_id, title in ((ACME, "Acme team"), (QUIET, "Quiet team"),
+                           (MANAGEMENT, "KAM management")):
+        fake.message(fake.group(chat_id, title), alice, "hello")
+    api = telegram_client.BotApi(fake.token, fake.api_url, sleep=sleeps.append)
+    core.senders.add(telegram_client.TelegramSender(api))
+    core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
+    core.settings.KAMBOT_MANAGEMENT_CHANNEL = f"telegram:{MANAGEMENT}"
+    seed_acme(core.sessions, platform="telegram", workspace="telegram", channel=str(ACME))
+    seed_quiet(core.sessions, platform="telegram", channel=str(QUIET))
+    return core
+
+
+def _in_thread_of(messages: list[dict], parent: dict) -> list[dict]:
+    return [m for m in messages
+            if (m.get("reply_to_message") or {}).get("message_id") == parent["message_id"]]
+
+
+def test_digest_on_telegram_posts_parent_thread_and_charts_once(tg_core, fake, capsys):
+    assert jobs.digest_command(tg_core, month="2026-11") == 0
+    for chat_id, name in ((ACME, "Acme Corp"), (QUIET, "Quiet Ltd")):
+        sent = fake.sent_messages(chat_id)
+        parent = sent[0]
+        assert plain(parent).startswith(f"{name} - November 2026 action report")
+        assert "reply_to_message" not in parent
+        rest = sent[1:]
+        assert rest and _in_thread_of(rest, parent) == rest  # everything else in its thread
+        photos = [m for m in rest if "photo" in m]
+        docs = [m for m in rest if "document" in m]
+        assert [p["photo"][0]["file_unique_id"] for p in photos] == [
+            f"{name.lower().replace(' ', '-')}-2026-11.png",
+            f"{name.lower().replace(' ', '-')}-2026-11-shared.png"]
+        assert all(p["photo"][0]["file_size"] > 5000 for p in photos)
+        assert [d["document"]["file_name"] for d in docs] == [
+            f"{name.lower().replace(' ', '-')}-2026-11.md"]
+    shared_md = next(m for m in fake.sent_messages(ACME) if "document" in m)["_content"]
+    assert not [c for c in CANARIES if c.encode() in shared_md]
+    digest = fake.sent_messages(MANAGEMENT)
+    assert plain(digest[0]).startswith("Portfolio - November 2026")
+    assert [m["photo"][0]["file_unique_id"] for m in digest if "photo" in m] == [
+        "portfolio-2026-11.png"]
+    calls = len(fake.calls)
+
+    assert jobs.digest_command(tg_core, month="2026-11") == 0
+    assert len(fake.calls) == calls  # the second run posts nothing
+    assert "0 posted, 7 already done" in capsys.readouterr().out
+
+
+def test_telegram_429_is_waited_out_and_nothing_is_lost_or_doubled(tg_core, fake, sleeps):
+    fake.fail_next("sendMessage", retry_after=3, times=2)
+    assert jobs.digest_command(tg_core, month="2026-11") == 0
+    assert 3 in sleeps
+    parents = [m for chat in (ACME, QUIET) for m in fake.sent_messages(chat)
+               if "action report" in plain(m)]
+    assert len(parents) == 2
+    fake.errors.clear()  # the 429s were asked for
+
+
+def test_slack_digest_posts_parent_thread_and_charts_once(core):
+    pytest.importorskip("bot.adapters.slack_client")
+    pytest.importorskip("tests.fakes.slack_api")
+    pytest.skip("the Slack sender is not on this branch yet")
