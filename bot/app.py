@@ -34,8 +34,13 @@ def build_core(
     clock: Clock | None = None,
     engine: Engine | None = None,
     migrate: bool = True,
+    health_alerts: bool = True,
 ) -> Core:
-    """Wire the core. The database is upgraded to the newest schema unless told not to."""
+    """Wire the core. The database is upgraded to the newest schema unless told not to.
+
+    ``health_alerts``: re-assess an account's health right after every write to it, and
+    alert its channel at once when the colour worsens (the daily job does the rest).
+    """
     engine = engine if engine is not None else make_engine(settings.DATABASE_URL)
     if migrate:
         upgrade(engine)
@@ -43,7 +48,7 @@ def build_core(
     sessions = SessionFactory(engine)
     services: dict[str, Any] = {}
     dispatcher = Dispatcher(sessions=sessions, settings=settings, clock=clock, services=services)
-    return Core(
+    core = Core(
         settings=settings,
         engine=engine,
         sessions=sessions,
@@ -52,3 +57,8 @@ def build_core(
         senders=Senders(),
         services=services,
     )
+    if health_alerts:
+        from bot.alerts import health_listener
+
+        dispatcher.add_listener(health_listener(core))
+    return core

@@ -153,7 +153,12 @@ class Note(SQLModel, table=True):
 
 
 class Task(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("account_id", "number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "number"),
+        # A rule creates its task once per account and occasion (NULLs, i.e. tasks people
+        # made, are never equal to each other).
+        sa.Index("uq_task_account_rule", "account_id", "rule_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)

@@ -106,7 +106,9 @@ def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture
 def core(settings: Settings, engine: Engine, clock: FixedClock) -> Core:
-    return build_core(settings, clock=clock, engine=engine, migrate=False)
+    """The core without the on-write health check, so verbs are tested on their own;
+    tests of alerts add `bot.alerts.health_listener(core)` themselves."""
+    return build_core(settings, clock=clock, engine=engine, migrate=False, health_alerts=False)
 
 
 @pytest.fixture

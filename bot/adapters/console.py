@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from bot.app import Core
-from bot.messages import Incoming, Platform, Reply, User
+from bot.messages import Incoming, Outgoing, Platform, Reply, User
+from bot.outbox import Sent
 from bot.render.plain import render_plain
 
 WORKSPACE = "local"
@@ -44,6 +45,24 @@ def logical_lines(lines: Iterable[str]) -> Iterator[str]:
         buffer = []
     if buffer:
         yield "\n".join(buffer)
+
+
+class ConsolePrinter:
+    """The console's Sender: what the bot posts on its own (alerts, reports, reminders)
+    is printed, marked with where it would go."""
+
+    platform = Platform.CONSOLE.value
+
+    def __init__(self, stdout: TextIO) -> None:
+        self.stdout = stdout
+        self.count = 0
+
+    def send(self, out: Outgoing) -> Sent:
+        self.count += 1
+        where = f"#{out.channel}" + (" (thread)" if out.thread else "")
+        self.stdout.write(f"── kambot posts in {where} ──\n{render_plain(out.reply)}\n\n")
+        self.stdout.flush()
+        return Sent(channel=out.channel, ref=str(self.count))
 
 
 class ConsoleSession:
@@ -104,6 +123,7 @@ def run_console(
     core: Core, *, channel: str, user: str, stdin: TextIO, stdout: TextIO, banner: str = ""
 ) -> int:
     session = ConsoleSession(core, channel=channel, user=user)
+    core.senders.add(ConsolePrinter(stdout))
     interactive = stdin.isatty()
     if interactive and banner:
         stdout.write(banner + "\n")

@@ -80,6 +80,10 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Acme Corp is set up" in result.stdout
     assert "AR handed over from alice to dave" in result.stdout
+    # The real bot checks health after each write: a new core account gets its yearly
+    # executive visit task at once, posted in the channel.
+    assert "── kambot posts in #acme ──" in result.stdout
+    assert "yearly executive visit" in result.stdout
     # The database outlives the process: a second run sees the account.
     again = subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", "--channel", "acme", "--user", "bob"],
@@ -90,7 +94,7 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
         timeout=120,
         cwd=tmp_path,
     )
-    assert "all 5 task(s)" in again.stdout
+    assert "all 6 task(s)" in again.stdout
 
 
 def test_kambot_demo_subprocess(tmp_path: Path) -> None:

@@ -117,3 +117,18 @@ def test_stale_claims_are_taken_over(engine: Engine) -> None:
     with sessions.begin() as s:
         assert ledger.claim(s, at=NOW + timedelta(minutes=5), **kw) is None  # type: ignore[arg-type]
         assert ledger.claim(s, at=NOW + timedelta(hours=1), **kw) is not None  # type: ignore[arg-type]
+
+
+def test_a_rule_task_exists_once_per_account(engine: Engine) -> None:
+    sessions = SessionFactory(engine)
+    kw = dict(title="Renew", role="AR", assignee_id=None, due_date=None, shared=False, at=NOW)
+    with sessions.begin() as s:
+        a = repos.create_account(s, name="A", tier="core", at=NOW)
+        b = repos.create_account(s, name="B", tier="core", at=NOW)
+        ids = (a.id, b.id)
+        repos.add_task(s, account_id=a.id, rule_key="renewal:2027-01-31", **kw)  # type: ignore[arg-type]
+        repos.add_task(s, account_id=b.id, rule_key="renewal:2027-01-31", **kw)  # type: ignore[arg-type]
+        repos.add_task(s, account_id=a.id, **kw)  # type: ignore[arg-type]
+        repos.add_task(s, account_id=a.id, **kw)  # type: ignore[arg-type]
+    with pytest.raises(sa.exc.IntegrityError), sessions.begin() as s:
+        repos.add_task(s, account_id=ids[0], rule_key="renewal:2027-01-31", **kw)  # type: ignore[arg-type]
