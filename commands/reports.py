@@ -309,8 +309,9 @@ def parent_title(facts: AccountMonth, lang: str) -> str:
 def _color_text(lang: str, point: HealthPoint | None) -> str:
     if point is None:
         return t(lang, "report.health.none")
-    return t(lang, "report.health.point", mark=t(lang, f"report.mark.{_known(point.color)}"),
-             color=t(lang, f"report.color.{_known(point.color)}"), score=point.score)
+    # The colour names are the core catalog's (``🟢 green``), as `account` and `health` show them.
+    color = t(lang, f"color.{point.color}") if _known(point.color) != "unknown" else point.color
+    return t(lang, "report.health.point", color=color, score=point.score)
 
 
 def _known(color: str) -> str:
@@ -553,7 +554,7 @@ def worst_first(rows: Sequence[AccountMonth]) -> list[AccountMonth]:
 def _digest_row(f: AccountMonth, lang: str) -> tuple[str, str, str, str, str, str]:
     return (
         f.account_name,
-        t(lang, f"report.tier.{f.tier}") if f.tier in {"core", "important", "potential"}
+        t(lang, f"tier.{f.tier}") if f.tier in {"core", "important", "potential"}
         else f.tier,
         _color_text(lang, f.health_now),
         str(len(f.overdue)),
@@ -578,10 +579,11 @@ def compose_digest(rows: Sequence[AccountMonth], month: Month, lang: str, *,
     title = t(lang, "report.digest.title", month=month.label(lang))
     summary = Section(fields=[
         (t(lang, "report.digest.accounts"), str(len(ordered))),
-        (t(lang, "report.color.red"), str(colors.count("red"))),
-        (t(lang, "report.color.yellow"), str(colors.count("yellow"))),
-        (t(lang, "report.color.green"), str(colors.count("green"))),
-        (t(lang, "report.color.unknown"), str(sum(1 for c in colors if _known(c) == "unknown"))),
+        (t(lang, "color.red"), str(colors.count("red"))),
+        (t(lang, "color.yellow"), str(colors.count("yellow"))),
+        (t(lang, "color.green"), str(colors.count("green"))),
+        (t(lang, "report.digest.no_health"),
+         str(sum(1 for c in colors if _known(c) == "unknown"))),
         (t(lang, "report.field.closed"), str(sum(len(f.closed) for f in ordered))),
         (t(lang, "report.field.overdue"), str(sum(len(f.overdue) for f in ordered))),
     ])
@@ -631,8 +633,9 @@ def portfolio_chart_attachment(rows: Sequence[AccountMonth], month: Month,
         closed=[closed[m] for m in months],
         labels=charts.PortfolioChartLabels(
             title=t(cl, "report.chart.portfolio_title", months=HISTORY_MONTHS),
-            green=t(cl, "report.color.green"), yellow=t(cl, "report.color.yellow"),
-            red=t(cl, "report.color.red"), unknown=t(cl, "report.color.unknown"),
+            # Plain words: chart fonts have no colour emoji.
+            green=t(cl, "report.chart.green"), yellow=t(cl, "report.chart.yellow"),
+            red=t(cl, "report.chart.red"), unknown=t(cl, "report.chart.unknown"),
             closed=t(cl, "report.chart.closed"), accounts_axis=t(cl, "report.chart.accounts"),
             closed_axis=t(cl, "report.chart.closed"),
         ),

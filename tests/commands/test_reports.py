@@ -76,7 +76,7 @@ def test_chinese_report(core, acme):
     f = facts_for(core, acme.account_id)
     assert reports.compose_parent(f, "zh").title == "Acme Corp - 2026年11月行动报告"
     text = reports.compose_report(f, "zh", chart=False).plain_text()
-    assert "完成  : 2" in text and "绿（78），比月初好转" in text
+    assert "完成  : 2" in text and "🟢 绿灯（78），比月初好转" in text
 
 
 def test_the_shared_version_leaks_nothing_internal(core, acme, chat):
@@ -181,7 +181,7 @@ def test_digest_lists_every_account_worst_first(core, clock):
     items = [i.text for i in reply.sections[1].items]
     # Worst first, as `accounts` orders them: red, yellow, green, then no health data.
     assert [i.split(" · ")[0] for i in items] == ["Redwood", "Acme Corp", "Quiet Ltd"]
-    assert items[1] == "Acme Corp · core · 🟢 green (78) · 1 overdue · 2 closed"
+    assert items[1] == "Acme Corp · core strategic partner · 🟢 green (78) · 1 overdue · 2 closed"
     assert dict(reply.sections[0].fields)["Accounts"] == "3"
     md = next(x for x in reply.attachments if x.mime == "text/markdown").content.decode()
     assert md.count("\n| ") == 5  # header, separator and three rows
@@ -246,4 +246,4 @@ def test_report_outside_an_account_channel(chat, core, acme):
     core.settings.KAMBOT_MANAGEMENT_CHANNEL = "console:mgmt"
     digest = chat.say("report 2026-11", channel="mgmt")
     assert digest.title == "Portfolio - November 2026"
-    assert "Acme Corp · core · 🟢 green (78) · 1 overdue · 2 closed" in digest.plain_text()
+    assert "Acme Corp · core strategic partner · 🟢 green (78) · 1 overdue · 2 closed" in digest.plain_text()
