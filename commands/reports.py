@@ -538,7 +538,8 @@ def chart_attachment(facts: AccountMonth, lang: str, *, shared: bool) -> Attachm
     suffix = "-shared" if shared else ""
     return Attachment(filename=f"{slug(facts.account_name)}-{facts.month.key}{suffix}.png",
                       content=png, mime="image/png",
-                      title=t(_lang(lang), "report.chart.file_title", months=len(history)))
+                      title=t(_lang(lang), "report.chart.shared_title" if shared
+                              else "report.chart.file_title", months=len(history)))
 
 
 # --- portfolio digest ---------------------------------------------------------------------

@@ -2,8 +2,9 @@
 `kambot digest --month 2026-11` posts one parent message, a thread and a chart per account
 and one portfolio digest, and a second run posts nothing.
 
-The Telegram half runs against tests/fakes/telegram_api.py and the real TelegramSender.
-The Slack half runs once the Slack sender and fake are on the branch (skipped until then).
+The Telegram half runs against tests/fakes/telegram_api.py and the real TelegramSender,
+the Slack half against tests/fakes/slack_api.py and the real SlackPoster (skipped until
+the Slack branch is merged).
 """
 
 from __future__ import annotations
@@ -104,7 +105,66 @@ def test_telegram_429_is_waited_out_and_nothing_is_lost_or_doubled(tg_core, fake
     fake.errors.clear()  # the 429s were asked for
 
 
-def test_slack_digest_posts_parent_thread_and_charts_once(core):
-    pytest.importorskip("bot.adapters.slack_client")
-    pytest.importorskip("tests.fakes.slack_api")
-    pytest.skip("the Slack sender is not on this branch yet")
+SLACK_ACME, SLACK_QUIET, SLACK_MANAGEMENT = "C0ACME", "C0QUIET", "C0MGMT"
+
+
+@pytest.fixture
+def slack_fake() -> Iterator[object]:
+    fakes = pytest.importorskip("tests.fakes.slack_api")
+    with fakes.FakeSlack() as server:
+        yield server
+        server.check()  # no Block Kit limit or API contract broken
+
+
+@pytest.fixture
+def slack_core(core, clock, slack_fake):
+    slack_post = pytest.importorskip("bot.adapters.slack_post")
+    clock.set(DEC_1)
+    client = slack_post.make_client("xoxb-test-token", slack_fake.url)
+    core.senders.add(slack_post.SlackPoster(client))
+    core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
+    core.settings.KAMBOT_MANAGEMENT_CHANNEL = f"slack:{SLACK_MANAGEMENT}"
+    seed_acme(core.sessions, platform="slack", workspace="T0FAKE", channel=SLACK_ACME)
+    seed_quiet(core.sessions, platform="slack", channel=SLACK_QUIET)
+    return core
+
+
+def test_digest_on_slack_posts_parent_thread_and_charts_once(slack_core, slack_fake, capsys):
+    assert jobs.digest_command(slack_core, month="2026-11") == 0
+    posts = slack_fake.calls_to("chat.postMessage")
+    uploads = slack_fake.calls_to("files.completeUploadExternal")
+    for channel, name in ((SLACK_ACME, "Acme Corp"), (SLACK_QUIET, "Quiet Ltd")):
+        mine = [c.params for c in posts if c.params["channel"] == channel]
+        parent = mine[0]
+        assert f"{name} - November 2026 action report" in parent["text"]
+        assert not parent.get("thread_ts")
+        parent_ts = next(  # the ts the fake gave the parent: the thread of all the rest
+            f"1700000000.{i + 1:06d}" for i, c in enumerate(posts) if c.params is parent)
+        assert len(mine) >= 3 and {m.get("thread_ts") for m in mine[1:]} == {parent_ts}
+        here = [c for c in uploads if c.params.get("channel_id") == channel]
+        assert {c.params.get("thread_ts") for c in here} == {parent_ts}
+        assert sorted(f["title"] for c in here for f in c.json("files")) == sorted([
+            f"{name} - November 2026: our shared actions",  # the Markdown file
+            "Chart: the last 6 months",  # the team's chart
+            "Shared actions, last 6 months",  # the customer's chart
+        ])
+    digest = [c.params for c in posts if c.params["channel"] == SLACK_MANAGEMENT]
+    assert len(digest) == 1 and "Portfolio - November 2026" in digest[0]["text"]
+    [shared] = [c for c in posts if "our shared actions" in c.params["text"]
+                and c.params["channel"] == SLACK_ACME]
+    assert not [c for c in CANARIES if c in str(shared.params)]
+    calls = len(slack_fake.calls_to("chat.postMessage")) + len(uploads)
+
+    assert jobs.digest_command(slack_core, month="2026-11") == 0
+    again = len(slack_fake.calls_to("chat.postMessage")) + len(
+        slack_fake.calls_to("files.completeUploadExternal"))
+    assert again == calls  # the second run posts nothing
+    assert "0 posted, 7 already done" in capsys.readouterr().out
+
+
+def test_slack_429_is_waited_out(slack_core, slack_fake):
+    slack_fake.queue_rate_limit("chat.postMessage", retry_after=1, times=2)
+    assert jobs.digest_command(slack_core, month="2026-11") == 0
+    parents = [c for c in slack_fake.calls_to("chat.postMessage")
+               if "action report" in c.params.get("text", "")]
+    assert len({c.params["channel"] for c in parents}) == 2
