@@ -14,8 +14,8 @@ then all shared versions: the Poster paces per channel, so interleaving channels
 run from waiting a second between a parent and its own thread reply.
 
 KAMBOT_MANAGEMENT_CHANNEL is ``platform:channel`` (``slack:C0123``, ``telegram:-100123``)
-or a bare channel id; a bare id goes to the only platform this process runs, else to
-Telegram when it is a number, else to Slack.
+or a bare channel id; a bare id goes to the only chat platform this process runs, else to
+Telegram when it is a number, else to Slack (the alerts read it the same way).
 """
 
 from __future__ import annotations
@@ -108,20 +108,14 @@ class _Target:
 def management_target(
     core: Core, bindings: Sequence[ChannelBinding]
 ) -> tuple[str, str, str] | None:
-    """(platform, workspace, channel) of KAMBOT_MANAGEMENT_CHANNEL; see the module doc."""
-    raw = (core.settings.KAMBOT_MANAGEMENT_CHANNEL or "").strip()
-    if not raw:
+    """(platform, workspace, channel) of KAMBOT_MANAGEMENT_CHANNEL, read as the alerts read
+    it (bot.alerts.management_target); the workspace is that of a channel on the platform."""
+    from bot.alerts import management_target as parse
+
+    target = parse(core.settings.KAMBOT_MANAGEMENT_CHANNEL, core.senders.platforms())
+    if target is None:
         return None
-    platforms = core.senders.platforms()
-    platform, sep, channel = raw.partition(":")
-    if not sep or platform not in {"slack", "telegram", "console"}:
-        channel = raw
-        if len(platforms) == 1:
-            platform = platforms[0]
-        elif raw.lstrip("-").isdigit() and "telegram" in platforms:
-            platform = "telegram"
-        else:
-            platform = "slack"
+    platform, channel = target
     workspace = next((b.workspace for b in bindings if b.platform == platform), "")
     return platform, workspace, channel
 
