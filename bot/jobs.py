@@ -65,7 +65,9 @@ class RunSummary:
 
     def note(self, kind: str, where: str, result: Result, reply: Reply | None = None) -> None:
         self.counts[result.outcome.value] += 1
-        self.lines.append(f"{result.outcome.value:9} {kind:13} {where}"
+        label = "would post" if self.dry_run and result.outcome is Outcome.POSTED \
+            else result.outcome.value
+        self.lines.append(f"{label:10} {kind:13} {where}"
                           + (f"  ({result.error})" if result.error else ""))
         if result.outcome is Outcome.FAILED:
             self.errors.append(f"{kind} {where}: {result.error}")

@@ -62,7 +62,7 @@ def test_run_posts_parent_thread_chart_shared_and_digest_then_nothing_twice(core
     assert [out.thread for out in acme] == [None, "1", "1"]  # parent, then its thread
     parent, report, shared = (out.reply for out in acme)
     assert parent.title == "Acme Corp - November 2026 action report"
-    assert "2 closed · 3 opened · 1 overdue · 2 notes · health: 🟢 green (78)" in parent.plain_text()
+    assert "2 closed · 3 opened · 1 overdue · notes: 2 · health: 🟢 green (78)" in parent.plain_text()
     assert report.title == "Acme Corp - November 2026"
     [png] = report.attachments
     assert png.mime == "image/png" and png.content.startswith(b"\x89PNG")

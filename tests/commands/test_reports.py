@@ -62,7 +62,7 @@ def test_the_report_as_the_team_reads_it(core, acme):
     assert fields == {"Closed": "2", "Opened": "3", "Overdue": "1", "Open": "3"}
     assert "SR : 0 closed · 2 opened · 1 overdue" in text
     assert "Bob   : 0 closed · 2 opened · 1 overdue" in text
-    assert "2 notes, 1 of them meetings · executive meetings: 1" in text
+    assert "notes: 2 (meetings: 1) · executive meetings: 1" in text
     assert "green (78), better than at the start of the month: 🟡 yellow (61)" in text
     assert "Renewal coming up on 2027-01-15, in 45 days." in text
     assert "#2 Send the quote (SR · Bob), overdue since 2026-11-20" in text
