@@ -478,6 +478,8 @@ def compose_shared(facts: AccountMonth, lang: str, *, chart: bool = True) -> Rep
         sections.append(Section(title=t(lang, "report.shared.next"),
                                 items=_items(facts.shared_next, lang, customer=True)))
     reply = Reply(title=title, sections=sections, footer=t(lang, "report.shared.footer"))
+    # No chart of nothing: an account that has shared no action in six months gets none.
+    chart = chart and any(p.shared_open or p.shared_closed for p in facts.history)
     stem = f"{slug(facts.account_name)}-{facts.month.key}"
     chart_name = f"{stem}-shared.png" if chart else None
     reply.attachments.append(Attachment(
