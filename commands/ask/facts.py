@@ -1,0 +1,199 @@
+"""The structured facts of one account, read once: what answers and prompts are made of.
+
+Everything here is read from the database for exactly one account id; nothing here
+formats for a person (see answers.py) or for a model (see context.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from commands.health import assess, load_config
+from commands.health_text import reason_text
+from commands.i18n import CatalogError, Translator
+from storage import ask_repo, health_repo, repos
+from storage.models import Note, Person, Task, TaskStatus
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFact:
+    number: int
+    title: str
+    role: str
+    assignee: str | None
+    assignee_id: int | None
+    due: date | None
+    status: str
+    overdue_days: int = 0
+    source_note: int | None = None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_days > 0
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFact:
+    number: int
+    at: datetime
+    text: str
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderFact:
+    name: str
+    title: str | None
+    role: str | None
+    power: int | None
+    interest: int | None
+    stance: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthFact:
+    color: str
+    score: int
+    reasons: list[dict[str, Any]]
+    on: date
+    # The last recorded colour, when it differs from now's.
+    previous_color: str | None = None
+
+
+def reason_line(t: Translator, reason: dict[str, object]) -> str:
+    """A stored health reason in words: commands.health's coded reasons as `health` prints
+    them; anything else (older snapshots) by its text."""
+    if "code" in reason and "severity" in reason:
+        try:
+            return reason_text(t, reason)
+        except (CatalogError, KeyError, ValueError):
+            pass
+    for name in ("text", "reason", "message", "detail"):
+        if isinstance(reason.get(name), str):
+            return str(reason[name])
+    return ", ".join(f"{k}={v}" for k, v in reason.items())
+
+
+
+@dataclass(slots=True)
+class AccountFacts:
+    account_id: int
+    name: str
+    tier: str
+    today: date
+    industry: str | None = None
+    renewal_date: date | None = None
+    revenue: float | None = None
+    margin: float | None = None
+    holders: dict[str, tuple[int, str]] = field(default_factory=dict)  # role -> (person id, name)
+    open_tasks: list[TaskFact] = field(default_factory=list)
+    done_count: int = 0
+    health: HealthFact | None = None
+    last_note: NoteFact | None = None
+    note_count: int = 0
+    stakeholders: list[StakeholderFact] = field(default_factory=list)
+    signals: dict[str, float | str] = field(default_factory=dict)
+    # The rows behind open_tasks and their assignees, for commands.format's task lines.
+    task_rows: dict[int, Task] = field(default_factory=dict)
+    people: dict[int, Person] = field(default_factory=dict)
+
+    @property
+    def overdue_tasks(self) -> list[TaskFact]:
+        return [t for t in self.open_tasks if t.is_overdue]
+
+    @property
+    def days_to_renewal(self) -> int | None:
+        return None if self.renewal_date is None else (self.renewal_date - self.today).days
+
+
+def task_fact(task: Task, *, today: date, names: dict[int, str], note_numbers: dict[int, int]) -> TaskFact:
+    overdue = 0
+    if task.status == TaskStatus.OPEN.value and task.due_date is not None and task.due_date < today:
+        overdue = (today - task.due_date).days
+    return TaskFact(
+        number=task.number,
+        title=task.title,
+        role=task.role,
+        assignee=names.get(task.assignee_id) if task.assignee_id is not None else None,
+        assignee_id=task.assignee_id,
+        due=task.due_date,
+        status=task.status,
+        overdue_days=overdue,
+        source_note=note_numbers.get(task.source_note_id) if task.source_note_id else None,
+    )
+
+
+def note_fact(note: Note, *, names: dict[int, str] | None = None) -> NoteFact:
+    author = (names or {}).get(note.author_id) if note.author_id is not None else None
+    return NoteFact(number=note.number, at=note.created_at, text=note.text, author=author)
+
+
+def gather(
+    session: Session, *, account_id: int, today: date, services: dict[str, Any] | None = None,
+) -> AccountFacts:
+    """Every structured fact of one account the questions use.
+
+    ``services`` may carry the composition root's ``health_config``."""
+    account = repos.account_by_id(session, account_id=account_id)
+    if account is None:
+        raise LookupError(f"account {account_id} does not exist")
+    facts = AccountFacts(
+        account_id=account_id,
+        name=account.name,
+        tier=account.tier,
+        today=today,
+        industry=account.industry,
+        renewal_date=account.renewal_date,
+        revenue=account.revenue,
+        margin=account.margin,
+    )
+    for role, person in repos.current_holders(session, account_id=account_id).items():
+        if person.id is not None:
+            facts.holders[str(role)] = (person.id, person.display_name or person.username or person.user_id)
+
+    tasks = repos.tasks_of(session, account_id=account_id, status=TaskStatus.OPEN.value)
+    people = repos.persons_by_ids(session, ids={t.assignee_id for t in tasks if t.assignee_id})
+    names = {pid: p.display_name or p.username or p.user_id for pid, p in people.items()}
+    source_ids = [t.source_note_id for t in tasks if t.source_note_id]
+    note_numbers = {
+        nid: n.number
+        for nid, n in ask_repo.notes_by_ids(session, account_id=account_id, ids=source_ids).items()
+    }
+    facts.open_tasks = [task_fact(t, today=today, names=names, note_numbers=note_numbers) for t in tasks]
+    facts.task_rows = {t.number: t for t in tasks}
+    facts.people = dict(people)
+    facts.done_count = ask_repo.task_counts(session, account_id=account_id)[TaskStatus.DONE.value]
+
+    # Health as the `health` verb assesses it now (nothing is saved: asking changes nothing),
+    # compared with the last recorded state for the trend.
+    result = assess(health_repo.gather_inputs(session, account=account, today=today),
+                    tier=account.tier, today=today,
+                    thresholds=load_config(services).for_tier(account.tier))
+    last_state = health_repo.last_snapshot(session, account_id=account_id)
+    facts.health = HealthFact(
+        color=result.color.value,
+        score=result.score,
+        reasons=result.reasons_json(),
+        on=today,
+        previous_color=last_state.color if last_state and last_state.color != result.color.value else None,
+    )
+    last = repos.notes_of(session, account_id=account_id, limit=1)
+    if last:
+        author_names = repos.persons_by_ids(session, ids={last[0].author_id} if last[0].author_id else set())
+        facts.last_note = note_fact(
+            last[0], names={pid: p.display_name for pid, p in author_names.items()}
+        )
+    facts.note_count = ask_repo.note_count(session, account_id=account_id)
+    facts.stakeholders = [
+        StakeholderFact(s.name, s.title, s.role, s.power, s.interest, s.stance)
+        for s in ask_repo.stakeholders_of(session, account_id=account_id)
+    ]
+    for metric, signal in health_repo.latest_signals(session, account_id=account_id).items():
+        value = signal.value if signal.value is not None else signal.value_date
+        if value is not None:
+            facts.signals[metric] = value if isinstance(value, float) else value.isoformat()
+    return facts

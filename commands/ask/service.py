@@ -1,0 +1,180 @@
+"""Answering a question: which account, what is asked, the record's answer, the model's.
+
+The deterministic answer is always made first (it is cheap and it is the fallback). With a
+model, the bounded context is built inside the unit of work, and the model call itself
+needs no database: it runs inline, or, when a FollowUp service exists, after the ack, in
+the thread. Whatever the model does, the reply is post-processed (citations, pings, links)
+and any failure yields the record's answer with a short note.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.messages import Reply, Section
+from commands.ask import context as ctxmod
+from commands.ask.answers import Answer, Answerer, Asker, period_bounds
+from commands.ask.facts import AccountFacts, gather
+from commands.ask.intents import detect
+from commands.ask.port import LanguageModel, LLMUnavailable
+from commands.ask.postprocess import clean, render_citations
+from commands.ask.resolve import accessible_accounts, name_forms, resolve, strip_name
+from commands.registry import CommandError, Context
+from prompts import render
+from storage import repos
+from storage.models import Account
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese (简体中文)"}
+MAX_ANSWER_CHARS = 2_500
+
+ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "answer": {"type": "string"},
+        "citations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string", "enum": ["task", "note"]},
+                    "number": {"type": "integer"},
+                },
+                "required": ["kind", "number"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["answer", "citations"],
+    "additionalProperties": False,
+}
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Everything a model answer needs, made inside the unit of work; no session in here."""
+
+    account_name: str
+    system: str
+    prompt: str
+    context: ctxmod.PromptContext
+    fallback: Answer
+    lang: str
+
+
+def account_for(ctx: Context, question: str) -> Account:
+    """The bound account in a channel (only it); in a direct message, the one named.
+
+    The management channel sees the portfolio, so there too the question names the account.
+    """
+    if ctx.account is not None:
+        return ctx.account
+    if not (ctx.incoming.is_direct or ctx.is_management):
+        raise CommandError("ask.unbound_channel")
+    assert ctx.person.id is not None
+    accounts = accessible_accounts(ctx.session, person_id=ctx.person.id,
+                                   is_admin=ctx.is_admin or ctx.is_management)
+    if not accounts:
+        raise CommandError("ask.no_accounts")
+    found = resolve(question, accounts)
+    if found.account is not None:
+        return found.account
+    if found.ambiguous:
+        raise CommandError("ask.ambiguous", names=", ".join(found.ambiguous))
+    names = ", ".join(a.name for a in accounts[:12]) + (" …" if len(accounts) > 12 else "")
+    raise CommandError("ask.which_account", names=names, example=accounts[0].name)
+
+
+def asker_of(ctx: Context) -> Asker:
+    mentioned: dict[str, int] = {}
+    for token, user in ctx.incoming.mentions.items():
+        person = repos.person_by_user(ctx.session, platform=ctx.incoming.platform, user_id=user.id)
+        if person is not None and person.id is not None:
+            mentioned[token] = person.id
+    return Asker(person_id=ctx.person.id, mentioned=mentioned)
+
+
+def answer(ctx: Context, question: str) -> Reply:
+    """The reply to ``question`` (the `ask` verb)."""
+    question = question.strip()
+    if not question:
+        raise CommandError("ask.empty")
+    account = account_for(ctx, question)
+    assert account.id is not None
+    facts = gather(ctx.session, account_id=account.id, today=ctx.clock.today(), services=ctx.services)
+    asked = strip_name(question, name_forms(account.name) + [account.name]) or question
+    intent = detect(asked)
+    record = Answerer(ctx.session, facts=facts, t=ctx.t, asker=asker_of(ctx)).answer(intent, asked)
+    llm: LanguageModel | None = ctx.services.get("llm")
+    if llm is None:
+        return record.reply
+    window = period_bounds(intent.period, facts.today) if intent.period else None
+    prepared = prepare(ctx, facts=facts, question=question, fallback=record, window=window)
+    followup = ctx.services.get("followup")
+    if followup is None:
+        return ask_model(llm, prepared, t=ctx.t)
+    incoming = ctx.incoming
+    t = ctx.t
+    ctx.after_commit.append(lambda: followup.later(incoming, lambda: ask_model(llm, prepared, t=t)))
+    return Reply(title=t("ask.thinking"))
+
+
+def prepare(
+    ctx: Context, *, facts: AccountFacts, question: str, fallback: Answer,
+    window: tuple[datetime, datetime] | None = None,
+) -> Prepared:
+    context = ctxmod.build_context(ctx.session, facts=facts, question=question, window=window)
+    system = render("system", nonce=context.nonce, max_sentences=6,
+                    language=LANGUAGE_NAMES.get(ctx.lang, "English"))
+    # The asker's name and question are people's text too: no forged markers, bounded.
+    asker = " ".join((ctx.person.display_name or "a team member").split())[:80]
+    prompt = render("ask", asker=ctxmod.defuse(asker),
+                    today=facts.today.isoformat(), question=ctxmod.defuse(question[:2000]),
+                    nonce=context.nonce, data=context.data)
+    return Prepared(facts.name, system, prompt, context, fallback, ctx.lang)
+
+
+def fallback_reply(prepared: Prepared, reason: str, t: Callable[..., str]) -> Reply:
+    reply = prepared.fallback.reply
+    note = t("ask.fallback_note", reason=t(f"ask.reason.{reason}"))
+    reply.footer = f"{reply.footer}\n{note}" if reply.footer else note
+    return reply
+
+
+def ask_model(llm: LanguageModel, prepared: Prepared, *, t: Callable[..., str]) -> Reply:
+    """The model's answer, checked and cleaned; the record's answer when anything fails."""
+    try:
+        raw = llm.complete_json(system=prepared.system, prompt=prepared.prompt,
+                                schema=ANSWER_SCHEMA, schema_name="account_answer")
+        text = raw.get("answer")
+        if not isinstance(text, str) or not text.strip():
+            raise LLMUnavailable("bad_output", "empty answer")
+    except LLMUnavailable as exc:
+        log.warning("LLM unavailable (%s); answering from the record", exc.reason)
+        return fallback_reply(prepared, exc.reason, t)
+    except Exception:  # a model must never break a question
+        log.exception("LLM answer failed; answering from the record")
+        return fallback_reply(prepared, "error", t)
+    ctx = prepared.context
+    cleaned = clean(text[:MAX_ANSWER_CHARS], tasks=ctx.tasks, notes=ctx.notes, sources=ctx.data)
+    for item in raw.get("citations") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("number"), int):
+            continue
+        if item.get("kind") == "task" and item["number"] in ctx.tasks:
+            cleaned.tasks.add(item["number"])
+        elif item.get("kind") == "note" and item["number"] in ctx.notes:
+            cleaned.notes.add(item["number"])
+    if cleaned.removed_citations or cleaned.removed_mentions or cleaned.removed_links:
+        log.info("LLM answer cleaned: %d citations, %d mentions, %d links removed",
+                 cleaned.removed_citations, cleaned.removed_mentions, cleaned.removed_links)
+    if not cleaned.text:
+        return fallback_reply(prepared, "bad_output", t)
+    body = render_citations(cleaned.text, note_ref=lambda n: t("ask.note_ref", number=n))
+    refs = [f"#{n}" for n in sorted(cleaned.tasks)] + [t("ask.note_ref", number=n) for n in sorted(cleaned.notes)]
+    footer = t("ask.sources", refs=t("ask.list_sep").join(refs)) + "\n" if refs else ""
+    return Reply(title=prepared.account_name, sections=[Section(text=body)], footer=footer + t("ask.llm_note"))

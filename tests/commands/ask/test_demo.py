@@ -1,0 +1,71 @@
+"""The issue's acceptance questions on the demo data set (bot.demo), with no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo import seed_demo
+from tests.support import Conversation
+
+
+@pytest.fixture
+def demo(core) -> Conversation:
+    seed_demo(core)
+    return Conversation(core, channel="acme", user="alice")
+
+
+def dm(chat: Conversation, text: str, user: str):
+    return chat.say(text, user=user, channel=f"dm-{user}", is_direct=True)
+
+
+def test_whats_open_on_acme(demo):
+    reply = demo.say("ask what's open on Acme?")
+    assert reply.title == "Open actions on Acme Corp: 4"
+    lines = reply.plain_text().splitlines()
+    assert lines[2].startswith("  • #2 Confirm the payment schedule with their finance team · AR · ")
+    assert "overdue 5 day(s)" in lines[2]
+    assert reply.footer == "Sources: #1, #2, #3, #4"
+
+
+def test_whats_open_on_acme_in_chinese(demo):
+    reply = demo.say("ask Acme 还有哪些未完成的事项?")
+    assert reply.title == "Acme Corp的未完成事项：4 项"
+    assert "已逾期 5 天" in reply.plain_text()
+    assert reply.footer == "来源：#1、#2、#3、#4"
+
+
+def test_direct_messages_on_the_demo(demo):
+    assert dm(demo, "ask what's open on Acme?", "alice").title == "Open actions on Acme Corp: 4"
+    sr = dm(demo, "ask who is our SR on Globex?", "frank")
+    assert sr.title.startswith("SR (solution manager) on Globex: ")
+    zh = dm(demo, "ask 华星零售还有哪些未完成的事项?", "zhangwei")
+    assert zh.title == "华星零售的未完成事项：3 项"
+    assert "跟进下月回款计划" in zh.plain_text()
+    # frank holds no role on 华星零售 or Acme: neither is answered for him.
+    assert dm(demo, "ask 华星零售还有哪些未完成的事项?", "frank").is_error
+
+
+def test_chinese_channel_questions(demo):
+    huaxing = Conversation(demo.core, channel="huaxing", user="zhangwei")
+    overdue = huaxing.say("ask 有哪些逾期的任务?")
+    assert overdue.title == "华星零售的逾期事项：1 项" and overdue.footer == "来源：#3"
+    payment = huaxing.text("ask 回款计划什么时候确认的?")
+    assert "客户确认下月回款计划" in payment and "纪要 1" in payment
+    assert "续约" in huaxing.say("ask 什么时候续约?").title
+    assert "陈总" in huaxing.text("ask 决策链上有谁?")
+
+
+def test_english_channel_questions(demo):
+    assert "Li Wei" in demo.text("ask who is their CIO?")
+    agreed = demo.text("ask what did the CIO want?")
+    assert "line 3 upgrade" in agreed and "note 1" in agreed
+    assert demo.say("ask who is the FR?").title.startswith("FR (delivery manager) on Acme Corp: ")
+    summary = demo.text("ask give me a summary")
+    assert "core strategic partner" in summary and "Next actions" in summary
+
+
+def test_chinese_person_named_in_the_question(demo):
+    huaxing = Conversation(demo.core, channel="huaxing", user="lina")
+    reply = huaxing.say("ask 张伟还有哪些待办?")
+    assert reply.title == "华星零售（张伟）的未完成事项：1 项"
+    assert "跟进下月回款计划" in reply.plain_text()
