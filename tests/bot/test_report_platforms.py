@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import SecretStr
 
 from bot import jobs
 from bot.posting import Poster
@@ -94,6 +95,19 @@ def test_digest_on_telegram_posts_parent_thread_and_charts_once(tg_core, fake, c
     assert jobs.digest_command(tg_core, month="2026-11") == 0
     assert len(fake.calls) == calls  # the second run posts nothing
     assert "0 posted, 7 already done" in capsys.readouterr().out
+
+
+def test_kambot_digest_finds_the_telegram_sender_from_the_settings(core, clock, fake):
+    """What `kambot digest` does: no adapter running, only TELEGRAM_BOT_TOKEN set."""
+    pytest.importorskip("bot.adapters.telegram")
+    clock.set(DEC_1)
+    fake.message(fake.group(ACME, "Acme team"), fake.user(101, "Alice"), "hello")
+    core.settings.TELEGRAM_BOT_TOKEN = SecretStr(fake.token)
+    core.settings.TELEGRAM_API_URL = fake.api_url
+    core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
+    seed_acme(core.sessions, platform="telegram", workspace="telegram", channel=str(ACME))
+    assert jobs.digest_command(core, month="2026-11") == 0
+    assert plain(fake.sent_messages(ACME)[0]).startswith("Acme Corp - November 2026 action")
 
 
 def test_telegram_429_is_waited_out_and_nothing_is_lost_or_doubled(tg_core, fake, sleeps):
