@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -264,3 +265,15 @@ def build_scheduler(
                       "misfire_grace_time": int(MISFIRE_GRACE.total_seconds())},
     )
     return Scheduler(scheduler, specs, leadership or leadership_for(core.engine))
+
+
+@contextmanager
+def scheduling(core: Core, **kwargs: Any) -> Iterator[Scheduler]:
+    """``with scheduling(core): serve()``: the scheduler runs (and leads, or waits to) for as
+    long as the platform does, in `kambot slack`, `kambot telegram` and `kambot run`."""
+    sched = build_scheduler(core, **kwargs)
+    sched.start()
+    try:
+        yield sched
+    finally:
+        sched.shutdown()

@@ -168,3 +168,13 @@ def test_start_runs_the_catch_up_in_the_scheduler_and_shutdown_stops_it(core: Co
     finally:
         sched.shutdown()
     assert not sched.scheduler.running
+
+
+def test_scheduling_runs_the_scheduler_for_the_life_of_the_block(core: Core, monkeypatch):
+    from bot import scheduler as module
+
+    monkeypatch.setattr(module, "JOB_SOURCES", [])  # no catch-up work: only the wiring
+    with module.scheduling(core, leadership=SoleLeader()) as sched:
+        assert sched.scheduler.running
+        assert sched.job_ids() == ["leadership"]
+    assert not sched.scheduler.running
