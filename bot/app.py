@@ -47,6 +47,10 @@ def build_core(
     clock = clock if clock is not None else SystemClock(settings.KAMBOT_TIMEZONE)
     sessions = SessionFactory(engine)
     services: dict[str, Any] = {}
+    if settings.llm_enabled:
+        from bot.llm import build_llm
+
+        services["llm"] = build_llm(settings)
     dispatcher = Dispatcher(sessions=sessions, settings=settings, clock=clock, services=services)
     core = Core(
         settings=settings,

@@ -83,31 +83,47 @@ def _entry(module: str, name: str) -> Callable[..., int]:
         raise SystemExit(f"kambot: {module}.{name} is not available: {exc}") from None
 
 
-def cmd_slack(args: argparse.Namespace) -> int:
+def _platform_core() -> Core:
+    """A core for a long-running bot: every configured platform can be posted to."""
+    from bot.platforms import add_configured_senders, enable_followups
+
     core = build_core(_settings())
+    add_configured_senders(core)
+    enable_followups(core)
+    return core
+
+
+def cmd_slack(args: argparse.Namespace) -> int:
+    core = _platform_core()
     mode = "socket" if args.socket else "http" if args.http else None
     return _entry("bot.adapters.slack", "run_slack")(core, mode=mode)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    core = build_core(_settings())
+    core = _platform_core()
     # --webhook forces webhook mode; without it, TELEGRAM_WEBHOOK_URL decides.
     return _entry("bot.adapters.telegram", "run_telegram")(
         core, webhook=True if args.webhook else None)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    core = build_core(_settings())
+    core = _platform_core()
     return _entry("bot.runner", "run_all")(core)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.platforms import add_configured_senders
+
     core = build_core(_settings())
+    add_configured_senders(core)
     return _entry("bot.jobs", "digest_command")(core, month=args.month, dry_run=args.dry_run)
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
+    from bot.platforms import add_configured_senders
+
     core = build_core(_settings())
+    add_configured_senders(core)
     return _entry("bot.alerts", "alerts_command")(core, dry_run=args.dry_run)
 
 
@@ -183,10 +199,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _logging(args.verbose, quiet=getattr(args, "quiet", False))
     return int(args.func(args) or 0)
-
-
-def core_for_tests(settings: Settings) -> Core:  # pragma: no cover - convenience for REPL use
-    return build_core(settings)
 
 
 if __name__ == "__main__":  # pragma: no cover

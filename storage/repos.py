@@ -244,6 +244,10 @@ def add_note(
                 created_at=at, kind=kind)
     session.add(note)
     session.flush()
+    # Indexed in the same unit of work, so search never misses a stored note.
+    from storage.search import index_note
+
+    index_note(session, note=note)
     return note
 
 

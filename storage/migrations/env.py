@@ -12,10 +12,21 @@ target_metadata = SQLModel.metadata
 config = context.config
 
 
+# Search tables are made by migrations (FTS5 / tsvector), not by the models: autogenerate
+# must not offer to drop them.
+_MIGRATION_ONLY = ("note_fts", "note_search")
+
+
+def _include(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    return not (type_ == "table" and reflected and compare_to is None
+                and str(name).startswith(_MIGRATION_ONLY))
+
+
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

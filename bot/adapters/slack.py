@@ -1,0 +1,281 @@
+"""The Slack app: `/kam`, events, buttons, modals, the message shortcut and App Home.
+
+Bolt (async) receives everything, over Socket Mode when SLACK_APP_TOKEN is set and over
+signed HTTP at ``/slack/events`` otherwise. Every listener acks at once and does the work
+in a lazy listener: the dispatcher is synchronous, so the work runs in a thread pool
+(:class:`~bot.adapters.slack_handlers.SlackHandlers`). The only work done before the ack
+is opening a modal, because a trigger_id expires in 3 s.
+
+This module is the wiring: the bolt app and its listeners, the HTTP route, Socket Mode,
+and the `kambot slack` entry point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters import slack_incoming as inc
+from bot.adapters import slack_views as views
+from bot.adapters.slack_handlers import (
+    PLATFORM,
+    SlackHandlers,
+    modal_command,
+    modal_view,
+    slack_error,
+    view_command,
+)
+from bot.adapters.slack_post import Directory, SlackPoster, make_client
+from bot.app import Core
+from bot.render.slack import ACTION_PREFIX, action_command
+
+log = logging.getLogger(__name__)
+
+__all__ = ["COMMAND", "EVENTS_PATH", "PLATFORM", "build_app", "http_app", "mount", "run_slack",
+           "serve_socket_mode", "slack_sender", "start_slack"]
+
+EVENTS_PATH = "/slack/events"
+WORKERS = 16  # threads for the work after the ack (the dispatcher is synchronous)
+COMMAND = "/kam"
+
+
+# --- the bolt app -------------------------------------------------------------------------
+
+
+def build_app(
+    core: Core,
+    *,
+    socket_mode: bool = False,
+    poster: SlackPoster | None = None,
+) -> AsyncApp:
+    """The bolt app with every listener; HTTP verification is on unless in Socket Mode."""
+    settings = core.settings
+    if settings.SLACK_BOT_TOKEN is None:
+        raise SystemExit("kambot slack: set SLACK_BOT_TOKEN (the xoxb- token of your Slack app)")
+    token = settings.SLACK_BOT_TOKEN.get_secret_value()
+    secret = settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else None
+    if not socket_mode and not secret:
+        raise SystemExit("kambot slack: HTTP mode needs SLACK_SIGNING_SECRET "
+                         "(or set SLACK_APP_TOKEN for Socket Mode)")
+    base_url = settings.SLACK_API_URL if settings.SLACK_API_URL.endswith("/") else settings.SLACK_API_URL + "/"
+    poster = poster or SlackPoster(make_client(token, base_url), language=settings.KAMBOT_LANGUAGE)
+    work = SlackHandlers(core, poster, Directory(poster.client))
+    app = AsyncApp(
+        token=token,
+        signing_secret=secret or "",
+        request_verification_enabled=not socket_mode,
+        process_before_response=False,
+    )
+    # Bolt builds its client from the token; point it at SLACK_API_URL and honour 429s.
+    app.client.base_url = base_url
+    app.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    register(app, work)
+    return app
+
+
+def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> None:
+    """Attach the listeners: ack fast, then do the work in a thread.
+
+    The work has its own pool, so slow commands (an LLM answer, a chart) queue behind each
+    other and never behind the short reads the acks make in the default pool.
+    """
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kambot-slack")
+
+    def lazy(fn: Callable[..., None], *, bot_user: bool = False) -> Callable[..., Awaitable[None]]:
+        async def run(body: dict[str, Any], context: Any) -> None:
+            try:
+                loop = asyncio.get_running_loop()
+                if bot_user:
+                    await loop.run_in_executor(pool, fn, body, context.bot_user_id or "")
+                else:
+                    await loop.run_in_executor(pool, fn, body)
+            except Exception:
+                log.exception("slack %s failed", fn.__name__)
+
+        run.__name__ = f"lazy_{fn.__name__}"
+        return run
+
+    async def open_modal(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> None:
+        try:
+            await client.views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError as exc:
+            log.warning("views.open failed: %s", slack_error(exc))
+
+    async def ack_command(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        text = str(body.get("text", "")).strip()
+        if modal_command(text):
+            t = await asyncio.to_thread(work.translator, str(body.get("team_id", "")),
+                                        str(body["channel_id"]))
+            view = modal_view(t, text, channel=str(body["channel_id"]), thread=None)
+            assert view is not None
+            await open_modal(client, str(body["trigger_id"]), view)
+
+    async def ack_action(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        for action in body.get("actions") or []:
+            value = action_command(action)[0]
+            if str(action.get("action_id", "")).startswith(ACTION_PREFIX) and modal_command(value):
+                channel = str((body.get("channel") or {}).get("id", ""))
+                thread = (body.get("message") or {}).get("thread_ts")
+                team = str((body.get("team") or {}).get("id", ""))
+                t = await asyncio.to_thread(work.translator, team, channel)
+                view = modal_view(t, value, channel=channel, thread=thread)
+                assert view is not None
+                await open_modal(client, str(body["trigger_id"]), view)
+
+    async def ack_view(ack: Any, body: dict[str, Any]) -> None:
+        view = body.get("view") or {}
+        if view.get("callback_id") == views.REASSIGN_VIEW and view_command(view) is None:
+            t = await asyncio.to_thread(work.user_translator, str(body["user"]["id"]))
+            await ack(response_action="errors", errors={"role": t("slack.reassign_modal.missing")})
+            return
+        await ack()
+
+    async def ack_shortcut(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        message = body.get("message") or {}
+        channel = str((body.get("channel") or {}).get("id", ""))
+        team = str((body.get("team") or {}).get("id", ""))
+        t = await asyncio.to_thread(work.translator, team, channel)
+        view = views.note_modal(t, channel=channel,
+                                thread=message.get("thread_ts") or message.get("ts"),
+                                initial=inc.unescape(str(message.get("text", ""))))
+        await open_modal(client, str(body["trigger_id"]), view)
+
+    async def ack_only(ack: Any) -> None:
+        await ack()
+
+    app.command(COMMAND)(ack=ack_command, lazy=[lazy(work.command)])
+    app.action({"action_id": _prefix_re(ACTION_PREFIX)})(ack=ack_action, lazy=[lazy(work.action)])
+    app.action({"action_id": _prefix_re(views.HOME_ACTION)})(ack=ack_only, lazy=[lazy(work.action)])
+    for callback in (views.TASK_VIEW, views.NOTE_VIEW, views.REASSIGN_VIEW):
+        app.view(callback)(ack=ack_view, lazy=[lazy(work.view)])
+    app.shortcut(views.NOTE_SHORTCUT)(ack_shortcut)
+    for event in ("app_mention", "message", "member_joined_channel", "channel_rename",
+                  "group_rename", "channel_archive", "group_archive", "channel_unarchive",
+                  "group_unarchive", "channel_deleted", "group_deleted", "channel_id_changed",
+                  "app_home_opened"):
+        app.event(event)(ack=ack_only, lazy=[lazy(work.event, bot_user=True)])
+
+
+def _prefix_re(prefix: str) -> re.Pattern[str]:
+    return re.compile("^" + re.escape(prefix))
+
+
+# --- serving ------------------------------------------------------------------------------
+
+
+def mount(web_app: web.Application, app: AsyncApp, *, path: str = EVENTS_PATH) -> None:
+    """Route POST ``path`` to bolt and GET /healthz to a liveness answer, on ``web_app``.
+
+    ``kambot run`` mounts Slack beside the Telegram webhook on the one PORT listener.
+    """
+
+    async def events(request: web.Request) -> web.Response:
+        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def health(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    web_app.router.add_post(path, events)
+    if not any(getattr(r, "path", "") == "/healthz" for r in web_app.router.resources()):
+        web_app.router.add_get("/healthz", health)
+
+
+def http_app(app: AsyncApp, *, path: str = EVENTS_PATH) -> web.Application:
+    """An aiohttp application serving only the Slack app."""
+    web_app = web.Application()
+    mount(web_app, app, path=path)
+    return web_app
+
+
+def slack_sender(core: Core) -> SlackPoster:
+    """The outbox Sender for reports and alerts (``core.senders.add(slack_sender(core))``)."""
+    settings = core.settings
+    if settings.SLACK_BOT_TOKEN is None:
+        raise SystemExit("kambot: SLACK_BOT_TOKEN is not set")
+    return SlackPoster(make_client(settings.SLACK_BOT_TOKEN.get_secret_value(), settings.SLACK_API_URL),
+                       language=settings.KAMBOT_LANGUAGE)
+
+
+async def serve_socket_mode(app: AsyncApp, app_token: str) -> Any:
+    """Connect over Socket Mode and return the handler (``await handler.close_async()``)."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(app, app_token)
+    await handler.connect_async()
+    return handler
+
+
+def resolve_mode(core: Core, mode: str | None) -> str:
+    settings = core.settings
+    if mode is None:
+        mode = "socket" if settings.SLACK_APP_TOKEN is not None else "http"
+    if mode not in {"socket", "http"}:
+        raise SystemExit(f"kambot slack: unknown mode {mode!r}")
+    if mode == "socket" and settings.SLACK_APP_TOKEN is None:
+        raise SystemExit("kambot slack --socket: set SLACK_APP_TOKEN (the xapp- app-level token)")
+    return mode
+
+
+async def start_slack(core: Core, *, mode: str | None = None, host: str = "0.0.0.0",
+                      port: int | None = None) -> Callable[[], Awaitable[None]]:
+    """Start the Slack app inside the running event loop; returns the coroutine that stops it.
+
+    Registers the Slack sender in ``core.senders`` so reports and alerts can post. In HTTP
+    mode it listens on ``host:port`` (PORT by default); ``kambot run`` may instead call
+    :func:`build_app` and :func:`mount` to share one listener with Telegram.
+    """
+    mode = resolve_mode(core, mode)
+    poster = slack_sender(core)
+    core.senders.add(poster)
+    app = build_app(core, socket_mode=mode == "socket", poster=poster)
+    if mode == "socket":
+        assert core.settings.SLACK_APP_TOKEN is not None
+        handler = await serve_socket_mode(app, core.settings.SLACK_APP_TOKEN.get_secret_value())
+        log.info("kambot slack: connected over Socket Mode")
+        return handler.close_async  # type: ignore[no-any-return]
+    runner = web.AppRunner(http_app(app))
+    await runner.setup()
+    site = web.TCPSite(runner, host, core.settings.PORT if port is None else port)
+    await site.start()
+    log.info("kambot slack: HTTP mode on %s:%s%s", host, port or core.settings.PORT, EVENTS_PATH)
+    return runner.cleanup
+
+
+def run_slack(core: Core, *, mode: str | None = None) -> int:
+    """`kambot slack [--http|--socket]`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+    resolve_mode(core, mode)
+
+    async def main() -> None:
+        stop = await start_slack(core, mode=mode)
+        done = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):  # not on Windows
+                loop.add_signal_handler(sig, done.set)
+        try:
+            await done.wait()
+        finally:
+            await stop()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,285 @@
+"""The Slack work done after the ack: payload in, dispatch through the core, answer out.
+
+Synchronous (the dispatcher is), run in a thread pool by the bolt listeners of
+:mod:`bot.adapters.slack`. Duplicates have one effect because the dispatcher claims each
+Incoming's key (see :mod:`bot.adapters.slack_incoming`); what is handled here without the
+dispatcher (the bot joining a channel) claims its event_id itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters import slack_incoming as inc
+from bot.adapters import slack_views as views
+from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
+from bot.app import Core
+from bot.messages import Incoming, Reply, Section, Tone
+from bot.render.slack import ACTION_PREFIX, action_command
+from commands.home import home_for
+from commands.i18n import Translator
+from commands.parsing import split_verb
+from commands.registry import lookup
+from storage import channels, repos
+
+log = logging.getLogger(__name__)
+
+PLATFORM = inc.PLATFORM
+
+
+class SlackHandlers:
+    """Payload in, effect out: dispatch through the core and post the answer."""
+
+    def __init__(self, core: Core, poster: SlackPoster, directory: Directory) -> None:
+        self.core = core
+        self.poster = poster
+        self.directory = directory
+
+    # helpers
+    def translator(self, workspace: str, channel: str) -> Translator:
+        """The language of a channel's account, else the default; for the adapter's own words."""
+        with self.core.sessions.begin() as session:
+            binding = repos.binding_for(session, platform=PLATFORM, workspace=workspace,
+                                        channel=channel)
+            lang = binding.language if binding else None
+            if binding is not None and not lang:
+                account = repos.account_by_id(session, account_id=binding.account_id)
+                lang = account.language if account else None
+        return Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
+
+    def user_translator(self, user_id: str) -> Translator:
+        with self.core.sessions.begin() as session:
+            person = repos.person_by_user(session, platform=PLATFORM, user_id=user_id)
+            lang = person.language if person else None
+        return Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
+
+    def dispatch(self, incoming: Incoming) -> Reply | None:
+        return self.core.dispatcher.handle(incoming)
+
+    def answer(self, incoming: Incoming, reply: Reply, *, response_url: str | None = None) -> None:
+        t = self.translator(incoming.workspace, incoming.channel)
+        if not (reply.private or reply.is_error):
+            reply = with_reassign(reply, t)
+        try:
+            self.poster.answer(channel=incoming.channel, user=incoming.user.id, reply=reply,
+                               thread=incoming.thread, response_url=response_url, t=t)
+        except SlackApiError as exc:
+            log.warning("could not answer in %s: %s", incoming.channel, slack_error(exc))
+            self._tell_failure(incoming, exc, t, response_url)
+
+    def _tell_failure(self, incoming: Incoming, exc: SlackApiError, t: Translator,
+                      response_url: str | None) -> None:
+        key = "slack.error.not_in_channel" if slack_error(exc) in {"not_in_channel", "channel_not_found"} \
+            else "slack.error.failed"
+        notice = Reply(title=t(key), tone=Tone.ERROR, private=True)
+        try:
+            if response_url:
+                self.poster.respond(response_url, notice, public=False, t=t)
+            else:
+                self.poster.post_ephemeral(incoming.channel, incoming.user.id, notice, t=t)
+            return
+        except SlackApiError as again:
+            log.warning("could not tell %s in %s: %s", incoming.user.id, incoming.channel,
+                        slack_error(again))
+        try:  # a modal submitted for a channel the bot is not in: the app's DM still works
+            self.poster.direct(incoming.user.id, notice, t=t)
+        except SlackApiError as again:
+            log.warning("could not tell %s about the failure: %s", incoming.user.id, slack_error(again))
+
+    # slash command
+    def command(self, body: dict[str, Any]) -> None:
+        if modal_command(str(body.get("text", ""))):
+            return  # the ack opened a modal; its submission does the work
+        incoming = inc.from_slash_command(body, self.directory.user)
+        reply = self.dispatch(incoming)
+        if reply is not None:
+            self.answer(incoming, reply, response_url=body.get("response_url"))
+
+    # events
+    def event(self, body: dict[str, Any], bot_user_id: str) -> None:
+        event = body.get("event") or {}
+        kind = event.get("type")
+        team = str(body.get("team_id") or event.get("team") or "")
+        if kind in {"app_mention", "message"}:
+            incoming = inc.from_message_event(event, team_id=team, bot_user_id=bot_user_id,
+                                              lookup=self.directory.user)
+            if incoming is None:
+                return
+            if lookup("ask") is None and incoming.text.startswith("ask "):
+                # Until the Q&A verb exists, a question gets the help overview.
+                incoming = replace(incoming, text="help")
+            reply = self.dispatch(incoming)
+            if reply is not None:
+                self.answer(incoming, reply)
+        elif kind == "member_joined_channel" and event.get("user") == bot_user_id:
+            self.joined(team, str(event["channel"]), str(body.get("event_id", "")))
+        elif kind in {"channel_rename", "group_rename"}:
+            channel = event.get("channel") or {}
+            self._binding_change(lambda s, at: channels.rename_channel(
+                s, platform=PLATFORM, workspace=team, channel=str(channel.get("id")),
+                name=str(channel.get("name", "")), at=at))
+        elif kind in {"channel_archive", "group_archive", "channel_deleted", "group_deleted"}:
+            self._binding_change(lambda s, at: channels.set_archived(
+                s, platform=PLATFORM, workspace=team, channel=str(event.get("channel")),
+                archived=True, at=at))
+        elif kind in {"channel_unarchive", "group_unarchive"}:
+            self._binding_change(lambda s, at: channels.set_archived(
+                s, platform=PLATFORM, workspace=team, channel=str(event.get("channel")),
+                archived=False, at=at))
+        elif kind == "channel_id_changed":
+            self._binding_change(lambda s, at: channels.move_channel(
+                s, platform=PLATFORM, workspace=team, old=str(event.get("old_channel_id")),
+                new=str(event.get("new_channel_id")), at=at))
+        elif kind == "app_home_opened" and event.get("tab", "home") == "home":
+            self.publish_home(str(event["user"]))
+
+    def _binding_change(self, change: Callable[[Any, Any], object]) -> None:
+        with self.core.sessions.begin() as session:
+            change(session, self.core.clock.now())
+
+    def joined(self, team: str, channel: str, event_id: str) -> None:
+        """The bot was added to a channel: say how to bind it, once per event."""
+        with self.core.sessions.begin() as session:
+            if not repos.claim_event(session, platform=PLATFORM, key=f"evt:{event_id}",
+                                     at=self.core.clock.now()):
+                return
+            binding = repos.binding_for(session, platform=PLATFORM, workspace=team, channel=channel)
+            account = (repos.account_by_id(session, account_id=binding.account_id)
+                       if binding is not None and not binding.archived else None)
+            name = account.name if account else None
+        t = self.translator(team, channel)
+        text = t("slack.joined.bound", account=name) if name else t("slack.joined.unbound")
+        try:
+            self.poster.post(channel, Reply(sections=[Section(text=text)]), t=t)
+        except SlackApiError as exc:
+            log.warning("could not greet %s: %s", channel, slack_error(exc))
+
+    # buttons
+    def action(self, body: dict[str, Any]) -> None:
+        for action in body.get("actions") or []:
+            action_id = str(action.get("action_id", ""))
+            if action_id.startswith(views.HOME_ACTION):
+                self._home_action(body, action)
+            elif action_id.startswith(ACTION_PREFIX):
+                if modal_command(action_command(action)[0]):
+                    continue  # opened as a modal by the ack
+                self._message_action(body, action)
+
+    def _message_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        command, label = action_command(action)
+        incoming = inc.from_action(body, action, command, lookup=self.directory.user)
+        reply = self.dispatch(incoming)
+        if reply is None:
+            return
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        changed = _changes_state(incoming.text) and not reply.is_error
+        t = self.translator(incoming.workspace, incoming.channel)
+        if changed and message.get("ts") and not container.get("is_ephemeral"):
+            note = t("slack.pressed.by", mark="✔", label=label or incoming.text, user=incoming.user.id)
+            try:
+                self.poster.mark_pressed(incoming.channel, message, str(action["action_id"]), note)
+            except SlackApiError as exc:
+                log.warning("could not update the pressed message: %s", slack_error(exc))
+        if container.get("is_ephemeral") and body.get("response_url"):
+            # An ephemeral message cannot be updated, only replaced through its response_url.
+            try:
+                self.poster.respond(body["response_url"], with_reassign(reply, t), public=False,
+                                    replace_original=True, t=t)
+                return
+            except SlackApiError as exc:
+                log.warning("response_url failed: %s", slack_error(exc))
+        self.answer(incoming, replace(reply, private=True), response_url=body.get("response_url"))
+
+    def _home_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        user_id = str(body["user"]["id"])
+        target = views.read_home_button(str(action.get("value", "")))
+        if target is None:
+            return
+        channel, command = target
+        incoming = inc.from_action(body, action, command, channel=channel,
+                                   lookup=self.directory.user)
+        reply = self.dispatch(incoming)
+        if reply is not None and reply.is_error:
+            try:
+                self.poster.direct(user_id, reply, t=self.user_translator(user_id))
+            except SlackApiError as exc:
+                log.warning("could not DM %s: %s", user_id, slack_error(exc))
+        self.publish_home(user_id)
+
+    # modals
+    def view(self, body: dict[str, Any]) -> None:
+        view = body.get("view") or {}
+        text = view_command(view)
+        if text is None:
+            return
+        incoming = inc.from_view(body, text, lookup=self.directory.user)
+        if not incoming.channel:
+            return
+        reply = self.dispatch(incoming)
+        if reply is not None:
+            self.answer(incoming, reply)
+
+    # App Home
+    def publish_home(self, user_id: str) -> None:
+        now = self.core.clock.now()
+        with self.core.sessions.begin() as session:
+            home = home_for(session, platform=PLATFORM, user_id=user_id, today=self.core.clock.today())
+            lang = home.person.language if home.person else None
+        t = Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
+        try:
+            self.poster.publish_home(user_id, views.home_view(t, home, now=now))
+        except SlackApiError as exc:
+            log.warning("views.publish failed for %s: %s", user_id, slack_error(exc))
+
+
+def slack_error(exc: SlackApiError) -> str:
+    return str(exc.response.get("error", "")) if exc.response is not None else "request failed"
+
+
+def _changes_state(command: str) -> bool:
+    verb, _ = split_verb(command)
+    found = lookup(verb) if verb else None
+    return found is not None and not found.readonly
+
+
+def modal_command(text: str) -> tuple[str, int | None] | None:
+    """``task`` / ``note`` alone, or ``reassign N`` without an owner, open a modal."""
+    words = text.split()
+    if len(words) == 1 and words[0].lower() in {"task", "note"}:
+        return words[0].lower(), None
+    if len(words) == 2 and words[0].lower() == "reassign" and words[1].lstrip("#").isdigit():
+        return "reassign", int(words[1].lstrip("#"))
+    return None
+
+
+def view_command(view: dict[str, Any]) -> str | None:
+    """The command text a submitted modal stands for; None if it is incomplete."""
+    state = (view.get("state") or {}).get("values") or {}
+    callback = view.get("callback_id")
+    if callback == views.TASK_VIEW:
+        return views.task_command(state)
+    if callback == views.NOTE_VIEW:
+        return views.note_command(state)
+    if callback == views.REASSIGN_VIEW:
+        number = inc.decode_metadata(view.get("private_metadata", "")).get("number", "")
+        return views.reassign_command(state, number)
+    return None
+
+
+def modal_view(t: Translator, text: str, *, channel: str, thread: str | None) -> dict[str, Any] | None:
+    wanted = modal_command(text)
+    if wanted is None:
+        return None
+    kind, number = wanted
+    if kind == "task":
+        return views.task_modal(t, channel=channel, thread=thread)
+    if kind == "note":
+        return views.note_modal(t, channel=channel, thread=thread)
+    assert number is not None
+    return views.reassign_modal(t, channel=channel, number=number, thread=thread)

@@ -1,0 +1,215 @@
+"""Slack payloads to neutral Incomings: pure functions, no network, no bolt.
+
+Each function takes the JSON Slack sent (slash command form, event, block action, view
+submission) and returns the :class:`~bot.messages.Incoming` the dispatcher runs. The
+idempotency key is chosen so that one human act has one effect however Slack delivers
+it: a retried event keeps its ``event_id``; a message that arrives both as ``message`` and
+as ``app_mention`` collapses on ``channel + ts``; a slash command on its ``trigger_id``; a
+button press on ``action_ts + user``; a modal on its view id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bot.messages import Incoming, Platform, User
+
+PLATFORM = Platform.SLACK.value
+# <@U123>, <@U123|name> (slash commands with escaping on), <@W123> (Enterprise Grid)
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+
+NameLookup = Callable[[str], User]
+# Slack's markup in what people type: <#C1|general>, <https://x|label>, <mailto:a@b|a@b>, <!here>
+_LINK = re.compile(r"<(#C[A-Z0-9]+|![a-z^A-Z0-9]+|(?:https?|mailto|tel):[^|>]+)(?:\|([^>]*))?>")
+
+
+def unescape(text: str) -> str:
+    """What the person wrote, from Slack's escaped markup (mentions are kept as ``<@U1>``).
+
+    Slack sends ``&amp; &lt; &gt;`` for ``& < >`` and wraps channels and links in angle
+    brackets; the record should hold the words, so a note reads the same everywhere.
+    """
+
+    def plain(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith("#"):
+            return f"#{label}" if label else target
+        if target.startswith("!"):
+            return label if label and label.startswith("@") else "@" + (label or target[1:].split("^")[0])
+        if target.startswith("mailto:"):
+            return label or target[len("mailto:"):]
+        return f"{label} ({target})" if label and label != target else target
+
+    text = _LINK.sub(plain, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def normalize_mentions(text: str, lookup: NameLookup | None = None) -> tuple[str, dict[str, User]]:
+    """``<@U1|ann>`` -> ``<@U1>`` in the text, plus the mention map the core resolves.
+
+    ``lookup`` fetches a display name for an id (cached by the caller); without it the
+    name Slack put in the token, if any, is used.
+    """
+    mentions: dict[str, User] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        user_id, given = match.group(1), match.group(2) or ""
+        token = f"<@{user_id}>"
+        if token not in mentions:
+            user = lookup(user_id) if lookup else User(id=user_id, name=given, username=given)
+            if not user.name and given:
+                user = User(id=user_id, name=given, username=user.username or given)
+            mentions[token] = user
+        return token
+
+    return MENTION.sub(replace, unescape(text)), mentions
+
+
+def strip_bot_mention(text: str, bot_user_id: str) -> str:
+    """The question in ``<@BOT> what's open?``, without the address to the bot."""
+    return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*[:,，]?", " ", text).strip()
+
+
+def _user(user_id: str, lookup: NameLookup | None, name: str = "") -> User:
+    if lookup is not None:
+        return lookup(user_id)
+    return User(id=user_id, name=name, username=name)
+
+
+def from_slash_command(form: Mapping[str, Any], lookup: NameLookup | None = None) -> Incoming:
+    """``/kam task "Send quote" owner=<@U2>`` -> Incoming("task \"Send quote\" owner=<@U2>")."""
+    text, mentions = normalize_mentions(str(form.get("text", "")).strip(), lookup)
+    channel = str(form["channel_id"])
+    return Incoming(
+        platform=PLATFORM,
+        workspace=str(form.get("team_id", "")),
+        channel=channel,
+        user=_user(str(form["user_id"]), lookup, str(form.get("user_name", ""))),
+        text=text or "help",
+        key=f"cmd:{form.get('trigger_id') or form.get('command_ts') or ''}",
+        mentions=mentions,
+        is_direct=channel.startswith("D") or form.get("channel_name") == "directmessage",
+        channel_name=str(form.get("channel_name", "")),
+    )
+
+
+def message_key(channel: str, ts: str) -> str:
+    """One key for one Slack message, however many events tell about it."""
+    return f"msg:{channel}:{ts}"
+
+
+def from_message_event(
+    event: Mapping[str, Any],
+    *,
+    team_id: str,
+    bot_user_id: str,
+    lookup: NameLookup | None = None,
+) -> Incoming | None:
+    """An ``app_mention`` or a direct ``message`` -> a question for ``ask``.
+
+    Returns None for what is not a person talking to the bot: edits, deletions, joins,
+    bot posts (the bot's own included), empty text.
+    """
+    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        return None
+    if event.get("user") == bot_user_id:
+        return None
+    is_direct = event.get("channel_type") == "im"
+    if event.get("type") == "message" and not is_direct:
+        return None  # channel chatter is not for the bot; mentions come as app_mention
+    raw = strip_bot_mention(str(event.get("text", "")), bot_user_id)
+    text, mentions = normalize_mentions(raw, lookup)
+    if not text:
+        return None
+    channel = str(event["channel"])
+    ts = str(event["ts"])
+    return Incoming(
+        platform=PLATFORM,
+        workspace=str(event.get("team") or team_id),
+        channel=channel,
+        user=_user(str(event["user"]), lookup),
+        text=as_question(text),
+        key=message_key(channel, ts),
+        # In a channel the answer goes in the thread of the question; in a DM, inline.
+        thread=str(event.get("thread_ts") or ("" if is_direct else ts)) or None,
+        mentions=mentions,
+        is_direct=is_direct,
+    )
+
+
+def as_question(text: str) -> str:
+    """What someone says to the bot is a question, unless it already says ``ask`` / ``help``.
+
+    The same rule as the console's direct messages, so both platforms feel alike.
+    """
+    first = text.split(maxsplit=1)[0].lower()
+    return text if first in {"ask", "help", "问"} else f"ask {text}"
+
+
+def from_action(
+    payload: Mapping[str, Any],
+    action: Mapping[str, Any],
+    command: str,
+    *,
+    channel: str | None = None,
+    lookup: NameLookup | None = None,
+) -> Incoming:
+    """A pressed button whose command is ``command`` (its value, or decoded from Home)."""
+    user = payload["user"]
+    channel_id = channel or str((payload.get("channel") or {}).get("id", ""))
+    message = payload.get("message") or {}
+    text, mentions = normalize_mentions(command, lookup)
+    return Incoming(
+        platform=PLATFORM,
+        workspace=str((payload.get("team") or {}).get("id") or user.get("team_id", "")),
+        channel=channel_id,
+        user=_user(str(user["id"]), lookup, str(user.get("name") or user.get("username") or "")),
+        text=text,
+        key=f"act:{action.get('action_ts', '')}:{user['id']}",
+        thread=message.get("thread_ts"),
+        mentions=mentions,
+        is_direct=channel_id.startswith("D"),
+        channel_name=str((payload.get("channel") or {}).get("name", "")),
+    )
+
+
+def from_view(
+    payload: Mapping[str, Any], text: str, *, lookup: NameLookup | None = None
+) -> Incoming:
+    """A submitted modal, already turned into command text by :mod:`slack_views`."""
+    view = payload["view"]
+    meta = decode_metadata(view.get("private_metadata", ""))
+    user = payload["user"]
+    text, mentions = normalize_mentions(text, lookup)
+    channel = str(meta.get("channel", ""))
+    return Incoming(
+        platform=PLATFORM,
+        workspace=str((payload.get("team") or {}).get("id") or user.get("team_id", "")),
+        channel=channel,
+        user=_user(str(user["id"]), lookup, str(user.get("name") or user.get("username") or "")),
+        text=text,
+        key=f"view:{view.get('id', '')}:{view.get('hash', '')}",
+        thread=meta.get("thread") or None,
+        mentions=mentions,
+        is_direct=channel.startswith("D"),
+    )
+
+
+def encode_metadata(**values: str | None) -> str:
+    return json.dumps({k: v for k, v in values.items() if v}, separators=(",", ":"))
+
+
+def decode_metadata(raw: str) -> dict[str, str]:
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def quote(text: str) -> str:
+    """A value as one quoted argument of the command grammar."""
+    return '"' + " ".join(text.replace('"', "'").split()) + '"'
