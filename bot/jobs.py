@@ -297,23 +297,6 @@ def run_due_reports(core: Core, *, poster: Poster | None = None) -> RunSummary:
     return summary
 
 
-def add_configured_senders(core: Core) -> None:
-    """Senders for the platforms whose bot token is set, for a run outside `kambot slack` /
-    `kambot telegram` (which register their own)."""
-    settings = core.settings
-    if settings.TELEGRAM_BOT_TOKEN is not None and core.senders.get("telegram") is None:
-        from bot.adapters.telegram import make_sender
-
-        core.senders.add(make_sender(settings))
-    if settings.SLACK_BOT_TOKEN is not None and core.senders.get("slack") is None:
-        try:
-            from bot.adapters.slack import slack_sender
-        except ImportError:
-            log.warning("SLACK_BOT_TOKEN is set but this build has no Slack sender")
-        else:
-            core.senders.add(slack_sender(core))
-
-
 def digest_command(core: Core, *, month: str | None = None, dry_run: bool = False,
                    out: TextIO | None = None, poster: Poster | None = None) -> int:
     """``kambot digest [--month YYYY-MM] [--dry-run]``: the monthly job by hand.
@@ -337,11 +320,9 @@ def digest_command(core: Core, *, month: str | None = None, dry_run: bool = Fals
         for platform in ("slack", "telegram", "console"):
             if core.senders.get(platform) is None:
                 core.senders.add(RecordingSender(platform=platform))
-    else:
-        add_configured_senders(core)
-        if not core.senders.platforms():
-            print(t(lang, "report.cli.no_senders"), file=sys.stderr)
-            return 2
+    elif not core.senders.platforms():  # the CLI registers the configured platforms' senders
+        print(t(lang, "report.cli.no_senders"), file=sys.stderr)
+        return 2
     summary = run_monthly_reports(core, month=target, dry_run=dry_run, poster=poster)
     for where, text in summary.previews:
         print(f"----- {where}\n{text}\n", file=out)

@@ -106,6 +106,9 @@ def test_kambot_digest_finds_the_telegram_sender_from_the_settings(core, clock, 
     core.settings.TELEGRAM_API_URL = fake.api_url
     core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
     seed_acme(core.sessions, platform="telegram", workspace="telegram", channel=str(ACME))
+    from bot.platforms import add_configured_senders
+
+    assert add_configured_senders(core) == ["telegram"]  # as cmd_digest does
     assert jobs.digest_command(core, month="2026-11") == 0
     assert plain(fake.sent_messages(ACME)[0]).startswith("Acme Corp - November 2026 action")
 
