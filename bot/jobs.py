@@ -164,6 +164,11 @@ def run_monthly_reports(
         if bound_before is None or b.created_at <= bound_before:
             by_account[b.account_id].append(b)
     mgmt = management_target(core, all_bindings)
+    if mgmt is not None and core.senders.get(mgmt[0]) is None:
+        # Said once per run, and no account is read for a digest nobody can post.
+        summary.note(DIGEST, f"{mgmt[0]}:{mgmt[2]}",
+                     Result(Outcome.NO_SENDER, error=f"no sender for {mgmt[0]}"))
+        mgmt = None
     digest_due = mgmt is not None and (DIGEST, PORTFOLIO, mgmt[2]) not in settled
     summary.accounts = len(accounts)
 

@@ -325,3 +325,17 @@ def test_a_second_run_in_the_same_process_returns_at_once(core, recorder):
         assert jobs.run_due_reports(core, poster=quick_poster()).posted == 0
     assert recorder.sent == []
     assert jobs.run_due_reports(core, poster=quick_poster()).posted == 4
+
+
+def test_a_digest_for_a_platform_without_sender_reads_no_account(core, recorder, monkeypatch):
+    seed_acme(core.sessions)
+    jobs.run_monthly_reports(core, month=NOV, poster=quick_poster())  # the account's part
+    core.settings.KAMBOT_MANAGEMENT_CHANNEL = "slack:CMGMT"  # no Slack in this process
+    from commands import reports
+
+    def never(*args, **kwargs):
+        raise AssertionError("an account was read for nothing")
+
+    monkeypatch.setattr(reports, "gather_month", never)
+    summary = jobs.run_monthly_reports(core, month=NOV, poster=quick_poster())
+    assert summary.counts["no_sender"] == 1 and summary.posted == 0 and not summary.errors
