@@ -1,4 +1,4 @@
-"""The health jobs in the scheduler (runs once bot/scheduler.py from the reports branch is in)."""
+"""The health jobs in the scheduler (bot/scheduler.py JOB_SOURCES)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ scheduler = pytest.importorskip("bot.scheduler")
 def test_health_jobs_fixed_ids_times_and_catch_up(core):
     core.settings.KAMBOT_TIMEZONE = "Asia/Shanghai"
     poster = Poster(min_interval=0, sleep=lambda s: None)
-    sched = scheduler.build_scheduler(core, poster=poster,
-                                      extra_jobs=health_jobs(core, poster),
-                                      leadership=scheduler.SoleLeader())
+    # bot.scheduler.JOB_SOURCES includes health_jobs: no extra_jobs needed.
+    sched = scheduler.build_scheduler(core, poster=poster, leadership=scheduler.SoleLeader())
     sched.scheduler.start(paused=True)
     try:
         assert {"daily-health", "daily-reminders"} <= set(sched.job_ids())

@@ -1,0 +1,167 @@
+"""Report charts as PNG bytes: an account's last months, and the portfolio's.
+
+matplotlib is imported only when a chart is drawn (the bot starts without it), and only its
+object-oriented API with the Agg canvas is used: no pyplot, so no global figure state and
+charts can be drawn from scheduler threads.
+
+Labels: the caller passes them already translated. Chinese labels are drawn only when a
+font with CJK glyphs is installed (see :func:`cjk_font`); otherwise the caller falls back to
+English labels (axes carry only ISO months and numbers, which every font has), so a chart
+never shows empty boxes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+# Fonts with simplified-Chinese glyphs, in order of preference.
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "Heiti SC",
+    "AR PL UMing CN",
+)
+
+_GREEN, _YELLOW, _RED, _GREY = "#2e9d5b", "#e0b000", "#d0342c", "#9aa0a6"
+_OPEN, _CLOSED, _SCORE = "#8ab4f8", "#1a73e8", "#202124"
+
+
+@dataclass(frozen=True)
+class AccountChartLabels:
+    title: str
+    opened: str
+    closed: str
+    score: str
+    count_axis: str
+    score_axis: str
+
+
+@dataclass(frozen=True)
+class PortfolioChartLabels:
+    title: str
+    green: str
+    yellow: str
+    red: str
+    unknown: str
+    closed: str
+    accounts_axis: str
+    closed_axis: str
+
+
+@cache
+def cjk_font() -> str | None:
+    """The name of an installed font that draws Chinese, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in _CJK_FONTS if name in installed), None)
+
+
+def _new_figure(width: float = 8.0, height: float = 4.0):  # type: ignore[no-untyped-def]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    # Fixed margins instead of tight_layout: that costs a whole extra draw per chart, and
+    # our labels have a known, short length.
+    fig.subplots_adjust(left=0.08, right=0.9, top=0.9, bottom=0.1)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _rc() -> dict[Any, Any]:
+    font = cjk_font()
+    return {"font.sans-serif": [font, "DejaVu Sans"]} if font else {}
+
+
+def account_chart(
+    *,
+    months: Sequence[str],
+    opened: Sequence[int],
+    closed: Sequence[int],
+    scores: Sequence[int | None] | None,
+    labels: AccountChartLabels,
+) -> bytes:
+    """Bars of open and closed actions per month; the health score as a line when given
+    (``scores`` None leaves it out: the customer version shows no health)."""
+    import matplotlib
+
+    with matplotlib.rc_context(_rc()):
+        fig = _new_figure()
+        ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(len(months)))
+        width = 0.38
+        ax.bar([x - width / 2 for x in xs], list(opened), width, label=labels.opened,
+               color=_OPEN)
+        ax.bar([x + width / 2 for x in xs], list(closed), width, label=labels.closed,
+               color=_CLOSED)
+        ax.set_xticks(xs, list(months))
+        ax.set_ylabel(labels.count_axis)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title(labels.title)
+        handles, names = ax.get_legend_handles_labels()
+        if scores is not None:
+            twin = ax.twinx()
+            points = [(x, s) for x, s in zip(xs, scores, strict=True) if s is not None]
+            if points:
+                line = twin.plot([p[0] for p in points], [p[1] for p in points],
+                                 marker="o", color=_SCORE, label=labels.score)
+                handles += line
+                names.append(labels.score)
+            twin.set_ylim(0, 100)
+            twin.set_ylabel(labels.score_axis)
+        ax.legend(handles, names, loc="upper left", fontsize="small")
+        return _png(fig)
+
+
+def portfolio_chart(
+    *,
+    months: Sequence[str],
+    green: Sequence[int],
+    yellow: Sequence[int],
+    red: Sequence[int],
+    unknown: Sequence[int],
+    closed: Sequence[int],
+    labels: PortfolioChartLabels,
+) -> bytes:
+    """Accounts by health colour at each month's end (stacked), and actions closed (line)."""
+    import matplotlib
+
+    with matplotlib.rc_context(_rc()):
+        fig = _new_figure()
+        ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(len(months)))
+        bottom = [0] * len(xs)
+        for values, colour, name in (
+            (red, _RED, labels.red), (yellow, _YELLOW, labels.yellow),
+            (green, _GREEN, labels.green), (unknown, _GREY, labels.unknown),
+        ):
+            ax.bar(xs, list(values), 0.6, bottom=list(bottom), color=colour, label=name)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        ax.set_xticks(xs, list(months))
+        ax.set_ylabel(labels.accounts_axis)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title(labels.title)
+        twin = ax.twinx()
+        line = twin.plot(xs, list(closed), marker="o", color=_SCORE, label=labels.closed)
+        twin.set_ylabel(labels.closed_axis)
+        twin.set_ylim(bottom=0)
+        handles, names = ax.get_legend_handles_labels()
+        ax.legend(handles + line, names + [labels.closed], loc="upper left", fontsize="small")
+        return _png(fig)

@@ -1,0 +1,48 @@
+"""The `report` verb (报告, 月报): the monthly action report of this channel's account, on
+demand, for this month so far or any earlier month; `shared` shows the customer version.
+In the management channel (or for an admin, outside an account's channel) it shows the
+portfolio digest of that month instead."""
+
+from __future__ import annotations
+
+from bot.messages import Reply
+from commands import reports
+from commands.parsing import Args
+from commands.registry import CommandError, Context, command
+
+SHARED_WORDS = {"shared", "customer", "共享", "客户版", "分享"}
+LAST_WORDS = {"last", "上月", "上个月"}
+THIS_WORDS = {"this", "本月", "这个月"}
+
+
+@command("report", needs_account=False, readonly=True)
+def report(ctx: Context, args: Args) -> Reply:
+    now = ctx.clock.now().astimezone(ctx.clock.tz)
+    current = reports.Month.of(now)
+    month, shared = current, False
+    for word in args.words + [f"{k}={v}" for k, v in args.options.items()]:
+        folded = word.strip().lower()
+        if folded in SHARED_WORDS:
+            shared = True
+        elif folded in LAST_WORDS:
+            month = current.shift(-1)
+        elif folded in THIS_WORDS:
+            month = current
+        elif (parsed := reports.Month.parse(folded)) is not None:
+            month = parsed
+        else:
+            raise CommandError("report.error.bad_month", text=word[:40])
+    if month > current:
+        raise CommandError("report.error.future", month=month.label(ctx.lang),
+                           current=current.key)
+    if ctx.account is None:
+        if not (ctx.is_management or ctx.is_admin):
+            ctx.require_account()  # refuses: this channel is not linked to an account
+        rows = reports.gather_portfolio(ctx.session, month=month, tz=ctx.clock.tz, now=now)
+        return reports.compose_digest(rows, month, ctx.lang)
+    account = ctx.account
+    facts = reports.gather_month(ctx.session, account=account, month=month, tz=ctx.clock.tz,
+                                 now=now)
+    if shared:
+        return reports.compose_shared(facts, ctx.lang)
+    return reports.compose_report(facts, ctx.lang)
