@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from bot.messages import Item, Outgoing, Reply, Section, Tone
 from bot.outbox import RecordingSender
-from bot.posting import Outcome, Poster, deliver
+from bot.posting import Outcome, Poster, deliver, shared_poster
 from commands.format import role_name
 from commands.health import Color, Health, HealthConfig, assess, load_config
 from commands.health_text import (
@@ -91,13 +91,7 @@ class _Post:
 def _poster(core: Core, given: Poster | None = None) -> Poster:
     """The scheduler's Poster when it passes one; else one kept per core (so per-channel
     pacing spans runs), which tests replace with a non-sleeping one."""
-    if given is not None:
-        return given
-    poster = core.services.get("poster")
-    if not isinstance(poster, Poster):
-        poster = Poster()
-        core.services["poster"] = poster
-    return poster
+    return given if given is not None else shared_poster(core.services)
 
 
 def _config(core: Core) -> HealthConfig:

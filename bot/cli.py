@@ -94,16 +94,23 @@ def _platform_core() -> Core:
 
 
 def cmd_slack(args: argparse.Namespace) -> int:
+    from bot.scheduler import scheduling
+
     core = _platform_core()
     mode = "socket" if args.socket else "http" if args.http else None
-    return _entry("bot.adapters.slack", "run_slack")(core, mode=mode)
+    run_slack = _entry("bot.adapters.slack", "run_slack")
+    with scheduling(core):
+        return run_slack(core, mode=mode)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.scheduler import scheduling
+
     core = _platform_core()
-    # --webhook forces webhook mode; without it, TELEGRAM_WEBHOOK_URL decides.
-    return _entry("bot.adapters.telegram", "run_telegram")(
-        core, webhook=True if args.webhook else None)
+    run_telegram = _entry("bot.adapters.telegram", "run_telegram")
+    with scheduling(core):
+        # --webhook forces webhook mode; without it, TELEGRAM_WEBHOOK_URL decides.
+        return run_telegram(core, webhook=True if args.webhook else None)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

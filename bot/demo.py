@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.app import Core
 from bot.messages import Platform
 from storage import repos
-from storage.models import PlanSection, Signal, Stakeholder, TaskStatus
+from storage.models import HealthSnapshot, PlanSection, Signal, Stakeholder, TaskStatus
 
 WORKSPACE = "local"
 
@@ -34,7 +34,7 @@ class _Task:
     due: int | None  # days from today
     done_days_ago: int | None = None
     shared: bool = False
-    created_days_ago: int = 20
+    created_days_ago: int = 45
 
 
 _ACCOUNTS: list[dict] = [
@@ -59,10 +59,12 @@ _ACCOUNTS: list[dict] = [
             _Task("Kick-off meeting with the new CIO", "AR", -30, done_days_ago=29),
         ],
         "signals": {"nps": 32, "csat": 4.1, "usage": 0.72, "response_hours": 6},
+        "exec_meeting": 62,
         "stakeholders": [
             ("Li Wei", "CIO", "decision-maker", 5, 4, "supporter"),
             ("Maria Lopez", "Head of Procurement", "gatekeeper", 4, 2, "skeptic"),
         ],
+        "history": [92, 90, 86, 80, 78, 70],
         "plan": {"goals": "Acme wants 20% higher line throughput by Q3 2027.",
                  "opportunities": "Predictive maintenance across all five plants."},
     },
@@ -80,6 +82,7 @@ _ACCOUNTS: list[dict] = [
         ],
         "signals": {"nps": -10, "csat": 3.2, "usage": 0.41, "response_hours": 30},
         "stakeholders": [("Hank Scorpio", "CEO", "sponsor", 5, 3, "neutral")],
+        "history": [80, 74, 66, 55, 47, 38],
         "plan": {},
     },
     {
@@ -91,6 +94,7 @@ _ACCOUNTS: list[dict] = [
         "tasks": [_Task("Send the security questionnaire answers", "SR", 4)],
         "signals": {},
         "stakeholders": [],
+        "history": [88, 88, 90],
         "plan": {},
     },
     {
@@ -106,7 +110,9 @@ _ACCOUNTS: list[dict] = [
             _Task("安排高层拜访", "AR", 30, done_days_ago=3),
         ],
         "signals": {"nps": 45, "csat": 4.5, "usage": 0.8},
+        "exec_meeting": 20,
         "stakeholders": [("陈总", "CIO", "决策者", 5, 5, "champion")],
+        "history": [70, 76, 82, 85, 88, 90],
         "plan": {"goals": "客户计划明年新开 120 家门店，门店系统统一上云。"},
     },
 ]
@@ -131,7 +137,33 @@ def seed_demo(core: Core) -> DemoInfo:
             channels[spec["name"]] = spec["channel"]
             if repos.account_by_name(session, name=spec["name"]) is None:
                 _seed_account(session, core, spec, today)
+                _seed_health(session, core, spec, today)
     return DemoInfo(channel="acme", user="alice", channels=channels)
+
+
+def _color(score: int) -> str:
+    return "green" if score >= 75 else "yellow" if score >= 40 else "red"
+
+
+def _seed_health(session: Session, core: Core, spec: dict, today: date) -> None:
+    """Months of history (so trends and charts have a shape), then today's real assessment."""
+    from commands.health import assess, load_config
+    from storage import health_repo
+
+    account = repos.account_by_name(session, name=spec["name"])
+    assert account is not None and account.id is not None
+    history = spec.get("history", [])
+    for months_ago, score in zip(range(len(history), 0, -1), history, strict=True):
+        day = today - timedelta(days=30 * months_ago)
+        session.add(HealthSnapshot(account_id=account.id, color=_color(score), score=score,
+                                   reasons=[], at=_at(day, core, 8)))
+    session.flush()
+    config = load_config(core.services)
+    health = assess(health_repo.gather_inputs(session, account=account, today=today),
+                    tier=account.tier, today=today, thresholds=config.for_tier(account.tier))
+    health_repo.save_snapshot(session, account_id=account.id, health=health,
+                              at=_at(today, core, 8) if core.clock.now().hour >= 8
+                              else core.clock.now())
 
 
 def _seed_account(session: Session, core: Core, spec: dict, today: date) -> None:
@@ -177,6 +209,10 @@ def _seed_account(session: Session, core: Core, spec: dict, today: date) -> None
     for metric, value in spec["signals"].items():
         session.add(Signal(account_id=acct.id, metric=metric, value=float(value),
                            at=_at(today - timedelta(days=7), core)))
+    if "exec_meeting" in spec:
+        day = today - timedelta(days=spec["exec_meeting"])
+        session.add(Signal(account_id=acct.id, metric="exec_meeting", value_date=day,
+                           at=_at(day, core, 18)))
     for name, title, role, power, interest, stance in spec["stakeholders"]:
         session.add(Stakeholder(account_id=acct.id, name=name, name_key=repos.name_key(name),
                                 title=title, role=role, power=power, interest=interest,

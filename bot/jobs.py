@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
+from bot import posting
 from bot.messages import Outgoing, Reply
 from bot.outbox import RecordingSender
 from bot.posting import Outcome, Poster, Result, deliver
@@ -123,12 +124,8 @@ def management_target(
 
 
 def shared_poster(core: Core) -> Poster:
-    """The process's one Poster (``core.services["poster"]``), so per-channel pacing spans
-    every job that posts, not one run at a time."""
-    poster = core.services.get("poster")
-    if not isinstance(poster, Poster):
-        poster = core.services["poster"] = Poster()
-    return poster
+    """The process's one Poster (see :func:`bot.posting.shared_poster`)."""
+    return posting.shared_poster(core.services)
 
 
 def language_of(core: Core, account: Account, binding: ChannelBinding | None) -> str:

@@ -94,6 +94,16 @@ class Poster:
         raise error
 
 
+def shared_poster(services: dict[str, object]) -> Poster:
+    """The process's one Poster (``services["poster"]``), so per-channel pacing spans every
+    job that posts (reports, alerts, reminders), not one run at a time."""
+    poster = services.get("poster")
+    if not isinstance(poster, Poster):
+        poster = Poster()
+        services["poster"] = poster
+    return poster
+
+
 def deliver(
     *,
     sessions: SessionFactory,
