@@ -22,10 +22,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.loopback import LoopbackServer
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "slack" / "web-api-openapi-v2.json"
 if not SPEC.exists():  # the worktrees sit next to /work/shared
@@ -215,7 +217,7 @@ def check_view(view: Any) -> list[str]:
     return problems
 
 
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     """The fake Web API server. Use as a context manager or call start() / stop()."""
 
     def __init__(self) -> None:
@@ -232,8 +234,6 @@ class FakeSlack:
         self._queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -251,28 +251,8 @@ class FakeSlack:
             def do_POST(self) -> None:
                 fake._serve(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self.serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "start() the fake first"
-        return self._server.server_address[1]
 
     @property
     def base(self) -> str:

@@ -36,10 +36,12 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from functools import cache
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
+
+from tests.fakes.loopback import LoopbackServer
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "specs" / "telegram" / "bot-api.json"
 if not SPEC_PATH.exists():  # the worktree sits at /work/wt-*, the specs at /work/shared
@@ -208,7 +210,7 @@ def _decode(value: Any) -> Any:
     return value
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     """The fake Bot API. Use as a context manager, or call :meth:`start` / :meth:`stop`."""
 
     def __init__(
@@ -248,8 +250,6 @@ class FakeTelegram:
         self._allowed_updates: list[str] | None = None
         self._lock = threading.Condition()
         self._clock = itertools.count(1_790_000_000)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> FakeTelegram:
@@ -283,30 +283,14 @@ class FakeTelegram:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a long poll cut short by a stop)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self.serve(Handler)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
             with self._lock:
-                self._lock.notify_all()
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeTelegram:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "start() the fake first"
-        return self._server.server_address[1]
+                self._lock.notify_all()  # wake long polls so the server can stop
+        self.shutdown()
 
     @property
     def api_url(self) -> str:
