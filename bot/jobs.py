@@ -149,6 +149,7 @@ def run_monthly_reports(
     """
     poster = poster or shared_poster(core)
     tz = core.clock.tz
+    llm = core.services.get("llm")
     now = core.clock.now()
     summary = RunSummary(month=month.key, dry_run=dry_run)
     with core.sessions.begin() as session:
@@ -199,8 +200,12 @@ def run_monthly_reports(
                     if lang not in composed:
                         composed[lang] = (
                             reports.compose_parent(facts, lang),
-                            reports.compose_report(facts, lang, chart=chart),
-                            reports.compose_shared(facts, lang, chart=chart),
+                            reports.compose_report(
+                                facts, lang, chart=chart,
+                                narrative=reports.narrative(facts, lang, llm)),
+                            reports.compose_shared(
+                                facts, lang, chart=chart,
+                                narrative=reports.narrative(facts, lang, llm, shared=True)),
                         )
                     targets.append(_Target(facts, b, lang, *composed[lang]))
             except Exception as exc:  # one account's bad data must not stop the others

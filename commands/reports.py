@@ -22,6 +22,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from sqlmodel import Session
 
 from bot.messages import Attachment, Item, Reply, Section
+from commands.ask.narrative import CUSTOMER, TEAM, NarrativeFacts, draft_narrative
+from commands.ask.port import LanguageModel
 from commands.i18n import normalize_language, t
 from storage import report_repo as rr
 from storage import repos
@@ -399,7 +401,37 @@ def _footer(facts: AccountMonth, lang: str) -> str:
     return ""
 
 
-def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True) -> Reply:
+def narrative_facts(facts: AccountMonth, *, shared: bool) -> NarrativeFacts:
+    """The figures the narrative paragraph may speak of; the customer's are shared ones only."""
+    if shared:
+        done = [x for x in facts.closed if x.shared]
+        return NarrativeFacts(
+            account=facts.account_name, period=facts.month.key,
+            closed=len(done), opened=sum(1 for x in facts.opened if x.shared),
+            open_now=len(facts.shared_next), overdue=0,
+            highlights=[(x.number, x.title) for x in done[:5]],
+        )
+    return NarrativeFacts(
+        account=facts.account_name, period=facts.month.key,
+        closed=len(facts.closed), opened=len(facts.opened), open_now=facts.open_count,
+        overdue=len(facts.overdue),
+        health=facts.health_now.color if facts.health_now else None,
+        previous_health=facts.health_before.color if facts.health_before else None,
+        renewal_date=facts.renewal_date,
+        highlights=[(x.number, x.title) for x in facts.closed if x.shared][:5],
+    )
+
+
+def narrative(facts: AccountMonth, lang: str, llm: LanguageModel | None, *,
+              shared: bool = False) -> str:
+    """The report's opening paragraph: the model's draft when one is configured and its
+    draft invents nothing, else the rules' (commands.ask.narrative)."""
+    return draft_narrative(narrative_facts(facts, shared=shared), llm, lang=_lang(lang),
+                           audience=CUSTOMER if shared else TEAM)
+
+
+def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True,
+                   narrative: str = "") -> Reply:
     """The team's report: figures by role and person, notes, health, renewal, next actions."""
     lang = _lang(lang)
     title = t(lang, "report.title", account=facts.account_name, month=facts.month.label(lang))
@@ -451,21 +483,27 @@ def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True) -> Rep
         if len(facts.notes) > LIST_LIMIT:
             notes.items.append(Item(t(lang, "report.more", count=len(facts.notes) - LIST_LIMIT)))
         sections += [notes, health, renewal, next_up]
+    if narrative:
+        sections.insert(0, Section(text=narrative))
     reply = Reply(title=title, sections=sections, footer=_footer(facts, lang))
     if chart:
         reply.attachments.append(chart_attachment(facts, lang, shared=False))
     return reply
 
 
-def compose_shared(facts: AccountMonth, lang: str, *, chart: bool = True) -> Reply:
+def compose_shared(facts: AccountMonth, lang: str, *, chart: bool = True,
+                   narrative: str = "") -> Reply:
     """The customer version: actions marked shared, and nothing internal (no notes, no
-    health, no stakeholders, no people's names), plus the same as a Markdown file."""
+    health, no stakeholders, no people's names), plus the same as a Markdown file.
+    ``narrative`` must be the customer's (``narrative(..., shared=True)``)."""
     lang = _lang(lang)
     done = [x for x in facts.closed if x.shared]
     started = [x for x in facts.opened if x.shared]
     title = t(lang, "report.shared.title", account=facts.account_name,
               month=facts.month.label(lang))
     sections: list[Section] = [Section(text=t(lang, "report.shared.intro"))]
+    if narrative:
+        sections.append(Section(text=narrative))
     if not (done or started or facts.shared_next):
         sections.append(Section(text=t(lang, "report.shared.quiet")))
     if done:

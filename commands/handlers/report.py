@@ -41,8 +41,11 @@ def report(ctx: Context, args: Args) -> Reply:
         rows = reports.gather_portfolio(ctx.session, month=month, tz=ctx.clock.tz, now=now)
         return reports.compose_digest(rows, month, ctx.lang)
     account = ctx.account
+    llm = ctx.services.get("llm")
     facts = reports.gather_month(ctx.session, account=account, month=month, tz=ctx.clock.tz,
                                  now=now)
     if shared:
-        return reports.compose_shared(facts, ctx.lang)
-    return reports.compose_report(facts, ctx.lang)
+        return reports.compose_shared(
+            facts, ctx.lang, narrative=reports.narrative(facts, ctx.lang, llm, shared=True))
+    return reports.compose_report(facts, ctx.lang,
+                                  narrative=reports.narrative(facts, ctx.lang, llm))
