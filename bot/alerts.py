@@ -41,8 +41,17 @@ from commands.health_text import (
     reason_text,
 )
 from commands.i18n import Translator, normalize_language
-from storage import health_repo, repos
-from storage.models import Account, ChannelBinding, HealthSnapshot, Person, Role, Task, Tier
+from storage import health_repo, ledger, repos
+from storage.models import (
+    Account,
+    ChannelBinding,
+    DeliveryStatus,
+    HealthSnapshot,
+    Person,
+    Role,
+    Task,
+    Tier,
+)
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -204,7 +213,12 @@ def _alert_posts(
                 posts.append(_Post("alert", account.id, f"{ep.color.value}:{since}",
                                    _out(b, _alert_reply(t, title, health, holders, b.platform)),
                                    "alerts"))
-            if weekly and repeat >= 1:
+            # A reminder repeats an alert people saw; an episode first seen today gets
+            # its alert alone, not an alert and a reminder at once.
+            announced = ledger.find(session, kind="alert", account_id=account.id,
+                                    key=f"{ep.color.value}:{since}", channel=b.channel)
+            if weekly and repeat >= 1 and announced is not None \
+                    and announced.status == DeliveryStatus.POSTED.value:
                 title = t("alert.reminder_title", account=account.name, since=since,
                           score=health.score, **color_values(t, ep.color))
                 posts.append(_Post("alert-reminder", account.id,

@@ -140,6 +140,20 @@ def test_alert_once_then_weekly_reminder_while_nothing_changes(core, chat, clock
     assert posts(console, "mgmt") == []
 
 
+def test_an_episode_first_seen_late_gets_its_alert_alone(core, chat, clock, console, acme):
+    # The colour turned while nothing could post (no sender): the record knows, nobody saw.
+    core.senders = type(core.senders)()
+    chat.say("signal nps=10")
+    clock.advance(DAY * 9)
+    core.senders.add(console)
+    run_health_check(core)
+    assert ledger(core, "alert") == [("alert", "yellow:2026-11-24", "acme-team")]
+    assert ledger(core, "alert-reminder") == []  # not an alert and a reminder at once
+    clock.advance(DAY * 5)
+    run_health_check(core)
+    assert ledger(core, "alert-reminder") == [("alert-reminder", "yellow:2026-11-24:2", "acme-team")]
+
+
 def test_each_new_worsening_alerts_again(core, chat, clock, console, acme):
     chat.say("signal nps=10")  # yellow
     clock.advance(DAY)
