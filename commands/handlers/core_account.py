@@ -6,8 +6,6 @@ from __future__ import annotations
 import difflib
 import re
 
-from sqlmodel import col, select
-
 from bot.messages import Button, Item, Reply, Section, Tone
 from commands.dates import DateParseError, parse_date
 from commands.format import (
@@ -22,8 +20,8 @@ from commands.parsing import Args
 from commands.people import person_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import parse_role
-from storage import repos
-from storage.models import Account, HealthSnapshot, Role, Tier
+from storage import health_repo, repos
+from storage.models import Account, Role, Tier
 
 MAX_NAME = 200
 
@@ -293,14 +291,6 @@ def _account_score(ctx: Context, args: Args) -> Reply:
                  sections=[Section(fields=fields, text=text)])
 
 
-def latest_health(ctx: Context, account_id: int) -> HealthSnapshot | None:
-    return ctx.session.exec(
-        select(HealthSnapshot)
-        .where(HealthSnapshot.account_id == account_id)
-        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
-    ).first()
-
-
 def account_card(ctx: Context) -> Reply:
     """The 360° view: who, what, how healthy, what's open."""
     acct = ctx.require_account()
@@ -311,7 +301,7 @@ def account_card(ctx: Context) -> Reply:
     n_open = repos.count_tasks(ctx.session, account_id=acct.id)
     n_overdue = repos.count_tasks(ctx.session, account_id=acct.id, due_before=today)
     last_notes = repos.notes_of(ctx.session, account_id=acct.id, limit=1)
-    health = latest_health(ctx, acct.id)
+    health = health_repo.last_snapshot(ctx.session, account_id=acct.id)
     basics = [
         (t("field.tier"), tier_label(t, acct.tier)),
         (t("field.industry"), acct.industry or "—"),
@@ -356,7 +346,7 @@ def accounts(ctx: Context, args: Args) -> Reply:
         assert acct.id is not None
         n_open = repos.count_tasks(ctx.session, account_id=acct.id)
         overdue = repos.count_tasks(ctx.session, account_id=acct.id, due_before=today)
-        health = latest_health(ctx, acct.id)
+        health = health_repo.last_snapshot(ctx.session, account_id=acct.id)
         color = health.color if health else ""
         rows.append((rank.get(color, 3), -overdue, acct.name, acct, n_open, overdue, color))
     rows.sort(key=lambda r: r[:3])
