@@ -40,7 +40,7 @@ from commands.health_text import (
     mention,
     reason_text,
 )
-from commands.i18n import Translator, normalize_language
+from commands.i18n import Translator, language_of, normalize_language
 from storage import health_repo, ledger, repos
 from storage.models import (
     Account,
@@ -126,13 +126,6 @@ def management_target(value: str | None, platforms: Sequence[str]) -> tuple[str,
     return ("telegram" if value.lstrip("-").isdigit() else "slack"), value
 
 
-def _lang(core: Core, binding: ChannelBinding | None, account: Account | None) -> str:
-    return normalize_language(
-        (binding.language if binding else None) or (account.language if account else None)
-        or core.settings.KAMBOT_LANGUAGE
-    )
-
-
 # --- colour history --------------------------------------------------------------------------
 
 
@@ -205,7 +198,7 @@ def _alert_posts(
         age = (today - ep.since).days
         repeat = age // config.alert_repeat_days if config.alert_repeat_days > 0 else 0
         for b in bindings:
-            t = Translator(_lang(core, b, account))
+            t = Translator(language_of(b, account, core.settings.KAMBOT_LANGUAGE))
             if worsened:
                 title = t("alert.worse_title", account=account.name, score=health.score,
                           before=color_name(t, ep.before or Color.GREEN),
@@ -247,7 +240,7 @@ def _alert_posts(
         # too when the trouble had reached red.
         targets: list[tuple[Outgoing, Translator]] = []
         for b in bindings:
-            t = Translator(_lang(core, b, account))
+            t = Translator(language_of(b, account, core.settings.KAMBOT_LANGUAGE))
             targets.append((_out(b, Reply()), t))
         if ep.red_before:
             target = management_target(core.settings.KAMBOT_MANAGEMENT_CHANNEL,
@@ -323,7 +316,7 @@ def _apply_rules(
     fired = 0
     holders = repos.current_holders(session, account_id=account.id)
     bindings = repos.bindings_of(session, account_id=account.id)
-    lang = _lang(core, bindings[0] if bindings else None, account)
+    lang = language_of(bindings[0] if bindings else None, account, core.settings.KAMBOT_LANGUAGE)
     t0 = Translator(lang)
 
     renewal = account.renewal_date
@@ -336,7 +329,7 @@ def _apply_rules(
                               title=t0("rule.renewal_task", date=renewal.isoformat()),
                               due=due, key=key, now=now, dry_run=dry_run)
             for b in bindings:
-                t = Translator(_lang(core, b, account))
+                t = Translator(language_of(b, account, core.settings.KAMBOT_LANGUAGE))
                 text = t("rule.renewal_posted", date=renewal.isoformat(),
                          days=(renewal - today).days, number=task.number,
                          role=role_name(t, task.role),
@@ -354,7 +347,7 @@ def _apply_rules(
                               due=today + timedelta(days=90), key=key, now=now,
                               dry_run=dry_run)
             for b in bindings:
-                t = Translator(_lang(core, b, account))
+                t = Translator(language_of(b, account, core.settings.KAMBOT_LANGUAGE))
                 text = t("rule.exec_visit_posted", account=account.name, number=task.number,
                          role=role_name(t, role), who=_who(t, holders.get(role), b.platform))
                 posts.append(_Post("rule", account.id, key, _out(b, Reply(title=text)), None))
@@ -405,7 +398,7 @@ def _escalation_posts(core: Core, session: Session, *, today: date,
         ar = holders.get(Role.AR.value)
         key = f"{task.id}:{task.due_date.isoformat()}"
         for b in repos.bindings_of(session, account_id=task.account_id):
-            t = Translator(_lang(core, b, account))
+            t = Translator(language_of(b, account, core.settings.KAMBOT_LANGUAGE))
             who = (mention(owner, b.platform)
                    or t("health.nobody", role_key=task.role.lower()).strip())
             ar_who = mention(ar, b.platform) or role_name(t, Role.AR.value)
@@ -566,7 +559,7 @@ def run_reminders(core: Core, *, dry_run: bool = False,
         for binding, account, tasks in fallback.get(person_id, []):
             if binding.platform != person.platform:
                 continue
-            tc = Translator(_lang(core, binding, account))
+            tc = Translator(language_of(binding, account, core.settings.KAMBOT_LANGUAGE))
             reply = Reply(
                 title=tc("reminder.channel_title", who=mention(person, binding.platform),
                          count=len(tasks)),

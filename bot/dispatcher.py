@@ -16,11 +16,12 @@ from typing import Any
 from bot.clock import Clock
 from bot.messages import Incoming, Reply, Section, Tone
 from bot.settings import Settings
-from commands.i18n import Translator, normalize_language
+from commands.i18n import Translator, language_of, normalize_language
 from commands.parsing import ParseError, parse_command, split_verb
 from commands.registry import CommandError, Context, lookup
 from storage import repos
 from storage.db import SessionFactory
+from storage.models import Account, ChannelBinding
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +70,14 @@ class Dispatcher:
             return False
         return target in {incoming.channel, f"{incoming.platform}:{incoming.channel}"}
 
-    def language_for(self, incoming: Incoming, channel_lang: str | None) -> str:
-        """Chinese text is answered in Chinese; otherwise the channel's, then the default."""
+    def language_for(self, incoming: Incoming, binding: ChannelBinding | None,
+                     account: Account | None) -> str:
+        """Chinese text is answered in Chinese; otherwise the channel's language."""
         if incoming.language:
             return normalize_language(incoming.language)
         if written_in_chinese(incoming.text):
             return "zh"
-        return normalize_language(channel_lang or self.settings.KAMBOT_LANGUAGE)
+        return language_of(binding, account, self.settings.KAMBOT_LANGUAGE)
 
     def handle(self, incoming: Incoming) -> Reply | None:
         """Run one command. None means this event was handled before (a duplicate)."""
@@ -100,10 +102,7 @@ class Dispatcher:
                 account = None
                 if binding is not None and not binding.archived:
                     account = repos.account_by_id(session, account_id=binding.account_id)
-                channel_lang = (binding.language if binding else None) or (
-                    account.language if account else None
-                )
-                t = Translator(self.language_for(incoming, channel_lang))
+                t = Translator(self.language_for(incoming, binding, account))
                 person = repos.upsert_person(
                     session,
                     platform=incoming.platform,

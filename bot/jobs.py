@@ -34,7 +34,7 @@ from bot.messages import Outgoing, Reply
 from bot.outbox import RecordingSender
 from bot.posting import Outcome, Poster, Result, deliver
 from commands import reports
-from commands.i18n import t
+from commands.i18n import language_of, t
 from commands.reports import AccountMonth, Month
 from storage import ledger, repos
 from storage import report_repo as rr
@@ -128,11 +128,6 @@ def shared_poster(core: Core) -> Poster:
     return posting.shared_poster(core.services)
 
 
-def language_of(core: Core, account: Account, binding: ChannelBinding | None) -> str:
-    return (binding.language if binding else None) or account.language \
-        or core.settings.KAMBOT_LANGUAGE
-
-
 def run_monthly_reports(
     core: Core,
     *,
@@ -196,7 +191,7 @@ def run_monthly_reports(
                 everything.append(facts)
                 composed: dict[str, tuple[Reply, Reply, Reply]] = {}
                 for b in todo:
-                    lang = language_of(core, account, b)
+                    lang = language_of(b, account, core.settings.KAMBOT_LANGUAGE)
                     if lang not in composed:
                         composed[lang] = (
                             reports.compose_parent(facts, lang),

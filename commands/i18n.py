@@ -11,6 +11,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 from string import Formatter
+from typing import Protocol
 
 LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
@@ -56,6 +57,19 @@ def normalize_language(lang: str | None) -> str:
         return DEFAULT_LANGUAGE
     lang = lang.strip().lower()
     return "zh" if lang.startswith("zh") or lang in {"cn", "中文"} else "en"
+
+
+class _Speaks(Protocol):
+    language: str | None
+
+
+def language_of(binding: _Speaks | None, account: _Speaks | None, default: str) -> str:
+    """The language a channel is spoken to in: its own setting, else its account's, else
+    the deployment's default (KAMBOT_LANGUAGE)."""
+    return normalize_language(
+        (binding.language if binding else None) or (account.language if account else None)
+        or default
+    )
 
 
 def t(lang: str, key: str, /, **values: object) -> str:
