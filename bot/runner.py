@@ -27,8 +27,17 @@ class NothingConfigured(SystemExit):
 
 
 def configured(core: Core) -> tuple[bool, bool]:
+    """(Slack, Telegram): which platforms have a token; refuses clearly when neither has."""
     settings = core.settings
-    return settings.SLACK_BOT_TOKEN is not None, settings.TELEGRAM_BOT_TOKEN is not None
+    slack_on = settings.SLACK_BOT_TOKEN is not None
+    telegram_on = settings.TELEGRAM_BOT_TOKEN is not None
+    if not (slack_on or telegram_on):
+        raise NothingConfigured(
+            "kambot run: no platform is configured. Set SLACK_BOT_TOKEN (with "
+            "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) and/or TELEGRAM_BOT_TOKEN; "
+            "or try `kambot demo`."
+        )
+    return slack_on, telegram_on
 
 
 async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = None) -> list[Stop]:  # noqa: S104
@@ -37,12 +46,6 @@ async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = Non
     from bot.adapters.telegram import TelegramRuntime
 
     slack_on, telegram_on = configured(core)
-    if not (slack_on or telegram_on):
-        raise NothingConfigured(
-            "kambot run: no platform is configured. Set SLACK_BOT_TOKEN (with "
-            "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) and/or TELEGRAM_BOT_TOKEN; "
-            "or try `kambot demo`."
-        )
     stops: list[Stop] = []
     slack_http = slack_on and resolve_mode(core, None) == "http"
     telegram_webhook = telegram_on and bool(core.settings.TELEGRAM_WEBHOOK_URL)
@@ -102,12 +105,7 @@ def run_all(core: Core) -> int:
         finally:
             await stop_all(stops)
 
-    configured_any = any(configured(core))
-    if not configured_any:
-        raise NothingConfigured(
-            "kambot run: no platform is configured. Set SLACK_BOT_TOKEN and/or "
-            "TELEGRAM_BOT_TOKEN; or try `kambot demo`."
-        )
+    configured(core)  # refuse before the scheduler starts
     with scheduling(core):
         asyncio.run(main())
     return 0

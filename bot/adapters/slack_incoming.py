@@ -149,6 +149,11 @@ def as_question(text: str) -> str:
     return text if first in {"ask", "help", "问"} else f"ask {text}"
 
 
+def _workspace(payload: Mapping[str, Any]) -> str:
+    """The team of an interactive payload (buttons, modals): its team, else the user's."""
+    return str((payload.get("team") or {}).get("id") or payload["user"].get("team_id", ""))
+
+
 def from_action(
     payload: Mapping[str, Any],
     action: Mapping[str, Any],
@@ -164,7 +169,7 @@ def from_action(
     text, mentions = normalize_mentions(command, lookup)
     return Incoming(
         platform=PLATFORM,
-        workspace=str((payload.get("team") or {}).get("id") or user.get("team_id", "")),
+        workspace=_workspace(payload),
         channel=channel_id,
         user=_user(str(user["id"]), lookup, str(user.get("name") or user.get("username") or "")),
         text=text,
@@ -187,7 +192,7 @@ def from_view(
     channel = str(meta.get("channel", ""))
     return Incoming(
         platform=PLATFORM,
-        workspace=str((payload.get("team") or {}).get("id") or user.get("team_id", "")),
+        workspace=_workspace(payload),
         channel=channel,
         user=_user(str(user["id"]), lookup, str(user.get("name") or user.get("username") or "")),
         text=text,
