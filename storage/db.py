@@ -23,10 +23,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _UPGRADE_LOCK = 0x6B616D62  # "kamb": PostgreSQL advisory lock held while migrating
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("postgresql://"):

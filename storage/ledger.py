@@ -88,13 +88,3 @@ def mark_failed(session: Session, *, delivery_id: int, error: str) -> None:
         row.status = DeliveryStatus.FAILED.value
         row.error = error[:500]
         session.add(row)
-
-
-def latest(session: Session, *, kind: str, account_id: int) -> Delivery | None:
-    """The newest posted delivery of a kind for an account (alert de-duplication)."""
-    return session.exec(
-        select(Delivery)
-        .where(Delivery.kind == kind, Delivery.account_id == account_id,
-               Delivery.status == DeliveryStatus.POSTED.value)
-        .order_by(col(Delivery.posted_at).desc())
-    ).first()

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from bot.app import Core
-from bot.messages import Incoming, Outgoing, Platform, Reply, User
+from bot.messages import Incoming, Outgoing, Platform, User
 from bot.outbox import Sent
 from bot.render.plain import render_plain
 
@@ -146,7 +146,3 @@ def run_console(
             stdout.write(out + "\n\n")
             stdout.flush()
     return 0
-
-
-def render(reply: Reply | None) -> str:
-    return render_plain(reply) if reply is not None else ""

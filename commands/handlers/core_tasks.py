@@ -13,7 +13,6 @@ from commands.dates import DateParseError, find_due, parse_date
 from commands.extract import extract_actions
 from commands.format import (
     assignee_ids,
-    fmt_date,
     is_overdue,
     person_name,
     role_short,
@@ -322,20 +321,3 @@ def note(ctx: Context, args: Args) -> Reply:
         sections.append(Section(title=t("note.problems"), items=[Item(p) for p in problems]))
     return Reply(title=t("note.saved", number=stored.number, account=account.name,
                          chars=len(text)), sections=sections, tone=Tone.SUCCESS)
-
-
-def my_tasks_reply(ctx: Context, person: Person) -> Reply:
-    """A person's open tasks across every account, overdue first (home views, DMs)."""
-    t = ctx.t
-    today = ctx.clock.today()
-    assert person.id is not None
-    rows = repos.open_tasks_of_person(ctx.session, person_id=person.id)
-    if not rows:
-        return Reply(title=t("mine.empty"))
-    rows = sorted(rows, key=lambda r: task_sort_key(r[0], today))
-    people = {person.id: person}
-    items = [Item(f"{acct.name}: " + task_line(t, x, people, today)) for x, acct in rows]
-    return Reply(title=t("mine.title", count=len(rows)), sections=[Section(items=items)])
-
-
-__all__ = ["fmt_date", "my_tasks_reply", "open_reply", "place_task"]
