@@ -49,6 +49,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return sa.create_engine(url, **kwargs)
 
 
+# Search tables are made by migrations (FTS5 / tsvector), not by the models: autogenerate
+# must not offer to drop them.
+_MIGRATION_ONLY = ("note_fts", "note_search")
+
+
+def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool,
+                            compare_to: object) -> bool:
+    """Alembic's include_object: every table but the migration-only search tables."""
+    return not (type_ == "table" and reflected and compare_to is None
+                and str(name).startswith(_MIGRATION_ONLY))
+
+
 def alembic_config(engine: Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

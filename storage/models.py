@@ -62,6 +62,9 @@ class Role(StrEnum):
     SR = "SR"
     FR = "FR"
     SPONSOR = "SPONSOR"
+    # A commitment of the customer's side: owned by one of their people (a stakeholder)
+    # or by "the customer"; never routed to our triangle.
+    CUSTOMER = "CUSTOMER"
 
 
 TRIANGLE = (Role.AR, Role.SR, Role.FR)
@@ -70,6 +73,8 @@ TRIANGLE = (Role.AR, Role.SR, Role.FR)
 class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
+    # Withdrawn: kept in history, out of open lists and reports.
+    CANCELLED = "cancelled"
 
 
 class Account(SQLModel, table=True):
@@ -177,6 +182,25 @@ class Task(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = _ts(nullable=False)
     closed_at: datetime | None = _ts(nullable=True)
+    # An owner kambot could not place on the team, kept as written ("Carol from finance"),
+    # or the name of the customer's person who owns a customer action.
+    owner_text: str | None = Field(default=None, max_length=200)
+    # The customer's person (stakeholder) who owns a customer action (role CUSTOMER).
+    stakeholder_id: int | None = Field(default=None, foreign_key="stakeholder.id", index=True)
+    cancel_reason: str | None = Field(default=None, max_length=500)
+
+
+class Decision(SQLModel, table=True):
+    """Something the meeting decided ("Decision: ...", "We agreed ...", "决定：..."), kept on
+    its note so reports and questions can cite it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    note_id: int | None = Field(default=None, foreign_key="note.id", index=True)
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    line_no: int | None = None
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _ts(nullable=False)
 
 
 class Signal(SQLModel, table=True):

@@ -7,19 +7,10 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401 - registers the tables
+from storage.db import include_in_autogenerate as _include
 
 target_metadata = SQLModel.metadata
 config = context.config
-
-
-# Search tables are made by migrations (FTS5 / tsvector), not by the models: autogenerate
-# must not offer to drop them.
-_MIGRATION_ONLY = ("note_fts", "note_search")
-
-
-def _include(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    return not (type_ == "table" and reflected and compare_to is None
-                and str(name).startswith(_MIGRATION_ONLY))
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
