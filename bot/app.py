@@ -46,7 +46,7 @@ def build_core(
         upgrade(engine)
     clock = clock if clock is not None else SystemClock(settings.KAMBOT_TIMEZONE)
     sessions = SessionFactory(engine)
-    services: dict[str, Any] = {}
+    services: dict[str, Any] = {"health_config": settings.health_config()}
     if settings.llm_enabled:
         from bot.llm import build_llm
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from commands.health_config import HealthConfig
 
 
 class Settings(BaseSettings):
@@ -33,6 +36,12 @@ class Settings(BaseSettings):
     KAMBOT_LANGUAGE: str = "en"
     KAMBOT_ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     KAMBOT_MANAGEMENT_CHANNEL: str | None = None
+    # The health scorecard (commands/health_config.py): JSON overrides of its thresholds and
+    # weights, the renewal windows (days before a renewal, used by health, the renewal rule
+    # and playbooks), and whose public holidays reminders and escalations skip.
+    KAMBOT_HEALTH_THRESHOLDS: str | None = None
+    KAMBOT_RENEWAL_WINDOWS: Annotated[tuple[int, ...], NoDecode] = (90, 60, 30)
+    KAMBOT_COUNTRY: str | None = None
 
     PORT: int = 3000
 
@@ -52,6 +61,45 @@ class Settings(BaseSettings):
         if value.startswith("en"):
             return "en"
         raise ValueError("KAMBOT_LANGUAGE must be 'en' or 'zh'")
+
+    @field_validator("KAMBOT_RENEWAL_WINDOWS", mode="before")
+    @classmethod
+    def _windows(cls, value: object) -> object:
+        """``90,60,30`` -> (90, 60, 30): days before a renewal, largest first."""
+        if isinstance(value, str | list | tuple):
+            from commands.health_config import HealthConfigError, parse_windows
+
+            try:
+                return parse_windows(value)  # type: ignore[arg-type]
+            except HealthConfigError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("KAMBOT_HEALTH_THRESHOLDS")
+    @classmethod
+    def _thresholds(cls, value: str | None) -> str | None:
+        """Checked at start-up, so a typo stops the start with one line, not every command."""
+        if value:
+            from commands.health_config import HealthConfigError, parse_config
+
+            try:
+                parse_config(value)
+            except HealthConfigError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("KAMBOT_COUNTRY")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        from commands.workdays import normalize_country
+
+        return normalize_country(value)
+
+    def health_config(self) -> HealthConfig:
+        """The scorecard's settings, validated (the composition root keeps one)."""
+        from commands.health_config import parse_config
+
+        return parse_config(self.KAMBOT_HEALTH_THRESHOLDS, self.KAMBOT_RENEWAL_WINDOWS)
 
     @property
     def llm_enabled(self) -> bool:

@@ -79,6 +79,7 @@ KEY_ALIASES: dict[str, str] = {
     "态度": "stance",
     "language": "lang",
     "assignee": "owner",
+    "国家": "country",
 }
 
 

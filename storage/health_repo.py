@@ -14,7 +14,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from commands.health import Health, HealthInputs
+from commands.scorecard import OverdueItem
 from storage.models import Account, HealthSnapshot, Note, Signal, Task, TaskStatus
+
+MEETING = "meeting"  # Note.kind of a meeting note (commands.meeting_notes)
 
 # A task counts as the renewal action when the rule made it or its title says so.
 _RENEWAL_WORDS = re.compile(r"renew|续约|续签|续费|续订", re.I)
@@ -126,9 +129,14 @@ def gather_inputs(session: Session, *, account: Account, today: date) -> HealthI
     overdue = overdue_tasks(session, today=today, account_id=account.id)
     oldest = overdue[0] if overdue else None
     created = account.created_at.date()
+    # The meeting cadence counts meetings, not every note (an email is not a meeting).
     last_note = session.exec(
-        select(func.max(Note.created_at)).where(Note.account_id == account.id)
+        select(func.max(Note.created_at)).where(Note.account_id == account.id,
+                                                Note.kind == MEETING)
     ).one()
+    any_task = session.exec(select(Task.id).where(
+        Task.account_id == account.id, col(Task.status) != TaskStatus.CANCELLED.value)
+    ).first()
     exec_row = signals.get("exec_meeting")
     exec_date = exec_row.value_date if exec_row is not None else None
     renewal = account.renewal_date
@@ -142,7 +150,11 @@ def gather_inputs(session: Session, *, account: Account, today: date) -> HealthI
         oldest_overdue_days=(today - oldest.due_date).days if oldest and oldest.due_date else None,
         oldest_overdue_number=oldest.number if oldest else None,
         oldest_overdue_role=oldest.role if oldest else None,
+        overdue=tuple(OverdueItem(t.number, (today - t.due_date).days, t.shared, t.role)
+                      for t in overdue if t.due_date is not None),
+        tasks_recorded=any_task is not None,
         days_since_note=max(0, (today - _as_date(last_note, created)).days),
+        note_recorded=last_note is not None,
         days_since_exec_meeting=max(0, (today - (exec_date or created)).days),
         exec_meeting_recorded=exec_date is not None,
         renewal_date=renewal,
@@ -181,6 +193,21 @@ def snapshot_at(session: Session, *, account_id: int, at: datetime) -> HealthSna
     ).first()
 
 
+def snapshots_between(
+    session: Session, *, account_id: int, start: datetime, end: datetime,
+) -> Sequence[HealthSnapshot]:
+    """Snapshots taken in [start, end), oldest first, plus the last one before ``start``
+    (the state the period began in) first when there is one."""
+    before = snapshot_at(session, account_id=account_id, at=start - timedelta(microseconds=1))
+    rows = session.exec(
+        select(HealthSnapshot).where(HealthSnapshot.account_id == account_id,
+                                     col(HealthSnapshot.at) >= start,
+                                     col(HealthSnapshot.at) < end)
+        .order_by(col(HealthSnapshot.at), col(HealthSnapshot.id))
+    ).all()
+    return ([before] if before is not None else []) + list(rows)
+
+
 def snapshots_of(
     session: Session, *, account_id: int, since: datetime | None = None,
 ) -> Sequence[HealthSnapshot]:
@@ -193,18 +220,21 @@ def snapshots_of(
 
 def save_snapshot(
     session: Session, *, account_id: int, health: Health, at: datetime,
-) -> tuple[HealthSnapshot | None, HealthSnapshot]:
+) -> tuple[HealthSnapshot | None, HealthSnapshot | None]:
     """Keep ``health`` when its colour or score changed (day counts alone do not count).
 
     Returns (the previous snapshot, the current one); the current one is the previous
-    when nothing changed.
+    when nothing changed, or when there is not enough data for a colour (nothing is kept:
+    a report then says "no health data", not "green").
     """
     previous = last_snapshot(session, account_id=account_id)
+    if not health.enough_data:
+        return previous, previous
     if previous is not None and previous.color == health.color.value \
             and previous.score == health.score:
         return previous, previous
     row = HealthSnapshot(account_id=account_id, color=health.color.value, score=health.score,
-                         reasons=health.reasons_json(), at=at)
+                         reasons=health.reasons_json(), measures=health.measures_json(), at=at)
     session.add(row)
     session.flush()
     return previous, row

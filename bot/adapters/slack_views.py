@@ -142,7 +142,8 @@ def task_command(state: Mapping[str, Any]) -> str:
 
 
 def note_command(state: Mapping[str, Any]) -> str:
-    return "note " + str(_value(state, "note").get("value") or "").strip()
+    # The form is the "meeting note" form (and the "Save as meeting note" shortcut).
+    return "note meeting " + str(_value(state, "note").get("value") or "").strip()
 
 
 def reassign_command(state: Mapping[str, Any], number: str) -> str | None:

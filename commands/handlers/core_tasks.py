@@ -21,6 +21,8 @@ from commands.format import (
 )
 from commands.i18n import Translator
 from commands.parsing import Args
+from commands.meeting_notes import split_kind
+from commands.pastdue import check_past_due
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import route_task
@@ -109,6 +111,9 @@ def task(ctx: Context, args: Args) -> Reply:
         due = parse_due(ctx, args.options["due"])
     elif title:
         due, title = find_due(title, today=ctx.clock.today())
+    title, ask = check_past_due(ctx, title, due)
+    if ask is not None:
+        return ask
     if not title:
         raise CommandError("error.task_no_title")
     if len(title) > MAX_TITLE:
@@ -277,8 +282,9 @@ def note(ctx: Context, args: Args) -> Reply:
     if len(text) > MAX_NOTE:
         raise CommandError("error.note_long", max=MAX_NOTE, length=len(text))
     now = ctx.clock.now()
+    kind, text = split_kind(text)
     stored = repos.add_note(ctx.session, account_id=account.id, text=text,
-                            author_id=ctx.person.id, at=now)
+                            author_id=ctx.person.id, at=now, kind=kind)
     created: list[Task] = []
     problems: list[str] = []
     try:
