@@ -11,7 +11,8 @@ in trouble, a word when it recovers.
 - Management (KAMBOT_MANAGEMENT_CHANNEL) hears about red on the tiers it follows (core and
   important by default) and about any drop from green straight to red, naming the sponsor.
 - :func:`on_account_changed` (a dispatcher listener): the same check for one account right
-  after a write, so a worsening someone just caused is announced at once.
+  after a write, so a worsening someone just caused is announced at once (on a business
+  day; on a day off the next business day's check announces it).
 - The morning digest is bot.reminders (re-exported here as :func:`run_reminders`).
 
 Every post goes through the delivery ledger with a key naming the occasion: an alert's
@@ -310,7 +311,9 @@ def check_account(
         session.flush()
         health = _assess_account(session, account, today=today, config=config)
         rec = _record(session, account, health, now=now, dry_run=dry_run)
-        if rec is not None:
+        # On a day off (the account's weekend or public holiday) the state is kept and the
+        # alerts wait: the next business day's check posts what is still true then.
+        if rec is not None and calendar_of(core, account).is_business_day(today):
             posts += _alert_posts(core, session, account, health, rec, today=today,
                                   config=config, weekly=weekly)
         if dry_run:

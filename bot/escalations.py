@@ -29,7 +29,7 @@ from bot.health_posts import (
     management_out,
     out_to,
 )
-from bot.messages import Reply, Section, Tone
+from bot.messages import Item, Outgoing, Reply, Section, Tone
 from bot.posting import Outcome, Poster
 from commands.format import role_name
 from commands.health import HealthConfig
@@ -41,6 +41,7 @@ from storage.models import Account, EscalationNotice, Person, Role, Task
 if TYPE_CHECKING:
     from bot.app import Core
 
+HOLDER = "HOLDER"
 MANAGEMENT = "MANAGEMENT"
 MAX_LEVEL = 4
 
@@ -52,7 +53,7 @@ class Step:
     task: Task
     account: Account
     level: int
-    role: str  # why this person: the holder's role, AR, SPONSOR or MANAGEMENT
+    role: str  # why this person: HOLDER, AR, SPONSOR or MANAGEMENT
     person: Person | None
     days: int  # business days late
     told: tuple[tuple[EscalationNotice, Person | None], ...]
@@ -105,7 +106,7 @@ def plan_steps(core: Core, session: Session, *, today: date, config: HealthConfi
             holder = holders.get(task.role)
         chain: list[tuple[str, Person | None]] = []
         if task.role != Role.CUSTOMER.value:
-            chain.append((task.role, holder))
+            chain.append((HOLDER, holder))
         chain += [(Role.AR.value, holders.get(Role.AR.value)),
                   (Role.SPONSOR.value, holders.get(Role.SPONSOR.value))]
         told_people = repos.persons_by_ids(session, ids=told)
@@ -126,66 +127,98 @@ def plan_steps(core: Core, session: Session, *, today: date, config: HealthConfi
     return steps
 
 
-def _reply(t: Translator, step: Step, platform: str, holder_name: str) -> Reply:
-    task = step.task
-    assert task.due_date is not None
-    who = mention(step.person, platform) if step.person else ""
+def _reply(t: Translator, steps: list[Step], platform: str,
+           holders: dict[int, Person | None]) -> Reply:
+    """One message per recipient, account and role of the day, however many tasks."""
+    first = steps[0]
+    who = mention(first.person, platform) if first.person else ""
+    account = first.account.name
+    if len(steps) == 1:
+        task = first.task
+        title = (t("escalation.management_title", number=task.number, account=account,
+                   days=first.days) if first.person is None else
+                 t("escalation.to_title", who=who, number=task.number, account=account,
+                   days=first.days))
+    else:
+        title = (t("escalation.management_title_many", count=len(steps), account=account)
+                 if first.person is None else
+                 t("escalation.to_title_many", who=who, count=len(steps), account=account))
+    items: list[Item] = []
+    for step in steps:
+        task = step.task
+        assert task.due_date is not None and task.id is not None
+        line = t("escalation.item", number=task.number, title=task.title,
+                 role=role_name(t, task.role),
+                 who=_name(t, holders.get(task.id), task, platform),
+                 due=task.due_date.isoformat(), days=step.days,
+                 shared=t("escalation.shared") if task.shared else "")
+        if step.told:
+            told = t("scorecard.sep").join(
+                t("escalation.told_one", who=mention(p, platform) if p else t("escalation.mgmt"),
+                  date=n.at.date().isoformat()) for n, p in step.told)
+            line += " " + t("escalation.told_before", told=told)
+        items.append(Item(line))
     ask_key = {MANAGEMENT: "management", Role.AR.value: "ar", Role.SPONSOR.value: "sponsor"}
-    ask = t(f"escalation.ask.{ask_key.get(step.role, 'holder')}", number=task.number)
-    title = (t("escalation.management_title", number=task.number, account=step.account.name,
-               days=step.days) if step.person is None else
-             t("escalation.to_title", who=who, number=task.number, account=step.account.name,
-               days=step.days))
-    text = t("escalation.body", title=task.title, role=role_name(t, task.role),
-             who=holder_name, due=task.due_date.isoformat(),
-             shared=t("escalation.shared") if task.shared else "") + " " + ask
-    sections = [Section(text=text)]
-    if step.told:
-        told = ", ".join(
-            t("escalation.told_one", who=mention(p, platform) if p else t("escalation.mgmt"),
-              date=n.at.date().isoformat()) for n, p in step.told)
-        sections.append(Section(text=t("escalation.told_before", told=told)))
-    return Reply(title=title, sections=sections, tone=Tone.WARNING)
+    numbers = ", ".join(str(step.task.number) for step in steps)
+    ask = t(f"escalation.ask.{ask_key.get(first.role, 'holder')}", number=numbers)
+    return Reply(title=title, sections=[Section(items=items), Section(text=ask)],
+                 tone=Tone.WARNING)
 
 
 def escalate(core: Core, summary: Summary, *, poster: Poster | None = None) -> None:
-    """Plan today's escalations, post each once, and record who was told."""
+    """Plan today's escalations, post them once (one message per recipient, account and
+    role), and record who was told."""
     config = config_of(core)
     today = core.clock.today()
-    posts_of: list[tuple[Step, list[Post]]] = []
+    groups: dict[tuple[int, str, str], list[Step]] = {}
+    to_post: list[tuple[list[Step], list[Post]]] = []
     with core.sessions.begin() as session:
         for step in plan_steps(core, session, today=today, config=config):
-            task = step.task
-            assert task.id is not None and task.due_date is not None
-            key = f"{task.id}:{task.due_date.isoformat()}:{step.level}"
+            recipient = step.person.user_id if step.person is not None else "management"
+            groups.setdefault((step.task.account_id, recipient, step.role), []).append(step)
+        for (account_id, recipient, role), steps in groups.items():
+            key = f"{today.isoformat()}:{role}:{recipient}"
+            holders = _holders(session, steps)
             posts: list[Post] = []
-            holders = repos.current_holders(session, account_id=task.account_id)
-            holder = (repos.persons_by_ids(session, ids={task.assignee_id}).get(task.assignee_id)
-                      if task.assignee_id is not None else holders.get(task.role))
-            if step.person is None:
+            if steps[0].person is None:
                 t = Translator(core.settings.KAMBOT_LANGUAGE)
                 out = management_out(core, Reply())
                 if out is not None:
-                    reply = _reply(t, step, out.platform, _name(t, holder, task, out.platform))
-                    posts.append(Post("escalation", task.account_id, key,
-                                      type(out)(platform=out.platform, workspace="",
-                                                channel=out.channel, reply=reply),
-                                      "escalations"))
+                    posts.append(Post("escalation", account_id, key, Outgoing(
+                        platform=out.platform, workspace="", channel=out.channel,
+                        reply=_reply(t, steps, out.platform, holders)), "escalations"))
             else:
-                for b in repos.bindings_of(session, account_id=task.account_id):
-                    t = Translator(language_of(b, step.account, core.settings.KAMBOT_LANGUAGE))
-                    reply = _reply(t, step, b.platform, _name(t, holder, task, b.platform))
-                    posts.append(Post("escalation", task.account_id, key, out_to(b, reply),
+                for b in repos.bindings_of(session, account_id=account_id):
+                    t = Translator(language_of(b, steps[0].account,
+                                               core.settings.KAMBOT_LANGUAGE))
+                    posts.append(Post("escalation", account_id, key,
+                                      out_to(b, _reply(t, steps, b.platform, holders)),
                                       "escalations"))
-            posts_of.append((step, posts))
-    for step, posts in posts_of:
+            to_post.append((steps, posts))
+    for steps, posts in to_post:
         results = deliver_all(core, posts, summary, poster)
         delivered = any(r.outcome in (Outcome.POSTED, Outcome.SKIPPED) for _, r in results)
         if delivered and not summary.dry_run:
             with core.sessions.begin() as session:
-                alert_repo.record_notice(session, task=step.task, level=step.level,
-                                         person_id=step.person.id if step.person else None,
-                                         role=step.role, at=core.clock.now())
+                for step in steps:
+                    alert_repo.record_notice(session, task=step.task, level=step.level,
+                                             person_id=step.person.id if step.person else None,
+                                             role=step.role, at=core.clock.now())
+
+
+def _holders(session: Session, steps: list[Step]) -> dict[int, Person | None]:
+    """Each task's holder now: its assignee, else whoever holds its role."""
+    out: dict[int, Person | None] = {}
+    for step in steps:
+        task = step.task
+        assert task.id is not None
+        if task.assignee_id is not None:
+            out[task.id] = repos.persons_by_ids(session, ids={task.assignee_id}).get(
+                task.assignee_id)
+        else:
+            out[task.id] = repos.current_holders(session, account_id=task.account_id).get(
+                task.role)
+    return out
 
 
 def _name(t: Translator, holder: Person | None, task: Task, platform: str) -> str:
