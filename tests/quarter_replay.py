@@ -175,6 +175,8 @@ SCENARIO: list[Step] = [
     Step(d(12, 21), "chenjing", "dongfang", "笔记 会议 十二月例会"),
     Step(d(12, 22), "dan", "acme", close=("Yearly executive visit to Acme Corp", None)),
     Step(d(12, 23), "ivy", "globex", close=("Upgrade the scanner firmware", None)),
+    Step(d(12, 31), "zhangwei", "xingchen", "健康"),
+    Step(d(12, 31), "ann", "acme", "health"),
 ]
 
 
