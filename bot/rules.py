@@ -12,6 +12,7 @@ the account's channels once (the delivery ledger).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,7 @@ from commands.health import HealthConfig
 from commands.health_text import mention
 from commands.i18n import Translator, language_of
 from storage import health_repo, repos
-from storage.models import Account, Person, Role, Task, TaskStatus, Tier
+from storage.models import Account, ChannelBinding, Person, Role, Task, TaskStatus, Tier
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -86,7 +87,7 @@ def apply_rules(
 
 def _renewal_reminders(core: Core, account: Account, task: Task, renewal: date, days: int,
                        windows: tuple[int, ...], holders: dict[str, Person],
-                       bindings: list) -> list[Post]:  # type: ignore[type-arg]
+                       bindings: Sequence[ChannelBinding]) -> list[Post]:
     """The reminder of the latest window reached, if the task was made before it opened
     (a task made inside the 30-day window was just announced: no reminder on top)."""
     assert account.id is not None

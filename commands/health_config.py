@@ -35,8 +35,9 @@ class HealthConfigError(ValueError):
 
 
 def _weights(**changes: float) -> dict[str, float]:
-    base = {"nps": 15, "csat": 10, "usage": 10, "response_hours": 10, "cis": 5,
-            "overdue": 20, "meetings": 10, "executive": 5, "renewal": 15, "payments": 10}
+    base: dict[str, float] = {"nps": 15, "csat": 10, "usage": 10, "response_hours": 10,
+                              "cis": 5, "overdue": 20, "meetings": 10, "executive": 5,
+                              "renewal": 15, "payments": 10}
     base.update(changes)
     return {k: float(v) for k, v in base.items()}
 

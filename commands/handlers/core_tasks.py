@@ -20,8 +20,8 @@ from commands.format import (
     task_sort_key,
 )
 from commands.i18n import Translator
-from commands.parsing import Args
 from commands.meeting_notes import split_kind
+from commands.parsing import Args
 from commands.pastdue import check_past_due
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command

@@ -56,9 +56,9 @@ def reminders(ctx: Context, args: Args) -> Reply:
                                          enabled=True)
         return Reply(title=t("remind.turned_on", hour=f"{pref.hour:02d}", tz=tz),
                      tone=Tone.SUCCESS)
-    hour = parse_hour(given if given is not None else " ".join(w for w in words if w != "at"))
-    if hour is None:
+    chosen = parse_hour(given if given is not None else " ".join(w for w in words if w != "at"))
+    if chosen is None:
         raise CommandError("remind.usage")
     alert_repo.set_preference(ctx.session, person_id=ctx.person.id, at=now, enabled=True,
-                              hour=hour)
-    return Reply(title=t("remind.hour_set", hour=f"{hour:02d}", tz=tz), tone=Tone.SUCCESS)
+                              hour=chosen)
+    return Reply(title=t("remind.hour_set", hour=f"{chosen:02d}", tz=tz), tone=Tone.SUCCESS)

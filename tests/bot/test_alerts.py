@@ -544,6 +544,42 @@ def test_digest_is_one_direct_message_per_person(core, clock, slack_team):
     assert "== Later this week ==" in slack_team.sent[-1].reply.plain_text()
 
 
+class _NoDirectMessages:
+    """A Telegram-like sender that cannot DM someone who never started the bot."""
+
+    platform = "telegram"
+
+    def __init__(self) -> None:
+        self.sent: list[Outgoing] = []
+
+    def send(self, out: Outgoing) -> Sent:
+        if not out.channel.startswith("-"):
+            raise SendError("Forbidden: bot can't initiate conversation", permanent=True)
+        self.sent.append(out)
+        return Sent(channel=out.channel, ref=str(len(self.sent)))
+
+
+def test_digest_falls_back_to_a_channel_mention_when_dm_fails(core, clock):
+    sender = _NoDirectMessages()
+    core.senders.add(sender)
+    core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
+    with core.sessions.begin() as s:
+        p = repos.upsert_person(s, platform="telegram", user_id="42", display_name="Ann",
+                                username="ann")
+        acct = repos.create_account(s, name="Acme", tier="important", at=clock.now())
+        repos.bind_channel(s, platform="telegram", workspace="", channel="-100",
+                           account_id=acct.id, channel_name="acme", at=clock.now())
+        repos.add_task(s, account_id=acct.id, title="Call", role="AR", assignee_id=p.id,
+                       due_date=clock.today() - DAY, shared=False, at=clock.now())
+    clock.set(clock.now().replace(hour=8))
+    summary = run_reminders(core)
+    assert summary.reminders == 1
+    [out] = sender.sent
+    assert out.channel == "-100" and out.reply.title.startswith("@ann")
+    assert "Acme #1 Call: 1 business day(s) late" in out.reply.plain_text()
+    assert run_reminders(core).reminders == 0  # once a day, in the channel too
+
+
 # --- small pure parts ---------------------------------------------------------------------------
 
 
