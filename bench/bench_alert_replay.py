@@ -21,7 +21,8 @@ from bot.clock import FixedClock
 from bot.settings import Settings
 from tests.quarter_replay import ACCOUNTS, MANAGEMENT, SETUP, run_quarter
 
-MONTHS = ("2026-09", "2026-10", "2026-11", "2026-12")  # September: the set-up day
+# September: the set-up day; January: New Year's Day, when December's report goes out.
+MONTHS = ("2026-09", "2026-10", "2026-11", "2026-12", "2027-01")
 ALERTS = ("alert", "alert-reminder", "recovery")
 
 
@@ -48,6 +49,7 @@ def main() -> None:
     names = [name for name, *_ in ACCOUNTS.values()]
     alerts: Counter[tuple[str, str]] = Counter()
     to_management: Counter[tuple[str, str]] = Counter()
+    red_to_management: Counter[tuple[str, str]] = Counter()
     escalations: Counter[tuple[str, str]] = Counter()
     rules: Counter[tuple[str, str]] = Counter()
     digests: Counter[tuple[str, str]] = Counter()
@@ -55,6 +57,8 @@ def main() -> None:
         month = p.at.strftime("%Y-%m")
         if p.kind in ALERTS:
             (to_management if p.target == management else alerts)[(p.account, month)] += 1
+            if p.target == management and p.kind == "alert":
+                red_to_management[(p.account, month)] += 1
         elif p.kind == "escalation":
             escalations[(p.account, month)] += 1
         elif p.kind == "rule":
@@ -62,7 +66,8 @@ def main() -> None:
         elif p.kind == "reminder":
             digests[(p.target, month)] += 1
     table("health alerts in the account channel (worse, reminders, recoveries)", alerts, names)
-    table("health alerts to management", to_management, names)
+    table("health alerts to management (red, and recoveries from red)", to_management, names)
+    table("of which red alerts to management", red_to_management, names)
     table("escalations", escalations, names)
     table("rule announcements (renewal, executive visit)", rules, names)
     table("morning reminders / digests per person", digests,

@@ -72,7 +72,7 @@ def config_of(core: Core) -> HealthConfig:
 def calendar_of(core: Core, account: Account | None) -> BusinessCalendar:
     """The account's business calendar: its country, else KAMBOT_COUNTRY's."""
     country = (account.country if account is not None else None) \
-        or getattr(core.settings, "KAMBOT_COUNTRY", None)
+        or core.settings.KAMBOT_COUNTRY
     return calendar_for(country)
 
 

@@ -196,11 +196,6 @@ def _fix_role(code: str, inputs: HealthInputs) -> str:
     return FIX_ROLE.get(code, "AR")
 
 
-def _num(value: float | int) -> float | int:
-    """Whole numbers print without ".0"."""
-    return int(value) if float(value).is_integer() else round(float(value), 2)
-
-
 # --- parsing signal values ----------------------------------------------------------------
 
 
