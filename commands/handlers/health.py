@@ -87,7 +87,9 @@ def health(ctx: Context, args: Args) -> Reply:
     if result.fixes:
         holders = repos.current_holders(ctx.session, account_id=account.id)
         who = {role: mention(p, ctx.incoming.platform) for role, p in holders.items()}
-        sections.append(Section(title=t("health.fixes_title"),
+        title = t("health.fixes_title") if result.color != Color.GREEN \
+            else t("scorecard.fixes_watch_title")
+        sections.append(Section(title=title,
                                 items=[Item(line) for line in fix_lines(t, result, who)]))
     return Reply(
         title=t("health.title", account=account.name, score=result.score,
