@@ -589,6 +589,12 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(rf"(?:(?P<mod>this|next)\s)?(?P<wd>{_WD})\s(?:eod|cob|end\sof\s(?:the\s)?day)",
           _weekday_en, free=True),
+    _Rule(
+        r"(?:eod|cob|end\sof\s(?:the\s)?(?:business\s)?day|close\sof\sbusiness)\s(?:tomorrow|tmrw|tmr)"
+        r"|(?:tomorrow|tmrw|tmr)\s(?:eod|cob|end\sof\s(?:the\s)?day|close\sof\sbusiness)",
+        lambda g, today: today + timedelta(days=1),
+        free=True,
+    ),
     _Rule(r"(?P<w>eod|cob|end\sof\s(?:the\s)?(?:business\s)?day|close\sof\sbusiness)", _day_word,
           free=True),
     _Rule(
@@ -770,10 +776,10 @@ _EN_KEYWORD = re.compile(
 )
 _ZH_BOUNDED = re.compile(
     rf"{_START}(?:在|于|截止到|截止|截至|最晚|最迟)?\s?(?P<date>{_ALL})"
-    rf"(?:\s?{_TIME_ZH}){{0,2}}\s?(?:之前|以前|前)"
+    rf"(?:\s?{_TIME_ZH}){{0,2}}\s?(?:之前|以前|前|截止|为止)"
 )
 _ZH_DEADLINE = re.compile(
-    rf"(?:截止到|截止日期|截止时间|截止|截至|最晚|最迟|完成时间|完成日期|时间节点|期限|交付时间)"
+    rf"(?:截止到|截止日期|截止时间|截止|截至|最晚|最迟|完成时间|完成日期|时间节点|期限|交付时间|时间(?=\s?:))"
     rf"\s?[:=]?\s?(?P<date>{_ALL})(?:\s?{_TIME_ZH}){{0,2}}(?:\s?(?:之前|以前|前))?"
 )
 _ZH_FREE = re.compile(
@@ -793,6 +799,7 @@ _SEARCHES = (_DUE_VALUE, _EN_KEYWORD, _ZH_BOUNDED, _ZH_DEADLINE, _ZH_FREE, _EN_F
 _AMBIGUOUS = re.compile(
     rf"(?<![{_EDGE}]){_EN_KEYWORDS}\s?[:=]?\s?(?P<date>\d{{1,2}}/\d{{1,2}})(?![0-9/])"
     rf"|(?<![0-9/])(?P<zh>\d{{1,2}}/\d{{1,2}})\s?(?:之前|以前|前)"
+    rf"|(?:^|[-–—|,;(\[（【])\s?(?P<field>\d{{1,2}}/\d{{1,2}})\s?(?:[)\]）】]|(?=$|[-–—|,;]))"
 )
 
 
@@ -887,9 +894,19 @@ def scan_due(text: str, *, today: date) -> DueScan:
             )
     ambiguous = _AMBIGUOUS.search(squeezed)
     if ambiguous is not None:
-        name = "date" if ambiguous.group("date") else "zh"
+        # 12/4 in a note: read month first (as US and Chinese writers mean it) and say so.
+        name = next(k for k in ("date", "zh", "field") if ambiguous.group(k))
+        month, _, day_text = ambiguous.group(name).partition("/")
+        try:
+            day = _nearest(today, int(month), int(day_text))
+        except ValueError:
+            return DueScan(None, text)
+        start, end = ambiguous.span()
+        while end > start and squeezed[end - 1] == " ":
+            end -= 1
         phrase = text[starts[ambiguous.start(name)] : ends[ambiguous.end(name) - 1]]
-        return DueScan(None, text, phrase, "ambiguous")
+        rest = _tidy(text[: starts[start]] + " " + text[ends[end - 1] :])
+        return DueScan(day, rest, phrase, "month_day")
     return DueScan(None, text)
 
 

@@ -53,9 +53,9 @@ _MARKER = re.compile(
 _INLINE_MARKER = re.compile(
     r"(?:^|[\s,，;；。.])(?P<open>[(（])?\s?(?:action\s?items?|action|todo|待办事项|待办|行动项)\s?[:：]\s?"
 )
-_OWNER_KEY = re.compile(
-    r"(?<![a-z0-9_])(?:owner|assignee|assigned\sto|负责人|责任人|执行人)\s?[=:：]\s?"
-    r"(?P<who><@[A-Za-z0-9]+(?:\|[^<>]{0,80})?>|@[^\s,;，；)）]{1,64}|[^\s,;，；|)）—–]{1,40}(?:\s[A-Z][a-z]{1,20})?)"
+_OWNER_KEY = re.compile(r"(?<![a-z0-9_])(?:owner|assignee|assigned\sto|负责人|责任人|执行人)\s?[=:：]\s?")
+_OWNER_VALUE = re.compile(
+    r"<@[A-Za-z0-9]+(?:\|[^<>]{0,80})?>|@[^\s,;，；)）]{1,64}|[^\s,;，；|)）—–]{1,40}"
 )
 _FIELD_LABELS = re.compile(r"(?:^|(?<=[\s;；|,，]))(?:事项|任务|内容|task|action|item)\s?[:：]\s?", re.I)
 _MENTION = re.compile(r"<@[A-Za-z0-9]+(?:\|[^<>]{0,80})?>|@[^\s@:：,，;；()（）<>\[\]]{1,64}")
@@ -84,6 +84,11 @@ _CJK = "\u3400-\u9fff"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}，。、；：])\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+(?=[，。、；：])")
 _DANGLING_ZH = re.compile(r"[，,]\s?(?:完成|到账|结束|搞定|落实|截止|为止|交付|完成即可|前完成)\s?[。.]?$")
 _QUESTION = re.compile(r"[?？]\s?$|^(?:是否|能否|要不要|是不是)")
+_AGREED = re.compile(
+    r"^(?:we|everyone|all|the\steam|both\ssides)\s(?:have\s)?(?:agreed|decided)\s(?:that\s)?"
+    r"|^(?:双方|大家)?(?:一致)?(?:同意|决定)[，,]?\s?(?=\S)",
+    re.I,
+)
 _WILL_BE = re.compile(r"^be\s(?!\w+ing\b)", re.I)
 _EN_WORD = re.compile(r"[a-z][a-z'-]*")
 
@@ -134,15 +139,23 @@ def _is_past(title: str) -> bool:
     return bool(vocab.PAST_ZH.search(title))
 
 
-def _is_instruction(title: str) -> bool:
-    """Reads like an instruction: an English verb first, or a Chinese one within reach."""
+_ZH_LEAD_TIME = re.compile(r"(?:一起|共同|协同|配合|下个?月|下周|本周|本月|这周|月底|年底|明年|今年|近期|后续|马上|立即|随后|会后)?")
+
+
+def _is_instruction(title: str, *, strict: bool = True) -> bool:
+    """Reads like an instruction: a Chinese verb first (after a time word), or an English
+    verb first (``strict``) or at least no pronoun, article or reply word first."""
     text = title.strip()
     if not text:
         return False
     if re.match(rf"[{_CJK}]", text):
-        found = vocab.ZH_VERB_RE.search(text[:8])
-        return found is not None
-    return _first_word(text) in vocab.EN_VERBS or _first_word(text) == "owes"
+        lead = _ZH_LEAD_TIME.match(text)
+        start = lead.end() if lead else 0
+        return vocab.ZH_VERB_RE.match(text, start) is not None
+    word = _first_word(text)
+    if word in vocab.EN_VERBS or word == "owes":
+        return True
+    return not strict and bool(word) and word not in vocab.EN_NOT_VERBS and not _is_past(text)
 
 
 @dataclass
@@ -220,7 +233,8 @@ def _lead(text: str, matcher: OwnerMatcher) -> _Lead:
     if paren is not None:
         end += paren.end()
     rest = body[end:]
-    if vocab.EN_SPEECH.match(rest) or (rest[:1] not in " :：" and vocab.ZH_SPEECH.match(rest)):
+    modal = vocab.EN_MODAL.match(rest)
+    if modal is None and (vocab.EN_SPEECH.match(rest) or (rest[:1] not in " :：" and vocab.ZH_SPEECH.match(rest))):
         return _Lead(owner, rest, "speech")
     for regex, joined in (
         (vocab.EN_MODAL, "modal"),
@@ -269,6 +283,23 @@ def _trailing_owner(text: str, matcher: OwnerMatcher) -> tuple[Owner | None, str
     if mention is not None and not mention.group("prep"):
         return _mention_owner(mention.group("x"), matcher), text[: mention.start("x")]
     return None, text
+
+
+def _explicit_owner(text: str, matcher: OwnerMatcher) -> tuple[Owner, int, int] | None:
+    """``owner=SR``, ``Owner: Alice Wong``, ``负责人：王芳`` anywhere: who, and the span."""
+    folded = fold_line(text)
+    key = _OWNER_KEY.search(folded)
+    if key is None:
+        return None
+    found = matcher.match(folded, key.end())
+    if found is not None and not text[key.end() : found[1]].startswith(("@", "<@")):
+        return found[0], key.start(), found[1]
+    value = _OWNER_VALUE.match(text, key.end())
+    if value is None:
+        return None
+    who = value.group(0)
+    owner = _mention_owner(who, matcher) if who.startswith(("@", "<@")) else (matcher.find(who) or Owner("text", who))
+    return owner, key.start(), value.end()
 
 
 def _marker(text: str, matcher: OwnerMatcher) -> tuple[str, Owner | None] | None:
@@ -333,14 +364,17 @@ def parse_line(
         marked = True
     if re.search(r"~~.+~~", text) and not re.sub(r"~~.+?~~", "", text).strip():
         return None
+    agreed = _AGREED.match(text)
+    if agreed is not None:
+        text = text[agreed.end() :]
     shared = bool(_SHARED.search(text))
     text = _SHARED.sub(" ", text)
-    explicit = _OWNER_KEY.search(text)
+    explicit = _explicit_owner(text, matcher)
     if explicit is not None:
-        who = explicit.group("who")
-        owner = _mention_owner(who, matcher) if who.startswith(("@", "<@")) else (matcher.find(who) or Owner("text", who))
-        text = text[: explicit.start()] + " " + text[explicit.end() :]
+        owner, start, end = explicit
+        text = text[:start] + " " + text[end:]
         text = re.sub(r"^\s?[;；|,，—–-]\s?", "", text.strip())
+        marked = marked or start == 0
     text = _FIELD_LABELS.sub(" ", text)
     due = scan_due(text, today=today)
     body = re.sub(r"\s+", " ", due.rest).strip()
@@ -400,7 +434,7 @@ def parse_line(
             return None
         if joined == "trailing" and not _is_instruction(title):
             return None
-        if joined == "sep" and not _is_instruction(title):
+        if joined == "sep" and not _is_instruction(title, strict=lead.owner is None or lead.owner.kind not in ("person", "role")):
             return None
         if joined == "bare":
             chinese = bool(re.match(rf"[{_CJK}]", title.strip()))

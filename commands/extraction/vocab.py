@@ -106,16 +106,22 @@ ZH_SEP = re.compile(r"\s?(?:[:：]|--?|—{1,2}|–|→|->)\s?")
 EN_SPEECH = re.compile(
     r"\s(?:said|says|asked|asks|mentioned|mentions|noted|notes|explained|presented|"
     r"shared|reported|raised|suggested|thinks|thought|believes|feels|wants|wanted|was|were|"
-    r"is|are|has|have|had|did|joined|agreed|confirmed|walked|gave|opened|introduced)\b"
+    r"is|are|has|have|had|did|joined|agreed|confirmed|walked|gave|opened|introduced)(?![a-z])"
 )
+# Words that open a remark, not an instruction ("Bob: I think ...", "李娜：好的").
+EN_NOT_VERBS = frozenset("""
+i we you he she they it this that these those there here the a an our their my your his
+her its yes no ok okay sure thanks thank great good fine agreed right well so maybe
+not just also as if when what why how who which where
+""".split())
 ZH_SPEECH = re.compile(
     r"\s?(?:说|表示|提到|提出|问|询问|介绍|认为|觉得|希望|担心|讲|称|指出|强调|反映|同意|建议|已|曾|刚)"
 )
 PAST_EN = frozenset("""
 sent shared booked presented gave went met said told got did had was were wrote ran
-brought bought built began chose found held kept knew led left lost paid put saw sold
+brought bought built began chose found held kept knew led left lost paid saw sold
 spent stood taught thought understood won took made came arrived finished completed
-already just has have
+already just has have thanks thank ok okay yes no sure great good agreed
 """.split())
 NOT_PAST_ED = frozenset("need proceed exceed succeed embed feed speed seed breed bleed shred shed".split())
 PAST_ZH = re.compile(r"已经|已|曾经|曾|上周|上个月|昨天|前天|刚才|刚刚|(?<!为)(?<!除)了(?!解|结|如指掌)")
