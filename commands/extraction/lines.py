@@ -96,6 +96,7 @@ _EN_WORD = re.compile(r"[a-z][a-z'-]*")
 def clean_line(line: str) -> str:
     """Control characters, emphasis and time stamps out; white space squeezed."""
     line = _CONTROL.sub(" ", line)
+    line = re.sub(r"^\s?(?:>\s?)+", "", line)
     line = _EMPHASIS.sub("", line)
     line = _TIMESTAMP.sub(" ", line)
     return re.sub(r"\s+", " ", line).strip()
@@ -264,8 +265,8 @@ def _trailing_owner(text: str, matcher: OwnerMatcher) -> tuple[Owner | None, str
         keep = []
         for part in re.split(r"[,，;；/]", paren.group("x")):
             part = re.sub(r"^\s?(?:owner|assignee|负责人|责任人)\s?[:：=]?\s?", "", part.strip(), flags=re.I)
-            found = matcher.find(part) if part else None
-            if found is not None and found.kind in ("person", "role", "customer") and owner is None:
+            found = (_mention_owner(part, matcher) if _MENTION.fullmatch(part) else matcher.find(part)) if part else None
+            if found is not None and found.kind in ("person", "role", "customer", "mention") and owner is None:
                 owner = found
             elif part and not re.fullmatch(r"(?:due|截止)?\s?", part, re.I):
                 keep.append(part)
@@ -423,6 +424,8 @@ def parse_line(
     title = _tidy(title)
     if not re.search(r"[^\W_]", title):
         return None
+    if in_block and not listed and box == "" and found is None and owner is None and block_owner is None:
+        return None  # a plain line under the list, with no owner: prose, not an item
     if _QUESTION.search(title) or _QUESTION.search(body):
         return None
     if joined == "modal" and _WILL_BE.match(title):
