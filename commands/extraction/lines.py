@@ -203,15 +203,18 @@ def _lead(text: str, matcher: OwnerMatcher) -> _Lead:
         if unknown is not None and unknown.group("who").split()[0].lower() not in _EN_NOT_OWNERS:
             owner, end = Owner("text", unknown.group("who")), unknown.end()
         else:
-            for regex in (_ZH_ORG, _ZH_PERSON):
+            for regex, size in ((_ZH_ORG, 0), (_ZH_PERSON, 2), (_ZH_PERSON, 3)):
                 hit = regex.match(body)
                 if hit is None:
                     continue
-                after = body[hit.end() :]
+                stop = hit.end() if not size else size
+                if size and (stop > hit.end()):
+                    continue
+                after = body[stop:]
                 if vocab.ZH_CONNECT.match(after) or vocab.ZH_SEP.match(after) or (
                     regex is _ZH_ORG and vocab.ZH_VERB_RE.match(after.lstrip())
                 ):
-                    owner, end = Owner("text", hit.group("who")), hit.end()
+                    owner, end = Owner("text", body[:stop]), stop
                     break
     if owner is None:
         return _Lead(None, text, "")
