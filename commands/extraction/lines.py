@@ -366,7 +366,7 @@ def parse_line(
     if found is not None:
         text, owner = found
         marked = True
-    if re.search(r"~~.+~~", text) and not re.sub(r"~~.+?~~", "", text).strip():
+    if "~~" in text and not re.sub(r"~~[^~]{1,500}~~", "", text).strip():
         return None
     agreed = _AGREED.match(text)
     if agreed is not None:
