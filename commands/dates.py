@@ -374,7 +374,7 @@ def _day_word(g: Groups, today: date) -> date:
 
 
 def _weekday_en(g: Groups, today: date) -> date:
-    mod = re.sub(r"\s+", " ", g["mod"]) if g.get("mod") else None
+    mod = re.sub(r"\s+", " ", g.get("mod") or "") or None
     return _in_week(today, _WEEKDAYS_EN[g["wd"] or ""], mod)
 
 
@@ -552,7 +552,7 @@ _RULES: tuple[_Rule, ...] = (
           calendar=True),
     _Rule(rf"(?P<m>{_CN})\s?月\s?(?P<d>{_CN})", _ymd, find=False, calendar=True),
     _Rule(
-        rf"(?<![0-9/])(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?:/(?P<y>\d{{4}}|\d{{2}}))?(?![0-9/])",
+        r"(?<![0-9/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![0-9/])",
         _slashed,
         calendar=True,
     ),

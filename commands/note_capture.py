@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+
 from bot.messages import Item, Section
 from commands.extract import (
     ExtractedAction,

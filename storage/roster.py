@@ -14,10 +14,10 @@ def team_people(session: Session, *, account_id: int, limit: int = 200) -> Seque
     """Everyone who worked on the account: role holders (now and before), task owners and
     note authors, without duplicates."""
     ids: set[int] = set()
-    for column, model, where in (
-        (RoleAssignment.person_id, RoleAssignment, RoleAssignment.account_id == account_id),
-        (Task.assignee_id, Task, Task.account_id == account_id),
-        (Note.author_id, Note, Note.account_id == account_id),
+    for column, where in (
+        (RoleAssignment.person_id, RoleAssignment.account_id == account_id),
+        (Task.assignee_id, Task.account_id == account_id),
+        (Note.author_id, Note.account_id == account_id),
     ):
         rows = session.exec(select(column).where(where).distinct().limit(limit)).all()
         ids |= {int(i) for i in rows if i is not None}
