@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
-from commands.dates import DateParseError, find_due, parse_date
-from commands.extract import extract_actions
+from commands.dates import DateParseError, PastDateError, read_date, scan_due
 from commands.format import (
     assignee_ids,
     is_overdue,
@@ -20,7 +19,9 @@ from commands.format import (
     task_sort_key,
 )
 from commands.i18n import Translator
-from commands.parsing import Args
+from commands.note_capture import Captured, capture, owner_suffix, reply_sections
+from commands.note_model import propose_from_model
+from commands.parsing import Args, fold_width
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import route_task
@@ -76,10 +77,54 @@ def place_task(ctx: Context, title: str, owner_token: str | None) -> Placement:
 
 
 def parse_due(ctx: Context, value: str) -> date:
+    """A due date given on purpose; a day without a year already past is refused with
+    the two full dates it could mean (never silently moved a year)."""
     try:
-        return parse_date(value, today=ctx.clock.today())
+        return read_date(value, today=ctx.clock.today()).day
+    except PastDateError as exc:
+        raise CommandError("dates.past", text=value, past=exc.past.isoformat(),
+                           ahead=exc.ahead.isoformat()) from None
     except DateParseError:
         raise CommandError("error.bad_date", value=value) from None
+
+
+_DUE_OPTION = re.compile(r"(?:due|截止|截止日期)\s?=\s?(\S+)((?:\s+\S+){0,3})", re.I)
+
+
+def _join_due(args: Args, words: list[str]) -> None:
+    """``due=next tuesday`` / ``due=Dec 5`` typed without quotes: the words after the
+    value that complete a date belong to it (and leave the title)."""
+    value = args.options["due"]
+    try:
+        read_date(value, today=date(2000, 1, 3))
+        return
+    except PastDateError:
+        return
+    except DateParseError:
+        pass
+    match = _DUE_OPTION.search(fold_width(args.rest))
+    if match is None:
+        return
+    following = match.group(2).split()
+    for count in range(len(following), 0, -1):
+        candidate = " ".join([value, *following[:count]])
+        try:
+            read_date(candidate, today=date(2000, 1, 3))
+        except PastDateError:
+            pass
+        except DateParseError:
+            continue
+        if all(w in words for w in following[:count]):
+            for word in following[:count]:
+                words.remove(word)
+            args.options["due"] = candidate
+        return
+
+
+def _year_note(ctx: Context, phrase: str, due: date | None) -> str:
+    if due is None or due.year == ctx.clock.today().year:
+        return ""
+    return ctx.t("dates.next_year", text=phrase, date=due.isoformat())
 
 
 def done_buttons(t: Translator, task: Task) -> list[Button]:
@@ -105,10 +150,21 @@ def task(ctx: Context, args: Args) -> Reply:
             words.append(word)
     title = " ".join(words).strip()
     due: date | None = None
+    date_note = ""
     if "due" in args.options:
+        _join_due(args, words)
+        title = " ".join(words).strip()
         due = parse_due(ctx, args.options["due"])
+        date_note = _year_note(ctx, args.options["due"], due)
     elif title:
-        due, title = find_due(title, today=ctx.clock.today())
+        found = scan_due(title, today=ctx.clock.today())
+        if found.assumed == "past" and found.day is not None:
+            parse_due(ctx, found.phrase)  # refuses, naming both full dates
+        due, title = found.day, found.rest if found.day is not None else title
+        if found.assumed in ("next_year", "month_day"):
+            date_note = _year_note(ctx, found.phrase, due) or ctx.t(
+                "capture.date_month_day", line=1, phrase=found.phrase,
+                date=due.isoformat() if due else "")
     if not title:
         raise CommandError("error.task_no_title")
     if len(title) > MAX_TITLE:
@@ -130,6 +186,8 @@ def task(ctx: Context, args: Args) -> Reply:
     sections = [Section(text=task_line(t, created, people, ctx.clock.today()))]
     if placement.why:
         sections.append(Section(text=placement.why))
+    if date_note:
+        sections.append(Section(text=date_note))
     return Reply(title=t("task.created", number=created.number, account=account.name),
                  sections=sections, buttons=done_buttons(t, created), tone=Tone.SUCCESS)
 
@@ -279,45 +337,27 @@ def note(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now()
     stored = repos.add_note(ctx.session, account_id=account.id, text=text,
                             author_id=ctx.person.id, at=now)
-    created: list[Task] = []
-    problems: list[str] = []
     try:
-        actions = extract_actions(text, today=ctx.clock.today())
+        captured = capture(ctx, note=stored, text=text, account_id=account.id,
+                           account_name=account.name)
+    except CommandError:
+        raise
     except Exception:  # the note is kept whatever the extractor does
         log.exception("action extraction failed on note %s", stored.id)
-        actions = []
-        problems.append(t("note.extract_failed"))
-    for action in actions:
-        try:
-            with ctx.session.begin_nested():
-                placement = place_task(ctx, action.title, action.owner)
-                created.append(repos.add_task(
-                    ctx.session,
-                    account_id=account.id,
-                    title=action.title[:MAX_TITLE],
-                    role=placement.role,
-                    assignee_id=placement.person.id if placement.person else None,
-                    due_date=action.due,
-                    shared=False,
-                    at=now,
-                    created_by_id=ctx.person.id,
-                    source_note_id=stored.id,
-                    routing_reason=placement.why[:200] or None,
-                ))
-        except CommandError as exc:
-            problems.append(t("note.action_skipped", line=action.line_no,
-                              reason=t(exc.key, **exc.values).split("\n")[0]))
+        captured = Captured(remarks=[t("note.extract_failed")])
+    created = captured.tasks
     people = repos.persons_by_ids(ctx.session, ids=assignee_ids(created))
     today = ctx.clock.today()
     sections: list[Section] = []
+    items = [Item(task_line(t, x, people, today) + owner_suffix(ctx, captured, x),
+                  buttons=done_buttons(t, x)) for x in created]
     if created:
-        sections.append(Section(
-            title=t("note.extracted", count=len(created)),
-            items=[Item(task_line(t, x, people, today), buttons=done_buttons(t, x)) for x in created],
-        ))
-    else:
+        sections.append(Section(title=t("note.extracted", count=len(created)), items=items))
+    elif not captured.theirs:
         sections.append(Section(text=t("note.no_actions")))
-    if problems:
-        sections.append(Section(title=t("note.problems"), items=[Item(p) for p in problems]))
+    sections += reply_sections(ctx, captured, task_items=items)
+    model_section = propose_from_model(ctx, note=stored, text=text, captured=captured)
+    if model_section is not None:
+        sections.append(model_section)
     return Reply(title=t("note.saved", number=stored.number, account=account.name,
                          chars=len(text)), sections=sections, tone=Tone.SUCCESS)
