@@ -47,7 +47,8 @@ _MARKER_WORDS = "|".join(
 )
 _MARKER = re.compile(
     rf"^[\[【(（]?\s?(?P<word>{_MARKER_WORDS})\s?[\]】)）]?"
-    r"(?:\s?[(（](?P<paren>[^()（）]{1,40})[)）]|\s(?P<mention><@[A-Za-z0-9]+(?:\|[^<>]{0,80})?>|@[^\s@:：,，;()<>]{1,64}))?"
+    r"(?:\s?[(（](?P<paren>[^()（）]{1,40})[)）]|\s(?P<mention><@[A-Za-z0-9]+(?:\|[^<>]{0,80})?>|@[^\s@:：,，;()<>]{1,64})"
+    r"|\s(?:for|给)\s?(?P<forwho>[^:：\s][^:：]{0,39}?)(?=\s?[:：]))?"
     r"(?P<sep>\s?[:：]\s?|\s|(?<=[\]】])|$)"
 )
 _INLINE_MARKER = re.compile(
@@ -323,6 +324,8 @@ def _marker(text: str, matcher: OwnerMatcher) -> tuple[str, Owner | None] | None
                 owner = matcher.find(text[match.start("paren") : match.end("paren")])
             elif match.group("mention"):
                 owner = _mention_owner(text[match.start("mention") : match.end("mention")], matcher)
+            elif match.group("forwho"):
+                owner = matcher.find(text[match.start("forwho") : match.end("forwho")])
             rest = text[match.end() :]
             if folded[:1] in "(（" and rest.rstrip().endswith((")", "）")):
                 rest = rest.rstrip()[:-1]

@@ -97,11 +97,11 @@ EN_MODAL = re.compile(
     r"responsible\sfor|to\sown|promised\sto|agreed\sto|offered\sto|volunteered\sto|"
     r"plans?\sto|intends?\sto|(?:will\s)?take\scare\sof|is\sasked\sto|to|please)\s"
 )
-EN_SEP = re.compile(r"\s?(?::|--?|–|—|→|->|=>)\s?")
+EN_SEP = re.compile(r"\s?(?::|->|=>|--?|–|—|→)\s?")
 ZH_CONNECT = re.compile(
     r"\s?(?:来负责|负责|牵头|主导|需要|需|要|将会|将|会(?![后议上前谈面])|应该|应当|应|必须|务必|得(?=[去把])|可以)\s?"
 )
-ZH_SEP = re.compile(r"\s?(?:[:：]|--?|—{1,2}|–|→|->)\s?")
+ZH_SEP = re.compile(r"\s?(?:[:：]|->|--?|—{1,2}|–|→)\s?")
 # After an owner, these report what someone said or did, not what they will do.
 EN_SPEECH = re.compile(
     r"\s(?:said|says|asked|asks|mentioned|mentions|noted|notes|explained|presented|"
