@@ -79,10 +79,11 @@ def _segments(turns: Sequence[Turn], first_line: int) -> list[_Segment]:
         if turn.speaker is None:
             out.append(_Segment(line_no, turn.text))
             continue
-        for sentence in _SENTENCE.split(turn.text):
-            sentence = sentence.strip()
-            if sentence:
-                out.append(_Segment(line_no, third_person(turn.speaker, sentence)))
+        for piece in turn.pieces or (turn.text,):
+            for sentence in _SENTENCE.split(piece):
+                sentence = sentence.strip()
+                if sentence:
+                    out.append(_Segment(line_no, third_person(turn.speaker, sentence)))
     return out
 
 

@@ -126,13 +126,14 @@ def proposals_reply(ctx: Context, note: Note, proposals: Sequence[Proposal]) -> 
         items: list[Item] = []
         for proposal in group[:SHOWN]:
             task = proposals_repo.task_of(ctx.session, proposal=proposal)
-            buttons = []
+            item_buttons: list[Button] = []
             if proposal.accepted_at is None:
                 label = t("transcript.button.create" if kind == ACTION else "transcript.button.record")
                 command = f"accept {n} {proposal.number}" if kind == ACTION \
                     else f"accept {n} decision {proposal.number}"
-                buttons.append(Button(label, command, Style.PRIMARY if kind == ACTION else Style.DEFAULT))
-            items.append(Item(proposal_text(ctx, proposal, task), buttons=buttons))
+                item_buttons.append(Button(label, command,
+                                           Style.PRIMARY if kind == ACTION else Style.DEFAULT))
+            items.append(Item(proposal_text(ctx, proposal, task), buttons=item_buttons))
         more = len(group) - len(items)
         heading = "transcript.actions" if kind == ACTION else "transcript.decisions"
         empty = "transcript.no_actions" if kind == ACTION else "transcript.no_decisions"

@@ -60,6 +60,9 @@ class Turn:
 
     speaker: str | None
     text: str
+    # The paragraphs a written turn was merged from (extraction reads them apart);
+    # empty for captions, whose pieces are fragments of sentences.
+    pieces: tuple[str, ...] = ()
 
     def line(self) -> str:
         return f"{self.speaker}: {self.text}" if self.speaker else self.text
@@ -176,38 +179,62 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)）]?$")
 
 
-def _join(left: str, right: str) -> str:
-    """Two pieces of one speaker's speech: no space between Chinese, one elsewhere."""
-    if _CJK.match(left[-1:]) and _CJK.match(right[:1]):
-        return left + right
-    return f"{left} {right}"
+def _merge(pieces: Iterable[tuple[str | None, str]], *, captions: bool) -> list[Turn]:
+    """Consecutive pieces of one speaker as one turn.
 
-
-def _merge(pieces: Iterable[tuple[str | None, str]], *, join_unnamed: bool) -> list[Turn]:
-    """Consecutive pieces of one speaker as one turn; caption fragments of nobody named
-    joined into sentences (``join_unnamed``), written lines kept as lines."""
+    Captions: fragments are joined into the speaker's words, and fragments of nobody
+    named into sentences. Written files: a speaker's paragraphs are joined with a space
+    and kept apart in ``pieces``; lines of nobody named stay lines, blank lines become
+    one paragraph break. Linear: a turn's pieces are collected and joined once.
+    """
     turns: list[Turn] = []
+    speaker: str | None = None
+    parts: list[str] = []
+    length = 0
     last_piece = ""
-    for speaker, raw in pieces:
+
+    def close() -> None:
+        if not parts:
+            return
+        if captions:
+            turns.append(Turn(speaker, _join_all(parts)))
+        else:
+            turns.append(Turn(speaker, " ".join(parts), tuple(parts)))
+
+    for who, raw in pieces:
         text = _clean(raw)
         if not text:
-            if not join_unnamed and turns and turns[-1].text:
+            if not captions and (parts or (turns and turns[-1].text)):
+                close()
+                parts, length = [], 0
                 turns.append(Turn(None, ""))  # one paragraph break, however many blank lines
             continue
-        if join_unnamed and text == last_piece:
+        if captions and text == last_piece:
             continue  # rolling captions repeat the line before
         last_piece = text
-        if turns and turns[-1].text and turns[-1].speaker == speaker and (
-            speaker is not None
-            or (join_unnamed and len(turns[-1].text) < _PARAGRAPH
-                and not _SENTENCE_END.search(turns[-1].text))
-        ):
-            turns[-1] = Turn(speaker, _join(turns[-1].text, text))
-        else:
-            turns.append(Turn(speaker, text))
+        joins = bool(parts) and who == speaker and (
+            who is not None
+            or (captions and length < _PARAGRAPH and not _SENTENCE_END.search(parts[-1]))
+        )
+        if not joins:
+            close()
+            speaker, parts, length = who, [], 0
+        parts.append(text)
+        length += len(text) + 1
+    close()
     while turns and not turns[-1].text:
         turns.pop()
     return turns
+
+
+def _join_all(parts: list[str]) -> str:
+    """Caption fragments of one speaker: no space between Chinese, one elsewhere."""
+    out: list[str] = [parts[0]]
+    for left, right in zip(parts, parts[1:], strict=False):
+        if not (_CJK.match(left[-1:]) and _CJK.match(right[:1])):
+            out.append(" ")
+        out.append(right)
+    return "".join(out)
 
 
 # --- who is speaking ---------------------------------------------------------------------
@@ -257,6 +284,7 @@ def is_name(raw: str) -> bool:
 
 
 _TS = r"(?:\d{1,2}:){1,2}\d{1,2}(?:[.,]\d{1,3})?"
+_LONG_TS = re.compile(r"\d{1,2}:\d{1,2}:\d{1,2}")
 _BARE_TS = re.compile(rf"^[\[(（]?{_TS}[\])）]?(?:\s*-->\s*[\[(（]?{_TS}[\])）]?)?$")
 _LEAD_TS = re.compile(rf"^[\[(（]?{_TS}[\])）]?\s+")
 # "Alice Wang   0:03", "张伟 00:00:05", "张伟(00:00:05)", "[Alice] 10:03:12", "说话人 1 00:05"
@@ -292,7 +320,7 @@ def _vtt_turns(text: str, name: str) -> list[Turn]:
         raise TranscriptError("transcript.error.broken_vtt", name=name) from None
     if not captions:
         raise TranscriptError("transcript.error.broken_vtt", name=name)
-    return _merge(_caption_pieces(c.lines for c in captions), join_unnamed=True)
+    return _merge(_caption_pieces(c.lines for c in captions), captions=True)
 
 
 def _srt_turns(text: str, name: str) -> list[Turn]:
@@ -301,7 +329,7 @@ def _srt_turns(text: str, name: str) -> list[Turn]:
     items = pysrt.SubRipFile.from_string(text)
     if not items:
         raise TranscriptError("transcript.error.broken_srt", name=name)
-    return _merge(_caption_pieces(item.text.splitlines() for item in items), join_unnamed=True)
+    return _merge(_caption_pieces(item.text.splitlines() for item in items), captions=True)
 
 
 def _caption_pieces(cues: Iterable[Iterable[str]]) -> Iterator[tuple[str | None, str]]:
@@ -331,50 +359,61 @@ def _caption_pieces(cues: Iterable[Iterable[str]]) -> Iterator[tuple[str | None,
 
 @dataclass(slots=True)
 class _Line:
-    kind: str  # text, blank, header, timed (a timestamped "name: words"), prefixed
+    kind: str  # text, blank, time, header, timed (a timestamped "name: words"), prefixed
     text: str
     name: str | None = None
+    raw: str = ""  # the line as written, for when the name turns out to be no speaker
+    clock: bool = False  # its time has hours (00:00:05): a recording's, not an agenda's 10:30
 
 
 def _classify(raw: str, after_time: bool) -> _Line:
     line = _clean(raw)
     if not line:
         return _Line("blank", "")
+    clock = _LONG_TS.search(line) is not None
     if _BARE_TS.match(line):
-        return _Line("time", "")
+        return _Line("time", "", clock=clock or "-->" in line)
     header = _HEADER.match(line)
     if header and is_name(header["name"]):
-        return _Line("header", "", header["name"].strip())
+        return _Line("header", "", header["name"].strip(), line, clock)
     timed = _TIMED.match(line)
     if timed and is_name(timed["name"]):
-        return _Line("timed", timed["text"], timed["name"].strip())
+        return _Line("timed", timed["text"], timed["name"].strip(), line, clock)
     stripped = _LEAD_TS.sub("", line)
     named = _prefixed(stripped)
     if named:
         kind = "timed" if stripped != line else "prefixed"
-        return _Line(kind, named[1], named[0])
+        return _Line(kind, named[1], named[0], stripped, clock)
     # After a "0:0:3.620 --> 0:0:6.100" line, old Teams exports put the name on a line alone.
     if after_time and is_name(line) and len(line) <= 40:
-        return _Line("header", "", line)
-    return _Line("text", stripped if stripped != line else line)
+        return _Line("header", "", line, line)
+    return _Line("text", stripped)
 
 
 def _written_turns(raw_lines: Iterable[str]) -> list[Turn]:
     lines: list[_Line] = []
-    after_time = False
+    after_time = timeline = False
     for raw in raw_lines:
         line = _classify(raw, after_time)
         after_time = line.kind == "time"
-        if line.kind != "time":
+        if line.kind == "time":
+            timeline = timeline or line.clock  # caption timings on lines of their own
+        else:
             lines.append(line)
-    timed = {x.name for x in lines if x.kind in ("header", "timed")}
+    # Names over times are speakers when the times are a recording's (hours in them) or a
+    # name comes back; an agenda's "Kickoff 09:00 / Lunch 12:30" is neither.
+    stamped = [x for x in lines if x.kind in ("header", "timed")]
+    repeats = Counter(x.name for x in stamped)
+    recorded = timeline or any(x.clock for x in stamped) or any(n >= 2 for n in repeats.values())
+    timed = set(repeats) if recorded else set()
     counts = Counter(x.name for x in lines if x.kind == "prefixed")
-    speakers = timed | {name for name, n in counts.items() if n >= 2}
     content = [x for x in lines if x.kind != "blank"]
-    spoken = sum(1 for x in content if x.kind != "text" and x.name in speakers)
+    spoken = sum(1 for x in content if x.kind == "prefixed")
     # Minutes with "Agenda:" and "Bob: review the contract" lines are minutes, not a
-    # transcript: names must carry the file.
-    transcript = bool(timed) or (bool(speakers) and spoken * 5 >= len(content) * 2)
+    # transcript: a name must come back, and names must lead most lines.
+    by_prefix = any(n >= 2 for n in counts.values()) and spoken * 5 >= len(content) * 2
+    transcript = bool(timed) or by_prefix
+    speakers = timed | (set(counts) if transcript else set())
     pieces: list[tuple[str | None, str]] = []
     current: str | None = None
     for line in lines:
@@ -382,18 +421,15 @@ def _written_turns(raw_lines: Iterable[str]) -> list[Turn]:
             if not transcript:
                 pieces.append((None, ""))
             continue
-        if transcript and line.kind == "header":
+        if transcript and line.kind == "header" and line.name in speakers:
             current = line.name
             continue
         if transcript and line.kind in ("timed", "prefixed") and line.name in speakers:
             current = line.name
             pieces.append((current, line.text))
             continue
-        text = line.text if line.kind == "text" else f"{line.name}: {line.text}"
-        if line.kind == "header":
-            text = line.name or ""
-        pieces.append((current if transcript else None, text))
-    return _merge(pieces, join_unnamed=False)
+        pieces.append((current if transcript else None, line.raw or line.text))
+    return _merge(pieces, captions=False)
 
 
 def _docx_turns(data: bytes, name: str) -> list[Turn]:

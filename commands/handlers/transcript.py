@@ -12,7 +12,7 @@ from commands.parsing import Args
 from commands.registry import CommandError, Context, command
 from commands.transcript_notes import accept as accept_proposals
 from commands.transcript_notes import import_transcript, imported_reply
-from commands.transcripts import check_size
+from commands.transcripts import SUPPORTED, check_size, is_supported
 
 
 @command("transcript", aliases=("转写", "会议转写", "录音转写"), needs_account=False, free_text=True)
@@ -22,6 +22,8 @@ def transcript(ctx: Context, args: Args) -> Reply:
         raise CommandError("transcript.error.no_file")
     if ctx.account is None:
         raise CommandError("transcript.error.not_bound", name=file.name)
+    if not is_supported(file.name):
+        raise CommandError("transcript.error.type", name=file.name, types=", ".join(SUPPORTED))
     check_size(file.name, file.size)
     if file.content is None:
         raise CommandError("transcript.error.download", name=file.name)
