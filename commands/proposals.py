@@ -89,7 +89,7 @@ def _segments(turns: Sequence[Turn], first_line: int) -> list[_Segment]:
 
 _DECISION_MARK = re.compile(
     r"^[\W_]*(?:decisions?|decided|agreed|agreement|resolution|resolved|conclusion|outcome"
-    r"|(?:会议)?决定|决议|结论|共识|定论)\s*[:：]\s*(?P<text>\S.*)$",
+    r"|(?:会议)?决定|决议|结论|共识|定论)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(?P<text>\S.*)$",
     re.IGNORECASE,
 )
 _DECISION_SENTENCE = re.compile(
@@ -97,7 +97,7 @@ _DECISION_SENTENCE = re.compile(
     r"\s+(?:have\s+|has\s+|all\s+)?(?:agreed|decided|concluded|settled)\b"
     r"|it\s+(?:was|is)\s+(?:agreed|decided)\b"
     r"|(?:我们|大家|双方|会议|经讨论)[，,]?(?:一致)?(?:决定|同意|商定|确定了)"
-    r"|一致同意|达成(?:一致|共识))",
+    r"|(?:我们|大家|双方|会议|经讨论)?[，,]?(?:一致同意|达成(?:了)?(?:一致|共识)))",
     re.IGNORECASE,
 )
 

@@ -413,7 +413,12 @@ def _written_turns(raw_lines: Iterable[str]) -> list[Turn]:
     # transcript: a name must come back, and names must lead most lines.
     by_prefix = any(n >= 2 for n in counts.values()) and spoken * 5 >= len(content) * 2
     transcript = bool(timed) or by_prefix
-    speakers = timed | (set(counts) if transcript else set())
+    # Where the tool writes each turn under a name and a time, a lone "Word: ..." is what
+    # someone said ("会议时间：..."); where names before colons carry the file, each is one.
+    if timed:
+        speakers = timed | {name for name, n in counts.items() if n >= 2}
+    else:
+        speakers = set(counts) if by_prefix else set()
     pieces: list[tuple[str | None, str]] = []
     current: str | None = None
     for line in lines:

@@ -52,6 +52,8 @@ def download(url: str, token: str, *, limit: int, timeout: float = 30.0) -> byte
     """The file at ``url``, read with the bot token; at most ``limit`` bytes."""
     if not url.startswith(("https://", "http://")):
         raise DownloadError("the file has no download address")
+    if not token:
+        raise DownloadError("no bot token to download with")
     chunks: list[bytes] = []
     total = 0
     try:

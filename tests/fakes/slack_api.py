@@ -397,10 +397,10 @@ class FakeSlack(LoopbackServer):
         self._send(req, status, json.dumps(body).encode(), "application/json", headers)
 
     def _download(self, req: BaseHTTPRequestHandler, path: str) -> None:
-        """A file's bytes for a bearer token; the sign-in page (200, HTML) without one."""
+        """A file's bytes for a bot or user token; Slack's sign-in page (200, HTML) otherwise."""
         file_id = path.split("/")[2].split("-", 1)[-1]
         auth = req.headers.get("Authorization", "")
-        authorized = auth.startswith("Bearer ") and len(auth) > len("Bearer ")
+        authorized = auth.startswith(("Bearer xoxb-", "Bearer xoxp-"))
         with self._cond:
             self.downloads.append((file_id, authorized))
             self._cond.notify_all()
