@@ -60,8 +60,8 @@ class Turn:
 
     speaker: str | None
     text: str
-    # The paragraphs a written turn was merged from (extraction reads them apart);
-    # empty for captions, whose pieces are fragments of sentences.
+    # What the turn was merged from, for the extractors to read apart: a written turn's
+    # paragraphs, or a spoken turn's captions regrouped into sentences.
     pieces: tuple[str, ...] = ()
 
     def line(self) -> str:
@@ -197,7 +197,7 @@ def _merge(pieces: Iterable[tuple[str | None, str]], *, captions: bool) -> list[
         if not parts:
             return
         if captions:
-            turns.append(Turn(speaker, _join_all(parts)))
+            turns.append(Turn(speaker, _join_all(parts), _sentences(parts)))
         else:
             turns.append(Turn(speaker, " ".join(parts), tuple(parts)))
 
@@ -225,6 +225,35 @@ def _merge(pieces: Iterable[tuple[str | None, str]], *, captions: bool) -> list[
     while turns and not turns[-1].text:
         turns.pop()
     return turns
+
+
+# A caption that opens an action or a decision starts a new sentence even when the
+# caption before it did not end one (automatic captions often have no punctuation).
+_OPENS = re.compile(
+    r"^(?:action(?:\s*items?)?|ai|todo|to-do|decisions?|decided|agreed|next\s+steps?"
+    r"|follow[- ]?ups?|待办(?:事项)?|行动项?|决定|决议|结论|共识)\s*[:：(（]"
+    r"|^todo\s",
+    re.IGNORECASE,
+)
+_SENTENCE_MAX = 240
+
+
+def _sentences(parts: list[str]) -> tuple[str, ...]:
+    """Caption fragments regrouped into sentences: a group ends with end punctuation, before
+    a caption that opens an action or decision, or past a sentence's length."""
+    groups: list[str] = []
+    current: list[str] = []
+    size = 0
+    for part in parts:
+        if current and (_SENTENCE_END.search(current[-1]) or size >= _SENTENCE_MAX
+                        or _OPENS.match(part)):
+            groups.append(_join_all(current))
+            current, size = [], 0
+        current.append(part)
+        size += len(part) + 1
+    if current:
+        groups.append(_join_all(current))
+    return tuple(groups)
 
 
 def _join_all(parts: list[str]) -> str:

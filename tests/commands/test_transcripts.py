@@ -316,3 +316,14 @@ def test_a_large_transcript_reads_in_linear_time() -> None:
 def test_turn_line() -> None:
     assert Turn("Bob", "hi").line() == "Bob: hi"
     assert Turn(None, "hi").line() == "hi"
+
+
+def test_unpunctuated_captions_are_regrouped_into_sentences_for_the_extractors() -> None:
+    cues = ["so the rollout went well", "ACTION: SR to send the", "revised quote by 2026-12-04",
+            "Decision: we keep plan B", "and that is all"]
+    data = "WEBVTT\n\n" + "".join(
+        f"00:00:0{i}.000 --> 00:00:0{i}.900\n<v Bob Li>{cue}</v>\n\n" for i, cue in enumerate(cues))
+    [turn] = read_transcript(data.encode(), "auto.vtt").turns
+    assert turn.text == " ".join(cues)
+    assert turn.pieces == ("so the rollout went well", "ACTION: SR to send the revised quote by "
+                           "2026-12-04", "Decision: we keep plan B and that is all")
