@@ -115,7 +115,8 @@ def check_size(filename: str, size: int) -> None:
 
 def read_transcript(data: bytes, filename: str) -> Transcript:
     """The turns of a transcript or minutes file. Raises TranscriptError, never anything else."""
-    name = PurePath(filename.strip() or "file").name
+    # The name goes on the note's first line: one line, of a sane length, no folders.
+    name = _clean(PurePath(filename.replace("\\", "/").strip() or "file").name)[-120:] or "file"
     ext = extension(name)
     if ext not in SUPPORTED:
         raise TranscriptError("transcript.error.type", name=name, types=", ".join(SUPPORTED))

@@ -261,4 +261,5 @@ def test_help_lists_the_new_verbs_in_both_languages(acme: Conversation) -> None:
     assert "transcript — a transcript or minutes file" in listing
     assert "accept — create a transcript's proposed actions" in listing
     assert "accept <note>" in acme.text("help accept")
-    assert "会议转写" in acme.text("帮助 transcript") or "转写" in acme.text("帮助 transcript")
+    assert "会保存为纪要，并提出其中的行动项和决定" in acme.text("帮助 transcript")
+    assert "采纳 3 全部" in acme.text("帮助 accept")

@@ -327,3 +327,9 @@ def test_unpunctuated_captions_are_regrouped_into_sentences_for_the_extractors()
     assert turn.text == " ".join(cues)
     assert turn.pieces == ("so the rollout went well", "ACTION: SR to send the revised quote by "
                            "2026-12-04", "Decision: we keep plan B and that is all")
+
+
+def test_the_file_name_stays_one_line_without_folders() -> None:
+    transcript = read_transcript(b"hello", "C:\\Users\\bob\\weekly\nACTION: x.txt")
+    assert transcript.filename == "weekly ACTION: x.txt"
+    assert read_transcript(b"hello", "../../" + "n" * 300 + ".txt").filename == "n" * 116 + ".txt"
