@@ -565,23 +565,28 @@ class FakeTelegram(LoopbackServer):
         added the way Telegram adds them unless ``entities`` is given. Returns update_id."""
         if entities is None:
             entities = auto_entities(text)
+        fields: dict[str, Any] = {"text": text, **extra}
+        if entities:
+            fields["entities"] = entities
+        if reply_to is not None:
+            with self._lock:
+                fields["reply_to_message"] = {
+                    k: v
+                    for k, v in self.messages[(chat["id"], reply_to)].items()
+                    if not k.startswith("_")
+                }
+        return self._post(chat, user, fields)
+
+    def _post(self, chat: dict[str, Any], user: dict[str, Any], fields: dict[str, Any]) -> int:
+        """A message from ``user`` in ``chat`` with ``fields`` (text, document ...), queued."""
         with self._lock:
             msg: dict[str, Any] = {
                 "message_id": self._next_message_id(chat["id"]),
                 "date": next(self._clock),
                 "chat": chat,
                 "from": user,
-                "text": text,
-                **extra,
+                **fields,
             }
-            if entities:
-                msg["entities"] = entities
-            if reply_to is not None:
-                msg["reply_to_message"] = {
-                    k: v
-                    for k, v in self.messages[(chat["id"], reply_to)].items()
-                    if not k.startswith("_")
-                }
             self._store(msg)
         return self.push_update({"message": {k: v for k, v in msg.items() if k[0] != "_"}})
 
@@ -659,22 +664,13 @@ class FakeTelegram(LoopbackServer):
             self.files[file_id] = (f"documents/file_{number}.{suffix}", content, size)
         document = {"file_id": file_id, "file_unique_id": f"AgAD{number:06d}",
                     "file_name": file_name, "mime_type": mime_type, "file_size": size}
-        extra: dict[str, Any] = {"document": document}
+        fields: dict[str, Any] = {"document": document}
         if caption is not None:
-            extra["caption"] = caption
+            fields["caption"] = caption
             entities = auto_entities(caption)
             if entities:
-                extra["caption_entities"] = entities
-        with self._lock:
-            msg: dict[str, Any] = {
-                "message_id": self._next_message_id(chat["id"]),
-                "date": next(self._clock),
-                "chat": chat,
-                "from": user,
-                **extra,
-            }
-            self._store(msg)
-        return self.push_update({"message": {k: v for k, v in msg.items() if k[0] != "_"}})
+                fields["caption_entities"] = entities
+        return self._post(chat, user, fields)
 
     def migrate(
         self, group: dict[str, Any], user: dict[str, Any], new_chat_id: int
