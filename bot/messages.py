@@ -27,6 +27,19 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file that came with what a person did (a transcript posted in a channel).
+
+    ``size`` is what the platform said; ``content`` is None when the adapter did not fetch
+    it (too big to read, or the download failed), so the core can say which.
+    """
+
+    name: str
+    size: int
+    content: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """One thing a person said or did, translated out of its platform.
 
@@ -47,6 +60,7 @@ class Incoming:
     is_direct: bool = False
     channel_name: str = ""
     language: str | None = None
+    file: IncomingFile | None = None
 
 
 class Style(StrEnum):

@@ -205,6 +205,32 @@ class Decision(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
 
 
+class Proposal(SQLModel, table=True):
+    """An action or a decision a transcript proposes, kept as it was shown to the team.
+
+    Nothing is created until a person accepts it; ``accepted_at`` is claimed with a
+    conditional update, so a double press or a retried event creates nothing more.
+    ``number`` counts each kind within its note (action 1, 2 ...; decision 1, 2 ...).
+    """
+
+    __table_args__ = (sa.UniqueConstraint("note_id", "kind", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
+    kind: str = Field(max_length=10)  # action | decision
+    number: int
+    line_no: int
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    owner: str | None = Field(default=None, max_length=200)  # as written in the transcript
+    due_date: date | None = None
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    accepted_by_id: int | None = Field(default=None, foreign_key="person.id")
+    accepted_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts(nullable=False)
+
+
 class Signal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)

@@ -1,5 +1,8 @@
 """The Slack work done after the ack: payload in, dispatch through the core, answer out.
 
+A file shared in a channel is fetched here (files.info, then its bytes) and handed to the
+core on the Incoming: the only platform work the ``transcript`` verb needs.
+
 Synchronous (the dispatcher is), run in a thread pool by the bolt listeners of
 :mod:`bot.adapters.slack`. Duplicates have one effect because the dispatcher claims each
 Incoming's key (see :mod:`bot.adapters.slack_incoming`); what is handled here without the
@@ -17,14 +20,16 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters import slack_incoming as inc
 from bot.adapters import slack_views as views
+from bot.adapters.slack_files import DownloadError, download, shared_file
 from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
-from bot.messages import Incoming, Reply, Section, Tone
+from bot.messages import Incoming, IncomingFile, Reply, Section, Tone
 from bot.render.slack import ACTION_PREFIX, action_command
 from commands.home import home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
 from commands.registry import lookup
+from commands.transcripts import MAX_FILE_BYTES, SUPPORTED, is_near_miss, is_supported
 from storage import channels, repos
 
 log = logging.getLogger(__name__)
@@ -116,6 +121,8 @@ class SlackHandlers:
             reply = self.dispatch(incoming)
             if reply is not None:
                 self.answer(incoming, reply)
+        elif kind == "file_shared":
+            self.file_shared(team, event, bot_user_id)
         elif kind == "member_joined_channel" and event.get("user") == bot_user_id:
             self.joined(team, str(event["channel"]), str(body.get("event_id", "")))
         elif kind in {"channel_rename", "group_rename"}:
@@ -137,6 +144,51 @@ class SlackHandlers:
                 new=str(event.get("new_channel_id")), at=at))
         elif kind == "app_home_opened" and event.get("tab", "home") == "home":
             self.publish_home(str(event["user"]))
+
+    def file_shared(self, team: str, event: dict[str, Any], bot_user_id: str) -> None:
+        """A transcript shared in a channel becomes a note (the ``transcript`` verb).
+
+        Other files are left alone, but a document or recording someone may have meant as
+        a transcript gets a word, to them only, on the types that work.
+        """
+        channel = str(event.get("channel_id", ""))
+        user = str(event.get("user_id", ""))
+        file_id = str(event.get("file_id") or (event.get("file") or {}).get("id") or "")
+        if not (channel and user and file_id) or user == bot_user_id:
+            return  # the bot's own charts and reports are shared files too
+        try:
+            info = self.poster.client.files_info(file=file_id)["file"]
+        except SlackApiError as exc:
+            log.warning("files.info failed for %s: %s", file_id, slack_error(exc))
+            return
+        shared = shared_file(info, channel)
+        if not is_supported(shared.name):
+            if is_near_miss(shared.name):
+                t = self.translator(team, channel)
+                hint = Reply(title=t("transcript.error.type", name=shared.name,
+                                     types=", ".join(SUPPORTED)), tone=Tone.WARNING, private=True)
+                try:
+                    self.poster.post_ephemeral(channel, user, hint, thread=shared.thread, t=t)
+                except SlackApiError as exc:
+                    log.warning("could not tell %s about %s: %s", user, file_id, slack_error(exc))
+            return
+        content: bytes | None = None
+        if shared.size <= MAX_FILE_BYTES and self._bound(team, channel):
+            try:
+                content = download(shared.url, self.poster.client.token or "", limit=MAX_FILE_BYTES)
+            except DownloadError as exc:
+                log.warning("could not download file %s from %s: %s", file_id, channel, exc)
+        incoming = inc.from_file_shared(
+            event, team_id=team, thread=shared.thread, lookup=self.directory.user,
+            file=IncomingFile(name=shared.name, size=shared.size, content=content))
+        reply = self.dispatch(incoming)
+        if reply is not None:
+            self.answer(incoming, reply)
+
+    def _bound(self, team: str, channel: str) -> bool:
+        with self.core.sessions() as session:
+            binding = repos.binding_for(session, platform=PLATFORM, workspace=team, channel=channel)
+            return binding is not None and not binding.archived
 
     def _binding_change(self, change: Callable[[Any, Any], object]) -> None:
         with self.core.sessions.begin() as session:

@@ -136,3 +136,16 @@ def test_console_keeps_display_names(core: Core) -> None:
     out = io.StringIO()
     run_console(core, channel="acme", user="alice", stdin=io.StringIO("open\n"), stdout=out)
     assert "Alice Chen" in out.getvalue()
+
+
+def test_posting_a_transcript_file_from_the_console(core: Core, tmp_path: Path) -> None:
+    session = ConsoleSession(core, channel="acme", user="alice")
+    session.handle('account new "Acme Corp"')
+    sample = Path(__file__).resolve().parents[1] / "commands" / "transcripts" / "support_review.srt"
+    answer = session.handle(f":file {sample}") or ""
+    assert "Transcript support_review.srt saved as note 1 on Acme Corp." in answer
+    assert "[accept 1 1]" in answer
+    assert "cannot read" in (session.handle(f":file {tmp_path / 'missing.vtt'}") or "")
+    big = tmp_path / "big.vtt"
+    big.write_bytes(b"WEBVTT\n" + b" " * (6 * 1024 * 1024))
+    assert "big.vtt is 6.0 MB" in (session.handle(f":file {big}") or "")
