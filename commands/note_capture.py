@@ -75,7 +75,7 @@ class Captured:
     rule_actions: list[ExtractedAction] = field(default_factory=list)
 
 
-def _place(ctx: Context, action: ExtractedAction, people: dict[int, Person]) -> tuple[str, Person | None, str, str | None]:
+def place_owner(ctx: Context, action: ExtractedAction, people: dict[int, Person]) -> tuple[str, Person | None, str, str | None]:
     """Role, person, why, and the owner kept as text when we could not place them."""
     from commands.handlers.core_tasks import place_task
 
@@ -138,7 +138,7 @@ def capture(ctx: Context, *, note: Note, text: str, account_id: int, account_nam
             continue
         try:
             with ctx.session.begin_nested():
-                role, person, why, unplaced = _place(ctx, action, persons)
+                role, person, why, unplaced = place_owner(ctx, action, persons)
                 task = repos.add_task(
                     ctx.session, account_id=account_id, title=action.title[:MAX_TITLE], role=role,
                     assignee_id=person.id if person else None, due_date=action.due,

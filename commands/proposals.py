@@ -7,9 +7,11 @@ Friday"; "张伟：我来准备方案" as "张伟负责准备方案"), which is 
 Written lines (minutes in a .docx, a .txt) are read as they are, so "Action items:"
 blocks keep working.
 
-Actions come from :func:`commands.extract.extract_actions`. Decisions come from
-:func:`decision_text`, a small reader of "Decision: ...", "We agreed ...", "决定：...",
-"结论：...", "达成共识..." lines, until the extractor reads decisions itself.
+Actions and decisions come from :func:`commands.extract.extract_note`, which knows the
+account's people (the roster), so "Bob Li will ..." names Bob Li. Spoken decisions the
+note reader does not mark ("so we agreed to ...", "双方一致同意 ...") are caught by
+:func:`decision_text`. A commitment of the customer's side is not proposed as a task of
+ours (as in a typed note, it is the customer's).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from commands.extract import extract_actions
+from commands.extract import extract_note
+from commands.extraction.roster import Roster
 from commands.transcripts import Turn
 
 log = logging.getLogger(__name__)
@@ -113,24 +116,33 @@ def decision_text(line: str) -> str | None:
     return None
 
 
-def find_proposals(turns: Sequence[Turn], *, first_line: int, today: date) -> list[Found]:
+def find_proposals(turns: Sequence[Turn], *, first_line: int, today: date,
+                   roster: Roster | None = None) -> list[Found]:
     """The actions and decisions of a transcript whose turns start at note line ``first_line``.
 
     Never raises: an extractor failure leaves the actions out (the note is kept whole).
     """
     segments = _segments(turns, first_line)
-    found: list[Found] = []
+    actions: list[Found] = []
+    decided: dict[int, str] = {}  # segment index -> decision text
     try:
-        for action in extract_actions("\n".join(s.text for s in segments), today=today):
+        extraction = extract_note("\n".join(s.text for s in segments), today=today, roster=roster)
+        for action in extraction.actions:
+            if action.customer:
+                continue
             segment = segments[action.line_no - 1]
-            found.append(Found(ACTION, segment.line_no, action.title, action.owner, action.due))
+            who = action.who
+            # A person or someone unplaced by name as written; a role or mention as typed.
+            owner = who.text if who is not None and who.kind in ("person", "text") else action.owner
+            actions.append(Found(ACTION, segment.line_no, action.title, owner, action.due))
+        for decision in extraction.decisions:
+            decided.setdefault(decision.line_no - 1, decision.text)
     except Exception:  # noqa: BLE001 - the note is stored whatever the extractor does
         log.exception("action extraction failed on a transcript")
-    decisions = 0
-    for segment in segments:
+    for index, segment in enumerate(segments):
         text = decision_text(segment.text)
-        if text and decisions < MAX_PER_KIND:
-            decisions += 1
-            found.append(Found(DECISION, segment.line_no, text[:1000]))
-    actions = [f for f in found if f.kind == ACTION][:MAX_PER_KIND]
-    return actions + [f for f in found if f.kind == DECISION]
+        if text:
+            decided.setdefault(index, text)
+    decisions = [Found(DECISION, segments[i].line_no, text[:1000])
+                 for i, text in sorted(decided.items())][:MAX_PER_KIND]
+    return actions[:MAX_PER_KIND] + decisions

@@ -19,8 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
+from commands.extract import ExtractedAction
+from commands.extraction.roster import Owner, OwnerMatcher
 from commands.format import assignee_ids, fmt_date, role_short, task_line
-from commands.handlers.core_tasks import MAX_NOTE, MAX_TITLE, done_buttons, place_task
+from commands.handlers.core_tasks import MAX_NOTE, MAX_TITLE, done_buttons
+from commands.note_capture import build_roster, place_owner
 from commands.proposals import ACTION, DECISION, find_proposals
 from commands.registry import CommandError, Context
 from commands.routing import parse_role
@@ -66,7 +69,9 @@ def import_transcript(ctx: Context, *, filename: str, data: bytes, title: str = 
     note = repos.add_note(ctx.session, account_id=account.id, text=text,
                           author_id=ctx.person.id, at=now)
     assert note.id is not None
-    found = find_proposals(transcript.turns, first_line=2, today=ctx.clock.today())
+    roster = build_roster(ctx, account_id=account.id, account_name=account.name)
+    found = find_proposals(transcript.turns, first_line=2, today=ctx.clock.today(),
+                           roster=roster)
     rows = proposals_repo.add_proposals(
         ctx.session, account_id=account.id, note_id=note.id, at=now,
         found=((f.kind, f.line_no, f.text, f.owner, f.due) for f in found))
@@ -169,23 +174,26 @@ class Outcome:
 
 
 def _create_task(ctx: Context, note: Note, proposal: Proposal) -> tuple[Task, str | None]:
+    """The proposal's task, its owner placed as a typed note's would be (by name, handle,
+    nickname or role); an owner not on the team is kept on the task as written."""
     account = ctx.require_account()
     assert account.id is not None
     title = proposal.text[:MAX_TITLE]
-    kept: str | None = None
-    try:
-        placement = place_task(ctx, title, proposal.owner)
-    except CommandError:
-        # An owner named in the transcript who is not on the team: the wording picks the
-        # role, and the name is kept on the task as written.
-        placement = place_task(ctx, title, None)
-        kept = proposal.owner
+    roster = build_roster(ctx, account_id=account.id, account_name=account.name)
+    who = OwnerMatcher(roster).find(proposal.owner) if proposal.owner else None
+    if proposal.owner and who is None:
+        who = Owner("text", proposal.owner)
+    action = ExtractedAction(title=title, owner=None, due=proposal.due_date,
+                             line_no=proposal.line_no, raw=proposal.text, who=who)
+    persons = repos.persons_by_ids(
+        ctx.session, ids={p.key for p in roster.people if isinstance(p.key, int)})
+    role, person, why, kept = place_owner(ctx, action, persons)
     task = repos.add_task(
-        ctx.session, account_id=account.id, title=title, role=placement.role,
-        assignee_id=placement.person.id if placement.person else None,
+        ctx.session, account_id=account.id, title=title, role=role,
+        assignee_id=person.id if person else None,
         due_date=proposal.due_date, shared=False, at=ctx.clock.now(),
         created_by_id=ctx.person.id, source_note_id=note.id,
-        routing_reason=placement.why[:200] or None,
+        routing_reason=why[:200] or None,
     )
     if kept:
         task.owner_text = kept[:200]

@@ -178,6 +178,26 @@ def _role_code_ok(owner: Owner, typed: str) -> bool:
     return True
 
 
+_SURNAME = re.compile(r"\s([A-Z][a-z'’-]{1,20})(?=[\s:：,，(（-])")
+_NOT_SURNAMES = frozenset(
+    "will to should must needs need has have is shall owes and or from at of on in the".split()
+)
+
+
+def _with_surname(owner: Owner, body: str, end: int, matcher: OwnerMatcher) -> tuple[Owner, int]:
+    """A first name followed by a surname ("Carol Zhang will ..."): the same person when the
+    roster knows no other surname for them; someone else, kept as written, when it does."""
+    tail = _SURNAME.match(body, end)
+    if (tail is None or body[:1] in "@<" or tail.group(1).casefold() in _NOT_SURNAMES
+            or tail.group(1).casefold() in vocab.EN_VERBS):
+        return owner, end
+    person = matcher.person(owner.person)
+    known = fold_line(person.name).split() if person is not None else []
+    if len(known) > 1 and tail.group(1).casefold() not in known:
+        return Owner("text", body[: tail.end()]), tail.end()
+    return owner, tail.end()
+
+
 def _lead(text: str, matcher: OwnerMatcher) -> _Lead:
     """An owner leading ``text`` and how the action is joined to it."""
     request = ""
@@ -193,6 +213,8 @@ def _lead(text: str, matcher: OwnerMatcher) -> _Lead:
     found = matcher.match(folded, 0)
     if found is not None and _role_code_ok(found[0], body[: found[1]]):
         owner, end = found
+        if owner.kind == "person":
+            owner, end = _with_surname(owner, body, end, matcher)
         # "Acme's procurement": the customer's team.
         poss = re.match(r"['’]s\s[a-z][a-z-]{1,20}", folded[end:])
         if poss is not None and owner.kind == "customer":

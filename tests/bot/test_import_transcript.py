@@ -43,7 +43,7 @@ def test_import_stores_the_note_and_prints_proposals_only(acme: Core) -> None:
     assert "1. send the revised quote — SR — due 2026-11-27 (Fri)" in out
     assert "[accept 1 1]" in out and "1. we go ahead with the three-year plan." in out
     assert "Nothing else was created" in out and "--create" in out
-    assert count(acme, Note) == 1 and count(acme, Proposal) == 3
+    assert count(acme, Note) == 1 and count(acme, Proposal) == 4
     assert count(acme, Task) == 0 and count(acme, Decision) == 0
 
 

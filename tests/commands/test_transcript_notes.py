@@ -90,12 +90,15 @@ def test_proposals_point_at_the_note_lines_they_come_from() -> None:
     found = find_proposals(transcript.turns, first_line=2, today=TODAY)
     assert [(f.kind, f.text, f.owner, f.due) for f in found] == [
         ("action", "send the revised quote", "SR", date(2026, 11, 27)),
+        # a speaker's own "I'll ...", kept with the speaker's name as written
+        ("action", "book the installation crew for December", "Carol Zhang", None),
         ("action", "confirm the acceptance test plan", "FR", date(2026, 12, 4)),
         ("decision", "we go ahead with the three-year plan.", None, None),
     ]
     assert "revised quote" in note_lines[found[0].line_no - 1]
-    assert "acceptance test plan" in note_lines[found[1].line_no - 1]
-    assert "three-year plan" in note_lines[found[2].line_no - 1]
+    assert "installation crew" in note_lines[found[1].line_no - 1]
+    assert "acceptance test plan" in note_lines[found[2].line_no - 1]
+    assert "three-year plan" in note_lines[found[3].line_no - 1]
 
 
 # --- posting a transcript ------------------------------------------------------------------
@@ -108,10 +111,13 @@ def test_a_transcript_becomes_a_note_and_proposes_without_creating(acme: Convers
     text = reply.plain_text()
     assert "Alice Wang, Li Wei, Bob Li, Carol Zhang" in text
     assert "1. send the revised quote — SR — due 2026-11-27 (Fri)" in text
-    assert "2. confirm the acceptance test plan — FR — due 2026-12-04 (Fri)" in text
+    # Carol Zhang's own "I'll book ..." is hers: carol is on the team (FR)
+    assert "2. book the installation crew for December — carol" in text
+    assert "3. confirm the acceptance test plan — FR — due 2026-12-04 (Fri)" in text
     assert "1. we go ahead with the three-year plan." in text
     assert buttons(reply) == [("Create", "accept 1 1"), ("Create", "accept 1 2"),
-                              ("Record", "accept 1 decision 1"), ("Create all (2)", "accept 1 all")]
+                              ("Create", "accept 1 3"), ("Record", "accept 1 decision 1"),
+                              ("Create all (3)", "accept 1 all")]
     assert tasks(acme) == [] and count(acme, Decision) == 0
     with acme.core.sessions() as session:
         note = session.exec(select(Note)).one()
@@ -121,7 +127,7 @@ def test_a_transcript_becomes_a_note_and_proposes_without_creating(acme: Convers
         assert lines[3] == "Bob Li: Understood. Action item: SR to send the revised quote by Friday."
         proposals = session.exec(select(Proposal).order_by(Proposal.id)).all()
         assert [(p.kind, p.number, p.line_no) for p in proposals] == [
-            ("action", 1, 4), ("action", 2, 7), ("decision", 1, 6)]
+            ("action", 1, 4), ("action", 2, 5), ("action", 3, 7), ("decision", 1, 6)]
         audit = session.exec(select(AuditLog).where(AuditLog.action == "note.transcript")).one()
         assert audit.detail["file"] == "zoom_quarterly_review.vtt"
 
@@ -138,19 +144,21 @@ def test_create_once_however_often_it_is_pressed_or_delivered(acme: Conversation
     assert acme.send(acme.incoming("accept 1 1", key="press-1")) is None
     # "Create all" creates the rest and says which existed
     everything = acme.say("accept 1 all")
-    assert "#2 confirm the acceptance test plan · FR · carol" in everything.plain_text()
+    assert "#2 book the installation crew for December · FR · carol" in everything.plain_text()
+    assert "#3 confirm the acceptance test plan · FR · carol" in everything.plain_text()
     assert "Action 1 was already created as #1" in everything.plain_text()
     assert acme.say("accept 1 all").title == "Nothing new from note 1: that was created already."
     created = tasks(acme)
     assert [(t.number, t.title, t.role) for t in created] == [
-        (1, "send the revised quote", "SR"), (2, "confirm the acceptance test plan", "FR")]
+        (1, "send the revised quote", "SR"), (2, "book the installation crew for December", "FR"),
+        (3, "confirm the acceptance test plan", "FR")]
     with acme.core.sessions() as session:
         note = session.exec(select(Note)).one()
         assert {t.source_note_id for t in created} == {note.id}
         proposals = session.exec(select(Proposal).where(Proposal.kind == "action")).all()
         assert {p.task_id for p in proposals} == {t.id for t in created}
     listing = acme.say("accept 1")
-    assert "✔ created as #1" in listing.plain_text() and "✔ created as #2" in listing.plain_text()
+    assert all(f"✔ created as #{n}" in listing.plain_text() for n in (1, 2, 3))
     assert buttons(listing) == [("Record", "accept 1 decision 1")]
 
 
@@ -250,7 +258,7 @@ def test_accept_errors(acme: Conversation) -> None:
     acme.say("transcript", file=zoom())
     assert acme.say("accept").is_error
     assert "There is no note 9" in acme.say("accept 9 1").title
-    assert "no proposed action 7 (it has 2)" in acme.say("accept 2 7").title
+    assert "no proposed action 7 (it has 3)" in acme.say("accept 2 7").title
     assert "no proposed decision 2 (it has 1)" in acme.say("accept 2 decision 2").title
     assert '"x1" is not a proposal number' in acme.say("accept 2 x1").title
     assert len(tasks(acme)) == 1  # only the typed note's own task

@@ -74,7 +74,7 @@ async def test_a_document_with_a_transcript_caption_becomes_a_note(
     with Session(engine) as session:
         note = session.exec(select(Note)).one()
         assert note.text.startswith("Transcript: zoom_quarterly_review.vtt — Quarterly review\n")
-    assert note_tasks(engine) == [] and count(engine, Proposal) == 3
+    assert note_tasks(engine) == [] and count(engine, Proposal) == 4
     keyboard = fake.sent_messages(GROUP["id"])[-1]["reply_markup"]["inline_keyboard"]
     assert ["accept 1 1"] in [[b["callback_data"] for b in row] for row in keyboard]
 

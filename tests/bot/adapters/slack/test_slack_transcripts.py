@@ -87,7 +87,7 @@ async def test_a_shared_transcript_becomes_a_note_with_create_buttons(slack, sla
     assert f"already created as #{task.number}" in answers
     # "Create all" makes the rest
     await slack.click(message, button(blocks, "accept 1 all"))
-    await until(lambda: len(note_tasks(slack_core)) == 2)
+    await until(lambda: len(note_tasks(slack_core)) == 3)
 
 
 async def test_a_retried_or_repeated_file_event_makes_one_note(slack, slack_core):
