@@ -52,18 +52,24 @@ def pipeline(ctx: Context, args: Args) -> Reply:
         part = summarise(o for o, _ in open_rows if o.stage == stage)
         won = sum(o.value for o, _ in won_rows if o.stage == stage)
         if part["count"] or won:
-            by_stage.append(Item(t("pipeline.stage_line", stage=stage_name(t, stage),
-                                   count=int(part["count"]), value=money(part["value"]),
-                                   weighted=money(part["weighted"]), won=money(won))))
+            line = t("pipeline.stage_line", stage=stage_name(t, stage),
+                     count=int(part["count"]), value=money(part["value"]),
+                     weighted=money(part["weighted"]))
+            if won:
+                line += " · " + t("pipeline.won_part", won=money(won))
+            by_stage.append(Item(line))
     by_tier = []
     for tier in (Tier.CORE.value, Tier.IMPORTANT.value, Tier.POTENTIAL.value):
         part = summarise(o for o, a in open_rows if a.tier == tier)
         tier_won = [o for o, a in won_rows if a.tier == tier]
         if part["count"] or tier_won:
-            by_tier.append(Item(t("pipeline.tier_line", tier=tier_label(t, tier),
-                                  count=int(part["count"]), value=money(part["value"]),
-                                  weighted=money(part["weighted"]), won_count=len(tier_won),
-                                  won=money(sum(o.value for o in tier_won)))))
+            line = t("pipeline.tier_line", tier=tier_label(t, tier),
+                     count=int(part["count"]), value=money(part["value"]),
+                     weighted=money(part["weighted"]))
+            if tier_won:
+                line += " · " + t("pipeline.won_tier_part", won_count=len(tier_won),
+                                  won=money(sum(o.value for o in tier_won)))
+            by_tier.append(Item(line))
     limit = stale_days_of(ctx.settings)
     stalled = []
     for opp, account in open_rows:
