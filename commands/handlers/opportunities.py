@@ -174,29 +174,26 @@ def _edit(ctx: Context, opp: Opportunity, options: dict[str, str]) -> Reply:
                                     stage=stage_name(t, opp.stage)))
     fields = _fields(ctx, options)
     now = ctx.clock.now()
-    changes: list[str] = []
     new_stage = fields.pop("stage", None)
     for name, value in fields.items():
         setattr(opp, name, value)
-        changes.append(name)
+    note = ""
     moved = False
     if new_stage is not None and new_stage != opp.stage:
         before = opp.stage
         opportunity_repo.record_stage(ctx.session, opp=opp, to_stage=str(new_stage), at=now,
                                       person_id=ctx.person.id)
-        changes.insert(0, t("opportunity.moved", before=stage_name(t, before),
-                            after=stage_name(t, opp.stage)))
+        note = t("opportunity.moved", before=stage_name(t, before), after=stage_name(t, opp.stage))
         moved = True
     elif new_stage is not None:
-        changes.insert(0, t("opportunity.same_stage", stage=stage_name(t, opp.stage)))
+        note = t("opportunity.same_stage", stage=stage_name(t, opp.stage))
     ctx.session.add(opp)
     ctx.session.flush()
     repos.audit(ctx.session, at=now, action="opportunity.update", account_id=account.id,
                 person_id=ctx.person.id, number=opp.number, **dict(options))
     started = _stage_playbooks(ctx, opp) if moved else []
-    sections = [Section(text=_line(ctx, opp))]
-    if moved:
-        sections[0].text = changes[0] + "\n" + sections[0].text
+    line = _line(ctx, opp)
+    sections = [Section(text=f"{note}\n{line}" if note else line)]
     sections += started_sections(ctx.session, ctx.t, started, ctx.clock.today())
     return Reply(title=t("opportunity.updated", number=opp.number, name=opp.name),
                  sections=sections, tone=Tone.SUCCESS)

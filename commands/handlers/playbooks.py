@@ -6,6 +6,8 @@ a KAMBOT_PLAYBOOKS_DIR file) and take it away with ``playbook remove <name>``.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from bot.messages import Item, Reply, Section, Tone
 from commands.commercial_text import (
     error_text,
@@ -52,6 +54,15 @@ def trigger_text(t: Translator, playbook: Playbook) -> str:
     return t("playbook.trigger.manual", name=playbook.name)
 
 
+def source_text(t: Translator, source: str) -> str:
+    """Built in, added in chat, or the file's name (the server's folder is not shown)."""
+    if source == "built-in":
+        return t("playbook.source_builtin")
+    if source == "chat":
+        return t("playbook.source_chat")
+    return PurePath(source).name
+
+
 def _steps(t: Translator, playbook: Playbook) -> list[Item]:
     return [Item(t("playbook.step_line", n=i, title=step.title_in(t.lang),
                    owner=role_short(t, step.owner), due=step.due_days,
@@ -69,7 +80,7 @@ def playbooks(ctx: Context, args: Args) -> Reply:
     lib = library(ctx.session, ctx.settings)
     items = [Item(t("playbook.list_line", name=p.name, title=p.title_in(t.lang),
                     trigger=trigger_text(t, p), steps=len(p.steps),
-                    source=t("playbook.source_builtin") if p.source == "built-in" else p.source))
+                    source=source_text(t, p.source)))
              for p in sorted(lib.playbooks.values(), key=lambda p: p.name)]
     sections = [Section(items=items)]
     if ctx.account is not None and ctx.account.id is not None:
@@ -173,8 +184,7 @@ def _add(ctx: Context, text: str) -> Reply:
                 account_id=ctx.account.id if ctx.account else None, name=found.name)
     sections = [Section(text=trigger_text(t, found)), Section(items=_steps(t, found))]
     if before is not None:
-        sections.append(Section(text=t("playbook.replaces", source=t("playbook.source_builtin")
-                                       if before.source == "built-in" else before.source)))
+        sections.append(Section(text=t("playbook.replaces", source=source_text(t, before.source))))
     return Reply(title=t("playbook.added", name=found.name, title=found.title_in(t.lang)),
                  sections=sections, tone=Tone.SUCCESS)
 
