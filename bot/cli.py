@@ -48,7 +48,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "kambot demo: four accounts (Acme Corp, Globex, Initech, 华星零售) on a fresh SQLite "
         f"database at {db}.\nYou are alice, the AR of Acme Corp, in its channel #acme. Try: "
         "open · account · triangle · task \"Book the QBR\" due=friday · note ... · health · "
-        "help\nSwitch with :channel globex / :channel huaxing, :user bob, :dm; quit with :quit "
+        "opportunities · playbooks · pipeline · help\nSwitch with :channel globex / :channel huaxing, :user bob, :dm; quit with :quit "
         "or Ctrl-D."
     )
     return run_console(core, channel=info.channel, user=info.user, stdin=sys.stdin,

@@ -174,6 +174,8 @@ def _trigger(raw: Any, windows: Sequence[int]) -> Trigger:
         raw = {"on": raw}
     if not isinstance(raw, dict):
         raise PlaybookError("bad_trigger", path, value=str(raw)[:40])
+    # YAML 1.1 reads a bare `on:` key as the boolean true.
+    raw = {("on" if key is True else key): value for key, value in raw.items()}
     _no_unknown(raw, _TRIGGER, path)
     on = raw.get("on")
     kind = _TRIGGER_WORDS.get(fold(on).strip()) if isinstance(on, str) else None

@@ -415,3 +415,18 @@ def test_admins_add_and_remove_playbooks_from_chat(core, chat, acme):
     zh = chat.say('剧本 添加\nname = "x"\ntitle = "X"\n[[steps]]\ntitle = "a"\nowner = "ceo"\n',
                   language="zh")
     assert "粘贴的剧本, 第 5 行, steps[1].owner" in zh.plain_text()
+
+
+def test_the_readme_examples_load():
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    toml = load_source(re.search(r"```toml\n(.*?)```", readme, re.S).group(1), "toml",
+                       source="README", windows=(90, 60, 30))
+    # YAML 1.1 reads `on:` as true; the trigger still reads it as "on".
+    yaml = load_source(re.search(r"```yaml\n(.*?)```", readme, re.S).group(1), "yaml",
+                       source="README", windows=(90, 60, 30))
+    assert toml.trigger == yaml.trigger and toml.trigger.stage == "opportunity"
+    assert [(s.owner, s.due_days, s.shared) for s in yaml.steps] == [
+        ("SR", 5, False), ("CUSTOMER", 20, True)]
+    assert toml.steps[0].title == {"en": "Send the security questionnaire", "zh": "发送安全问卷"}
