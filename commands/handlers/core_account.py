@@ -423,10 +423,9 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
                                  person_id=person.id, at=now)
     if previous is not None and previous.id == person.id:
         return t("triangle.unchanged", role=role_short(t, role), person=person_name(person))
-    moved = 0
-    if role != Role.SPONSOR.value:
-        moved = repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
-                                          person_id=person.id)
+    # The sponsor's tasks follow too (executive visits, playbook steps made while vacant).
+    moved = repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
+                                      person_id=person.id)
     repos.audit(ctx.session, at=now, action="role.assign", account_id=acct.id,
                 person_id=ctx.person.id, role=role, to=person.id,
                 previous=previous.id if previous else None, tasks=moved)

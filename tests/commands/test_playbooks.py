@@ -122,7 +122,7 @@ def test_the_database_refuses_a_second_run_for_the_same_trigger(core, acme, cloc
 # --- roles ----------------------------------------------------------------------------------------
 
 
-def test_vacant_roles_still_own_their_tasks_and_the_reply_says_so(core, chat, acme):
+def test_vacant_roles_still_own_their_tasks_and_the_reply_says_so(core, chat, clock, acme):
     reply = chat.say("playbook run onboarding")
     text = reply.plain_text()
     assert reply.title == "Playbook started: New key-account onboarding (4 tasks)"
@@ -139,6 +139,14 @@ def test_vacant_roles_still_own_their_tasks_and_the_reply_says_so(core, chat, ac
     assert tasks(core, acme)[2].assignee_id == bob.id
     zh = chat.say("剧本 启动 exec-visit")
     assert "目前无人担任高层负责人" in zh.plain_text()
+    chat.say("triangle sponsor=@dana")  # the sponsor's vacant steps follow the role too
+    with core.sessions.begin() as s:
+        dana = repos.person_by_username(s, platform="console", username="dana")
+        assert dana is not None
+    sponsor_steps = [t for t in tasks(core, acme) if t.role == "SPONSOR"]
+    assert len(sponsor_steps) == 2 and all(t.assignee_id == dana.id for t in sponsor_steps)
+    clock.advance(DAY)
+    assert "目前无人担任" not in chat.text("剧本 启动 exec-visit", language="zh")
 
 
 def test_run_by_hand_once_a_day_and_progress(core, chat, clock, acme):
