@@ -42,13 +42,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db = Path(args.database) if args.database else Path(tempfile.mkdtemp(prefix="kambot-demo-")) / "demo.db"
     settings = _settings(DATABASE_URL=f"sqlite:///{db}", KAMBOT_ADMINS=["console:alice"])
-    core = build_core(settings)
+    core = build_core(settings, auto_playbooks=True)
     info = seed_demo(core)
     banner = (
         "kambot demo: four accounts (Acme Corp, Globex, Initech, 华星零售) on a fresh SQLite "
         f"database at {db}.\nYou are alice, the AR of Acme Corp, in its channel #acme. Try: "
         "open · account · triangle · task \"Book the QBR\" due=friday · note ... · health · "
-        "help\nSwitch with :channel globex / :channel huaxing, :user bob, :dm; quit with :quit "
+        "opportunities · playbooks · pipeline · help\nSwitch with :channel globex / :channel huaxing, :user bob, :dm; quit with :quit "
         "or Ctrl-D."
     )
     return run_console(core, channel=info.channel, user=info.user, stdin=sys.stdin,
@@ -58,7 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.adapters.console import run_console
 
-    core = build_core(_settings())
+    core = build_core(_settings(), auto_playbooks=True)
     return run_console(core, channel=args.channel, user=args.user, stdin=sys.stdin,
                        stdout=sys.stdout, banner="kambot console: type help; :quit to leave.")
 
@@ -87,7 +87,7 @@ def _platform_core() -> Core:
     """A core for a long-running bot: every configured platform can be posted to."""
     from bot.platforms import add_configured_senders, enable_followups
 
-    core = build_core(_settings())
+    core = build_core(_settings(), auto_playbooks=True)
     add_configured_senders(core)
     enable_followups(core)
     return core

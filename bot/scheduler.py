@@ -82,9 +82,16 @@ def _health_jobs(core: Core, poster: Poster) -> list[JobSpec]:
     return health_jobs(core, poster)
 
 
+def _commercial_jobs(core: Core, poster: Poster) -> list[JobSpec]:
+    from bot.commercial import commercial_jobs  # "daily-commercial" (08:15)
+
+    return commercial_jobs(core, poster)
+
+
 # Each feature's jobs: a function (core, poster) -> list[JobSpec]. A new feature adds its
 # function here and nothing else.
-JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs, _health_jobs]
+JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs, _health_jobs,
+                                                              _commercial_jobs]
 
 
 def catch_up(core: Core, *, poster: Poster | None = None) -> jobs.RunSummary:

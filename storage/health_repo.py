@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from commands.health import Health, HealthInputs
 from storage.models import Account, HealthSnapshot, Note, Signal, Task, TaskStatus
+from storage.opportunity_repo import receivables
 
 # A task counts as the renewal action when the rule made it or its title says so.
 _RENEWAL_WORDS = re.compile(r"renew|续约|续签|续费|续订", re.I)
@@ -132,6 +133,7 @@ def gather_inputs(session: Session, *, account: Account, today: date) -> HealthI
     exec_row = signals.get("exec_meeting")
     exec_date = exec_row.value_date if exec_row is not None else None
     renewal = account.renewal_date
+    owed = receivables(session, account_id=account.id, today=today)
     return HealthInputs(
         nps=number("nps"),
         csat=number("csat"),
@@ -148,6 +150,9 @@ def gather_inputs(session: Session, *, account: Account, today: date) -> HealthI
         renewal_date=renewal,
         has_renewal_task=bool(renewal) and has_renewal_task(
             session, account_id=account.id, renewal_date=renewal),  # type: ignore[arg-type]
+        overdue_payments=owed.overdue_count,
+        oldest_overdue_payment_days=owed.oldest_overdue_days,
+        oldest_overdue_payment_number=owed.oldest_overdue_number,
     )
 
 

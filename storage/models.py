@@ -96,6 +96,8 @@ class Account(SQLModel, table=True):
     score_cost: int | None = None
     task_seq: int = 0
     note_seq: int = 0
+    opportunity_seq: int = 0
+    payment_seq: int = 0
     created_at: datetime = _ts(nullable=False, default=utcnow)
 
 
@@ -228,6 +230,91 @@ class Proposal(SQLModel, table=True):
     decision_id: int | None = Field(default=None, foreign_key="decision.id")
     accepted_by_id: int | None = Field(default=None, foreign_key="person.id")
     accepted_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts(nullable=False)
+
+
+class Opportunity(SQLModel, table=True):
+    """A deal on its way from lead to cash (LTC): lead, opportunity, contract, delivery,
+    payment, then won or lost. Upsell, cross-sell and renewal are kinds of opportunity."""
+
+    __table_args__ = (sa.UniqueConstraint("account_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    number: int
+    name: str = Field(max_length=200)
+    kind: str = Field(default="new", max_length=20)
+    stage: str = Field(default="lead", max_length=20)
+    # open, won or lost; a closed opportunity keeps the stage it was closed in.
+    status: str = Field(default="open", max_length=10, index=True)
+    value: float = 0
+    # 0..1; None means the stage's default (commands/pipeline.py).
+    probability: float | None = None
+    close_date: date | None = None
+    # When the stage last moved: a stage that has not moved for long is flagged.
+    stage_changed_at: datetime = _ts(nullable=False)
+    created_at: datetime = _ts(nullable=False)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: datetime | None = _ts(nullable=True)
+    close_reason: str | None = Field(default=None, max_length=500)
+
+
+class StageChange(SQLModel, table=True):
+    """The opportunity's history: every stage it entered, and its outcome (won / lost)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    from_stage: str | None = Field(default=None, max_length=20)
+    to_stage: str = Field(max_length=20)
+    at: datetime = _ts(nullable=False)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Payment(SQLModel, table=True):
+    """A payment milestone (回款) of a contract: an amount due on a day, received or not."""
+
+    __table_args__ = (sa.UniqueConstraint("account_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    number: int
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    amount: float
+    due_date: date
+    received_on: date | None = None
+    created_at: datetime = _ts(nullable=False)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class PlaybookRun(SQLModel, table=True):
+    """One start of a playbook on an account. Unique per (account, playbook, trigger key),
+    so a trigger seen twice (a retried event, two replicas, the daily job again) starts it
+    once. Its steps are the tasks whose rule_key is ``playbook:<run id>:<step>``."""
+
+    __table_args__ = (sa.UniqueConstraint("account_id", "playbook", "trigger_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    playbook: str = Field(max_length=60)
+    # The playbook's title when it started ({"en": .., "zh": ..}): kept if it is removed.
+    title: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    trigger: str = Field(max_length=20)
+    trigger_key: str = Field(max_length=100)
+    steps: int = 0
+    opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
+    started_at: datetime = _ts(nullable=False)
+    started_by_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class PlaybookDefinition(SQLModel, table=True):
+    """A playbook an admin added from chat (TOML or YAML text), for every account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, sa_column_kwargs={"unique": True})
+    source: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    format: str = Field(default="toml", max_length=10)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = _ts(nullable=False)
 
 

@@ -7,6 +7,7 @@ import difflib
 import re
 
 from bot.messages import Button, Item, Reply, Section, Tone
+from commands.commercial_text import card_fields
 from commands.dates import DateParseError, parse_date
 from commands.format import (
     fmt_date,
@@ -15,9 +16,12 @@ from commands.format import (
     person_name,
     role_short,
 )
+from commands.handlers.playbooks import key_account_sections
 from commands.i18n import Translator
 from commands.parsing import Args
 from commands.people import person_from_token
+from commands.pipeline import currency_of
+from commands.playbooks.triggers import KEY_TIERS
 from commands.registry import CommandError, Context, command
 from commands.routing import parse_role
 from storage import health_repo, repos
@@ -133,7 +137,8 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     t = ctx.t
     return Reply(
         title=t("account.created", account=acct.name, tier=tier_label(t, tier)),
-        sections=[Section(text=t("account.created_next"))],
+        sections=[Section(text=t("account.created_next")),
+                  *key_account_sections(ctx, acct, was_key=False)],
         tone=Tone.SUCCESS,
     )
 
@@ -193,6 +198,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
     if unknown:
         raise CommandError("error.account_set_unknown", key=unknown[0], keys=", ".join(_SET_KEYS))
     changed: list[tuple[str, str]] = []
+    was_key = acct.tier in KEY_TIERS
     opts = args.options
     if "revenue" in opts:
         acct.revenue = parse_amount(opts["revenue"])
@@ -246,7 +252,9 @@ def _account_set(ctx: Context, args: Args) -> Reply:
     repos.audit(ctx.session, at=ctx.clock.now(), action="account.set", account_id=acct.id,
                 person_id=ctx.person.id, **{k: v for k, v in opts.items()})
     return Reply(title=t("account.updated", account=acct.name),
-                 sections=[Section(fields=changed)], tone=Tone.SUCCESS)
+                 sections=[Section(fields=changed),
+                           *key_account_sections(ctx, acct, was_key=was_key)],
+                 tone=Tone.SUCCESS)
 
 
 SCORE_KEYS = ("value", "potential", "fit", "cost")
@@ -329,6 +337,9 @@ def account_card(ctx: Context) -> Reply:
             Section(title=t("card.basics"), fields=basics),
             Section(title=t("card.team"), fields=team),
             Section(title=t("card.work"), fields=work),
+            Section(title=t("card.commercial"),
+                    fields=card_fields(ctx.session, t, acct, today=today,
+                                       currency=currency_of(ctx.settings))),
             Section(text=t("card.channels", count=len(channels))),
         ],
         buttons=[Button(t("button.open"), "open"), Button(t("button.health"), "health")],
@@ -412,10 +423,9 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
                                  person_id=person.id, at=now)
     if previous is not None and previous.id == person.id:
         return t("triangle.unchanged", role=role_short(t, role), person=person_name(person))
-    moved = 0
-    if role != Role.SPONSOR.value:
-        moved = repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
-                                          person_id=person.id)
+    # The sponsor's tasks follow too (executive visits, playbook steps made while vacant).
+    moved = repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
+                                      person_id=person.id)
     repos.audit(ctx.session, at=now, action="role.assign", account_id=acct.id,
                 person_id=ctx.person.id, role=role, to=person.id,
                 previous=previous.id if previous else None, tasks=moved)

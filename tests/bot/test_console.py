@@ -84,6 +84,8 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
     # executive visit task at once, posted in the channel.
     assert "── kambot posts in #acme ──" in result.stdout
     assert "yearly executive visit" in result.stdout
+    # ... and, as a new key account, the onboarding playbook (4 tasks) in the reply.
+    assert "Playbook started: New key-account onboarding (4 tasks)" in result.stdout
     # The database outlives the process: a second run sees the account.
     again = subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", "--channel", "acme", "--user", "bob"],
@@ -94,7 +96,7 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
         timeout=120,
         cwd=tmp_path,
     )
-    assert "all 6 task(s)" in again.stdout
+    assert "all 10 task(s)" in again.stdout
 
 
 def test_kambot_demo_subprocess(tmp_path: Path) -> None:
