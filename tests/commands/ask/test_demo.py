@@ -41,8 +41,11 @@ def test_direct_messages_on_the_demo(demo):
     zh = dm(demo, "ask 华星零售还有哪些未完成的事项?", "zhangwei")
     assert zh.title == "华星零售的未完成事项：3 项"
     assert "跟进下月回款计划" in zh.plain_text()
-    # frank holds no role on 华星零售 or Acme: neither is answered for him.
-    assert dm(demo, "ask 华星零售还有哪些未完成的事项?", "frank").is_error
+    # frank holds a role on Globex only: 华星零售 is not answered for him; his one account is,
+    # and the answer says so (an account he may not read is neither named nor told apart).
+    other = dm(demo, "ask 华星零售还有哪些未完成的事项?", "frank")
+    assert other.title.startswith("Globex") and "你只负责一个客户：Globex" in other.plain_text()
+    assert "跟进下月回款计划" not in other.plain_text() and "华星零售" not in other.plain_text()
 
 
 def test_chinese_channel_questions(demo):

@@ -23,7 +23,7 @@ from commands.ask.intents import Kind, Period, detect
         ("how is Acme doing?", Kind.HEALTH, None, False, None),
         ("Acme 健康度怎么样", Kind.HEALTH, None, False, None),
         ("last meeting?", Kind.LAST_MEETING, None, False, None),
-        ("上次会议说了什么", Kind.AGREEMENT, None, False, None),
+        ("上次会议说了什么", Kind.LAST_MEETING, None, False, None),
         ("最近一次会议", Kind.LAST_MEETING, None, False, None),
         ("when is the renewal?", Kind.RENEWAL, None, False, None),
         ("什么时候续约", Kind.RENEWAL, None, False, None),

@@ -1,0 +1,221 @@
+"""Answers from what was written: what was said or agreed with a person or about a topic
+(the matching lines of notes and the recorded decisions, never whole notes), the last
+meeting and its actions, and the closest lines for a question nothing else answers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.messages import Item, Reply, Section
+from commands.ask.answer_account import operational_fields
+from commands.ask.context import relevant_note_ids
+from commands.ask.intents import Intent
+from commands.ask.understand import name_forms
+from storage import ask_repo, record_repo, repos, search
+from storage.models import Note
+
+if TYPE_CHECKING:
+    from commands.ask.answers import Answer, Answerer
+
+MAX_LINES = 8
+LINE_CHARS = 240
+SCAN_NOTES = 40
+_SENTENCE = re.compile(r"[^\n。！？!?；;]+(?:[。！？!?；;]|$)|[^\n]+")
+# A line that records a decision, when the decision table has none for a note.
+_DECISION_LINE = re.compile(
+    r"(?<![a-z])(?:decision|decided|agreed|we agree|agreement|conclusion)(?![a-z])"
+    r"|决定|决议|同意|约定|共识|达成|敲定", re.I)
+# Words of the question that say what kind of question it is, not what it is about.
+IGNORE = frozenset("""
+agree agreed agreement agreements decide decided deciding decision decisions conclude concluded
+conclusion settled promise promised commit committed commitment confirm confirmed deal deals said
+say says told tell discuss discussed discussion discussions talk talked talks mention mentioned
+raised ask asked want wanted wants expect expected expects request requested complain complained
+complaints feedback concern concerns spoke chat chatted covered came news update anything
+happened meeting meetings note notes call calls with from them they their customer client did
+we us our what about regarding on re concerning last month week recently lately year quarter
+whats any there was were has have had been the and
+谈 谈了 谈过 说 说了 说过 讨论 讨论了 聊 聊了 聊过 提到 提过 提出 反馈 要求 希望 关心 决定 决定了 同意
+约定 共识 达成 达成了 承诺 确认 确认了 敲定 定了 沟通 交流 进展 担心 什么 我们 他们 客户 对方 关于 有关
+上次 最近 上个月 上月 本月 上周 本周 这周 之前 会议 纪要 怎么 怎么说 哪些 情况 一下 时候 什么时候
+""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    note: Note | None
+    text: str
+    score: int
+    decision: bool = False
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip(" -•*\t") for s in _SENTENCE.findall(text) if s.strip(" -•*\t")]
+
+
+def _tokens(text: str) -> list[str]:
+    return search.index_text(text).split()
+
+
+def _has_term(tokens: list[str], term: list[str]) -> bool:
+    if len(term) > 1 or re.match(r"[\u4e00-\u9fff]", term[0]):
+        return f" {' '.join(term)} " in f" {' '.join(tokens)} "
+    word = term[0]
+    # Light stemming for English: "pilot" finds "pilots", "quoted" finds "quote".
+    return any(t == word or (len(word) >= 4 and t.startswith(word))
+               or (len(t) >= 4 and len(word) >= 5 and word.startswith(t)) for t in tokens)
+
+
+def topic_terms(a: Answerer, question: str, person_forms: tuple[str, ...]) -> list[list[str]]:
+    ignore = set(IGNORE) | {w.casefold() for w in a.facts.name.split()}
+    ignore |= {w for form in person_forms for w in search.index_text(form).split()} | set(person_forms)
+    return search.query_terms(question, ignore=ignore)
+
+
+def _person_forms(a: Answerer, intent: Intent) -> tuple[str, ...]:
+    who = intent.who
+    if who is None:
+        return ()
+    forms = list(name_forms(who.name))
+    if who.kind == "stakeholder":
+        for s in a.facts.stakeholders:
+            if s.id == who.id and s.title:
+                forms.append(s.title.casefold())
+    else:
+        person = a.people.get(who.id)
+        if person is not None and person.username:
+            forms.append(person.username.casefold())
+    return tuple(dict.fromkeys(f for f in forms if len(f) >= 2))
+
+
+def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only: bool = False) -> list[Line]:
+    f = a.facts
+    forms = _person_forms(a, intent)
+    terms = topic_terms(a, question, forms)
+    window = intent.window.bounds() if intent.window is not None else None
+    person_terms = [_tokens(form) for form in forms]
+    ids = relevant_note_ids(a.session, account_id=f.account_id, question=" ".join(
+        [" ".join(t) for t in terms] + list(forms[:3])) or question,
+        ignore=[], window=window, limit=SCAN_NOTES, with_recent=False)
+    notes = ask_repo.notes_by_ids(a.session, account_id=f.account_id, ids=ids)
+    candidates = [notes[i] for i in ids if i in notes]
+    if not terms and not forms or intent.who is not None and intent.who.kind == "team":
+        candidates += [n for n in record_repo.recent_notes(a.session, account_id=f.account_id, limit=SCAN_NOTES)
+                       if n.id not in notes]
+    if window is not None:
+        candidates = [n for n in candidates if window[0] <= n.created_at < window[1]]
+    author = intent.who.id if intent.who is not None and intent.who.kind == "team" else None
+    lines: list[Line] = []
+    for note in candidates:
+        by_author = author is not None and note.author_id == author
+        for sentence in _sentences(note.text):
+            tokens = _tokens(sentence)
+            topic = sum(1 for term in terms if _has_term(tokens, term))
+            person = any(_has_term(tokens, p) for p in person_terms if p)
+            decided = bool(_DECISION_LINE.search(sentence))
+            if decisions_only and not decided:
+                continue
+            if terms and not topic:
+                continue
+            if forms and not (person or by_author):
+                continue
+            if not terms and not forms and not decided:
+                continue
+            lines.append(Line(note, sentence, topic * 2 + person + decided))
+    for row in record_repo.decisions_of(a.session, account_id=f.account_id):
+        tokens = _tokens(row.text)
+        if terms and not any(_has_term(tokens, t) for t in terms):
+            continue
+        if forms and not any(_has_term(tokens, p) for p in person_terms if p):
+            continue
+        if window is not None and not (window[0] <= row.created_at < window[1]):
+            continue
+        note = next((n for n in candidates if n.id == row.note_id), None)
+        if note is None and row.note_id is not None:
+            note = ask_repo.notes_by_ids(a.session, account_id=f.account_id, ids=[row.note_id]).get(row.note_id)
+        lines.append(Line(note, row.text, 3, decision=True))
+    # The same sentence from a note and from its decision row shows once, as a decision.
+    seen: dict[tuple[int | None, str], Line] = {}
+    for line in sorted(lines, key=lambda x: (not x.decision, -x.score)):
+        key = (line.note.id if line.note else None, " ".join(line.text.split()).casefold())
+        seen.setdefault(key, line)
+    def when(line: Line) -> float:
+        return line.note.created_at.timestamp() if line.note else 0.0
+
+    return sorted(seen.values(), key=lambda x: (-x.score, -when(x)))[:MAX_LINES]
+
+
+def line_text(a: Answerer, line: Line) -> str:
+    from commands.ask.answers import snippet
+
+    text = snippet(line.text, LINE_CHARS)
+    if line.note is None:
+        return a.t("ask.said.decision_only", text=text)
+    key = "ask.said.decision" if line.decision else "ask.said.line"
+    return a.t(key, ref=a.note_ref(line.note.number), date=a.day(line.note.created_at.date()), text=text)
+
+
+def agreement(a: Answerer, intent: Intent, question: str) -> Answer:
+    from commands.ask.answers import Answer
+
+    f = a.facts
+    lines = matching_lines(a, intent, question)
+    not_in_period = False
+    if not lines and intent.window is not None:
+        lines = matching_lines(a, Intent(intent.kind, who=intent.who), question)
+        not_in_period = bool(lines)
+    if not lines:
+        return unknown(a, intent, question)
+    key = "ask.said.with" if intent.who is not None else "ask.agreement.title"
+    reply = Reply(title=a.t(key, account=f.name, who=intent.who.name if intent.who else ""))
+    answer = Answer(reply, notes={ln.note.number for ln in lines if ln.note is not None})
+    if not_in_period:
+        reply.sections.append(Section(text=a.t("ask.agreement.not_in_period")))
+    reply.sections.append(Section(items=[Item(line_text(a, ln)) for ln in lines]))
+    notes = list({ln.note.id: ln.note for ln in lines if ln.note is not None}.values())
+    actions = _tasks_of_notes(a, notes)
+    if actions:
+        reply.sections.append(Section(title=a.t("ask.meeting.actions"), items=a.task_items(actions, answer)))
+    return answer
+
+
+def _tasks_of_notes(a: Answerer, notes: list[Note]) -> list:
+    ids = [n.id for n in notes if n.id is not None]
+    tasks = ask_repo.tasks_from_notes(a.session, account_id=a.facts.account_id, note_ids=ids)
+    return a.facts_of(list(tasks), {n.id: n.number for n in notes if n.id is not None})
+
+
+def last_meeting(a: Answerer, intent: Intent, question: str) -> Answer:
+    from commands.ask.answers import Answer, snippet
+
+    f = a.facts
+    if f.last_note is None:
+        return Answer(Reply(title=a.t("ask.meeting.none", account=f.name)))
+    note = f.last_note
+    reply = Reply(title=a.t("ask.meeting.title", account=f.name, ref=a.note_ref(note.number),
+                            date=a.day(note.at.date())))
+    answer = Answer(reply, notes={note.number})
+    reply.sections.append(Section(text=snippet(note.text, 800)))
+    found = repos.note_by_number(a.session, account_id=f.account_id, number=note.number)
+    actions = _tasks_of_notes(a, [found] if found else [])
+    if actions:
+        reply.sections.append(Section(title=a.t("ask.meeting.actions"), items=a.task_items(actions, answer)))
+    return answer
+
+
+def unknown(a: Answerer, intent: Intent, question: str) -> Answer:
+    from commands.ask.answers import Answer
+
+    f = a.facts
+    lines = matching_lines(a, Intent(intent.kind, who=intent.who), question)
+    reply = Reply(title=a.t("ask.unknown.title", account=f.name))
+    answer = Answer(reply, notes={ln.note.number for ln in lines if ln.note is not None})
+    if lines:
+        reply.sections.append(Section(title=a.t("ask.unknown.notes"),
+                                      items=[Item(line_text(a, ln)) for ln in lines]))
+    reply.sections.append(Section(title=a.t("ask.unknown.facts"), fields=operational_fields(a)))
+    reply.sections.append(Section(text=a.t("ask.unknown.hint")))
+    return answer
+
