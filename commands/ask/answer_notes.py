@@ -12,7 +12,9 @@ from bot.messages import Item, Reply, Section
 from commands.ask.answer_account import operational_fields
 from commands.ask.context import relevant_note_ids
 from commands.ask.intents import Intent
+from commands.ask.lexicon import TOPICS
 from commands.ask.understand import name_forms
+from commands.textfold import fold
 from storage import ask_repo, record_repo, repos, search
 from storage.models import Note
 
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 MAX_LINES = 8
 LINE_CHARS = 240
 SCAN_NOTES = 40
-_SENTENCE = re.compile(r"[^\n。！？!?；;]+(?:[。！？!?；;]|$)|[^\n]+")
+_SENTENCE = re.compile(r"[^\n。！？!?]+(?:[。！？!?]|$)|[^\n]+")
 # A line that records a decision, when the decision table has none for a note.
 _DECISION_LINE = re.compile(
     r"(?<![a-z])(?:decision|decided|agreed|we agree|agreement|conclusion)(?![a-z])"
@@ -68,10 +70,30 @@ def _has_term(tokens: list[str], term: list[str]) -> bool:
                or (len(t) >= 4 and len(word) >= 5 and word.startswith(t)) for t in tokens)
 
 
-def topic_terms(a: Answerer, question: str, person_forms: tuple[str, ...]) -> list[list[str]]:
+Group = list[list[str]]  # alternatives, each a phrase of index tokens
+
+
+def topic_terms(a: Answerer, question: str, person_forms: tuple[str, ...]) -> list[Group]:
+    """What the question is about, as groups of equivalent phrases (a word and its
+    translation: "预算" / "budget"), without question words, the account's name and the
+    person it names."""
     ignore = set(IGNORE) | {w.casefold() for w in a.facts.name.split()}
     ignore |= {w for form in person_forms for w in search.index_text(form).split()} | set(person_forms)
-    return search.query_terms(question, ignore=ignore)
+    folded = fold(question)
+    for form in sorted(person_forms, key=len, reverse=True):
+        folded = folded.replace(form, " ")
+    groups: list[Group] = []
+    for term in search.query_terms(folded, ignore=ignore):
+        word = "".join(term[:1] + [t[-1] for t in term[1:]]) if _CJK_TERM.match(term[0]) else term[0]
+        group = [term]
+        for topic in TOPICS:
+            if word in topic:
+                group += [_tokens(w) for w in topic if w != word]
+        groups.append(group)
+    return groups
+
+
+_CJK_TERM = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _person_forms(a: Answerer, intent: Intent) -> tuple[str, ...]:
@@ -90,61 +112,84 @@ def _person_forms(a: Answerer, intent: Intent) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in forms if len(f) >= 2))
 
 
+def _matches(tokens: list[str], group: Group) -> bool:
+    return any(_has_term(tokens, term) for term in group)
+
+
 def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only: bool = False) -> list[Line]:
+    """The sentences of notes (and the recorded decisions) that speak about the topic of
+    ``question`` and, when it names one, with or about a person; best first.
+
+    With a person and no topic: the sentences naming them, and what was decided in the
+    notes that name them. With neither: everything said in the window the question names,
+    or else what was decided.
+    """
     f = a.facts
     forms = _person_forms(a, intent)
-    terms = topic_terms(a, question, forms)
+    groups = topic_terms(a, question, forms)
     window = intent.window.bounds() if intent.window is not None else None
     person_terms = [_tokens(form) for form in forms]
-    ids = relevant_note_ids(a.session, account_id=f.account_id, question=" ".join(
-        [" ".join(t) for t in terms] + list(forms[:3])) or question,
-        ignore=[], window=window, limit=SCAN_NOTES, with_recent=False)
+    query = " ".join(" ".join(t[0] for t in g[:1]) for g in groups) or question
+    ids = relevant_note_ids(a.session, account_id=f.account_id, question=query,
+                            ignore=[], window=window, limit=SCAN_NOTES, with_recent=False)
     notes = ask_repo.notes_by_ids(a.session, account_id=f.account_id, ids=ids)
     candidates = [notes[i] for i in ids if i in notes]
-    if not terms and not forms or intent.who is not None and intent.who.kind == "team":
-        candidates += [n for n in record_repo.recent_notes(a.session, account_id=f.account_id, limit=SCAN_NOTES)
-                       if n.id not in notes]
+    # The newest notes too: names and translated topics are not always found by search.
+    candidates += [n for n in record_repo.recent_notes(a.session, account_id=f.account_id, limit=SCAN_NOTES)
+                   if n.id not in notes]
     if window is not None:
         candidates = [n for n in candidates if window[0] <= n.created_at < window[1]]
     author = intent.who.id if intent.who is not None and intent.who.kind == "team" else None
+    everything = not groups and not forms and window is not None and not decisions_only
     lines: list[Line] = []
     for note in candidates:
-        by_author = author is not None and note.author_id == author
+        note_tokens = _tokens(note.text)
+        in_note = any(_has_term(note_tokens, p) for p in person_terms if p) or (
+            author is not None and note.author_id == author)
+        if forms and not in_note:
+            continue
         for sentence in _sentences(note.text):
             tokens = _tokens(sentence)
-            topic = sum(1 for term in terms if _has_term(tokens, term))
+            topic = sum(1 for g in groups if _matches(tokens, g))
             person = any(_has_term(tokens, p) for p in person_terms if p)
             decided = bool(_DECISION_LINE.search(sentence))
             if decisions_only and not decided:
                 continue
-            if terms and not topic:
+            if groups and not topic:
                 continue
-            if forms and not (person or by_author):
+            if forms and not groups and not (person or decided):
                 continue
-            if not terms and not forms and not decided:
+            if not groups and not forms and not (decided or everything):
                 continue
             lines.append(Line(note, sentence, topic * 2 + person + decided))
     for row in record_repo.decisions_of(a.session, account_id=f.account_id):
         tokens = _tokens(row.text)
-        if terms and not any(_has_term(tokens, t) for t in terms):
-            continue
-        if forms and not any(_has_term(tokens, p) for p in person_terms if p):
+        if groups and not any(_matches(tokens, g) for g in groups):
             continue
         if window is not None and not (window[0] <= row.created_at < window[1]):
             continue
         note = next((n for n in candidates if n.id == row.note_id), None)
+        if forms and note is None:
+            continue
         if note is None and row.note_id is not None:
             note = ask_repo.notes_by_ids(a.session, account_id=f.account_id, ids=[row.note_id]).get(row.note_id)
         lines.append(Line(note, row.text, 3, decision=True))
     # The same sentence from a note and from its decision row shows once, as a decision.
     seen: dict[tuple[int | None, str], Line] = {}
     for line in sorted(lines, key=lambda x: (not x.decision, -x.score)):
-        key = (line.note.id if line.note else None, " ".join(line.text.split()).casefold())
+        key = (line.note.id if line.note else None, _same(line.text))
         seen.setdefault(key, line)
+
     def when(line: Line) -> float:
         return line.note.created_at.timestamp() if line.note else 0.0
 
     return sorted(seen.values(), key=lambda x: (-x.score, -when(x)))[:MAX_LINES]
+
+
+def _same(text: str) -> str:
+    """A sentence reduced to its words: "Decision: we will send X." ~ "We will send X"."""
+    text = re.sub(r"^(?:decision|decided|决定|决议)\s*[:：]\s*", "", text.strip(), flags=re.I)
+    return " ".join(search.index_text(text).split())
 
 
 def line_text(a: Answerer, line: Line) -> str:

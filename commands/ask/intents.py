@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from commands.ask import lexicon as lx
@@ -120,7 +120,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     """The intent of ``question``. Order matters: the most specific question wins."""
     reading = question if isinstance(question, Reading) else read(question, known)
     text = reading.without_person()
-    today = today or date.today()
+    # Callers pass the clock's day; the fallback only serves interactive use of this function.
+    today = today or datetime.now(UTC).date()
     role = role_in(text)
     area = area_role(text)
     overdue = _has(lx.OVERDUE, text)
@@ -154,7 +155,7 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return tasks(Kind.CANCELLED_TASKS, past)
     done = _has(lx.DONE, text) and not _has(lx.NOT_DONE, text) and not overdue
     if done and not said and metric is None:
-        return tasks(Kind.DONE_TASKS, past or past_window("recently", today))
+        return tasks(Kind.DONE_TASKS, past)
     # 2. Why an account has its colour, what would turn it green, how it changed.
     if _has(lx.WHY, text) and (health_cue or not (said or metric or money)):
         return Intent(Kind.HEALTH, aspect="why", color=color)
@@ -164,6 +165,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.HEALTH, aspect="trend", color=color)
     # 3. What was said or agreed, with whom, about what (before topics that share words).
     last_meeting = _has(lx.LAST_MEETING, text)
+    if said and open_cue and not _has(lx.AGREE, text):
+        said = False
     if said and not (last_meeting and who is None and not _has(lx.AGREE, text)):
         if not (is_who and (stakeholder_role or role) and not _has(lx.AGREE, text)):
             return Intent(Kind.AGREEMENT, who=who, window=past, period=period)

@@ -62,7 +62,8 @@ OPEN = cue(r"open", r"pending", r"outstanding", r"to-?dos?", r"not (?:yet )?done
            r"not (?:yet )?finished", r"left", r"remaining", r"unfinished", r"backlog",
            r"still to do", r"in progress", r"in flight", r"on (?:my|his|her|their) plate",
            r"working on", r"work(?:ing)? on", r"busy with", r"need(?:s)? to (?:do|be done)",
-           r"to be done", r"next steps?", r"waiting", r"what(?:'s| is)? next",
+           r"to be done", r"next steps?", r"waiting", r"what(?:'s| is)? next", r"plate",
+           r"(?:has|have|got|had) to do", r"to-?do",
            "未完成", "没完成", "待办", "未结", "未关闭", "还有哪些", "要做", "没做", "手上", "手头",
            "在忙", "在做", "进行中", "跟进中", "还剩", "剩下", "待处理", "未处理", "负责什么",
            "负责哪些", "干什么", "忙什么", "做什么")
@@ -74,9 +75,12 @@ OVERDUE = cue(r"overdue", r"late", r"past due", r"past (?:the )?deadline", r"sli
 DUE = cue(r"due", r"deadlines?", r"expires?", r"expiring", r"to finish", r"to complete",
           "到期", "截止", "要交", "期限", "要完成", "前完成", "要做完", "须完成")
 DONE = cue(r"done", r"finished", r"completed?", r"closed", r"delivered", r"achieved",
+           r"(?:did|have|has) (?:we|they|you|i|he|she) (?:finish|complete|close|deliver|wrap up|get done)",
            r"accomplished", r"wrapped up", r"ticked off", r"got done",
            "已完成", "完成了", "做完", "搞定", "办完", "关闭了", "已关闭", "已经完成", "完成的", "做好")
 NOT_DONE = cue(r"not (?:yet )?(?:done|finished|completed?)", r"to be done", r"need(?:s)? to be done",
+               r"(?:must|should|needs? to|has to|have to|to|will) be (?:done|finished|completed|closed|delivered)",
+               r"(?:needs?|has|have|got) to (?:finish|complete|close|deliver)",
                r"yet to be", "未完成", "没完成", "还没完成", "未做完", "没做完", "要完成", "前完成",
                "需完成", "须完成", "待完成")
 CANCELLED = cue(r"cancel(?:l?ed|l?ing|lations?)?", r"dropped", r"withdrawn", r"called off",
@@ -269,3 +273,37 @@ previous upcoming tomorrow this next days weeks months before after between who 
 when where doing team owner owns handles charge working assigned assignee person people
 champion blocker influencer gatekeeper supporter opponent against supports budget payment
 quote proposal pilot install installation acceptance schedule""".split())
+
+# Acronyms people swap letters in ("nsp" for NPS); mended when three or four letters long.
+ACRONYMS = frozenset({"nps", "csat", "kpi", "kpis"})
+
+# Topics written in one language and asked about in the other: each group holds words
+# that mean the same, so "预算" finds "budget" and "payment" finds "回款".
+TOPICS: tuple[tuple[str, ...], ...] = (
+    ("budget", "budgets", "预算"),
+    ("payment", "payments", "pay", "paid", "回款", "付款", "支付", "收款"),
+    ("price", "prices", "pricing", "discount", "价格", "折扣", "降价", "价钱"),
+    ("quote", "quotes", "quotation", "offer", "报价"),
+    ("contract", "contracts", "合同"),
+    ("renewal", "renew", "续约", "续签"),
+    ("delivery", "deliver", "交付"),
+    ("acceptance", "验收"),
+    ("installation", "install", "安装"),
+    ("training", "培训"),
+    ("pilot", "试点"),
+    ("dashboard", "看板", "仪表盘"),
+    ("incident", "outage", "fault", "failure", "故障", "事故"),
+    ("invoice", "invoices", "发票", "开票"),
+    ("procurement", "purchasing", "采购"),
+    ("store", "stores", "门店"),
+    ("launch", "live", "上线"),
+    ("schedule", "timeline", "进度", "排期", "时间表"),
+    ("demo", "演示"),
+    ("requirement", "requirements", "需求"),
+    ("roadmap", "路线图"),
+    ("security", "安全"),
+    ("upgrade", "升级"),
+    ("workshop", "研讨会", "工作坊"),
+    ("terms", "条款"),
+    ("steering", "指导委员会"),
+)

@@ -39,6 +39,10 @@ _RISK = lx.cue(r"at risk", r"risky", r"in trouble", r"not green", r"worst", "有
 _TOP_N = re.compile(r"top\s*(\d{1,2}|ten|five|three)|前\s*(\d{1,2}|[一二两三四五六七八九十]{1,2})"
                     r"|(\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|家)")
 _WORDS = {"ten": 10, "five": 5, "three": 3}
+# Plural ways to speak of customers that are too common to refuse in an account's channel
+# ("我们的客户") but, where no account is named, ask about the portfolio.
+_WEAK_PLURAL = lx.cue(r"customers", r"clients", r"accounts", "的客户", "客户有哪些", "客户都有哪些", "个客户",
+                      "家客户", "客户名单", "客户排名")
 _HEALTH_SCORE = lx.cue(r"health score", r"healthiest", "健康度最", "健康分")
 
 
@@ -68,7 +72,7 @@ def _count(text: str) -> int:
 def detect(question: str, *, today: date) -> PortfolioIntent | None:
     """The portfolio question asked, or None when it is not one."""
     text = fold(question)
-    plural = lx.PORTFOLIO.search(text) is not None
+    plural = lx.PORTFOLIO.search(text) is not None or _WEAK_PLURAL.search(text) is not None
     color = next((c for c, rx in lx.COLOR_WORDS.items() if rx.search(text)), None)
     role = role_in(text) or area_role(text)
     if lx.WITHOUT.search(text) and role and (plural or lx.WHO.search(text) is None):

@@ -17,8 +17,8 @@ from typing import Any
 
 from bot.messages import Reply, Section
 from commands.ask import context as ctxmod
-from commands.ask.answers import Answer, Answerer, Asker, period_bounds
 from commands.ask import portfolio
+from commands.ask.answers import Answer, Answerer, Asker, period_bounds
 from commands.ask.facts import AccountFacts, gather, known_of
 from commands.ask.intents import Kind, detect
 from commands.ask.port import LanguageModel, LLMUnavailable

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from commands.ask.lexicon import VOCABULARY
+from commands.ask.lexicon import ACRONYMS, VOCABULARY
 from commands.textfold import fold
 
 _LATIN_WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
@@ -105,6 +105,9 @@ def mend(text: str, extra: Iterable[str] = ()) -> str:
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
+        if 3 <= len(word) <= 4 and word not in known and word not in _COMMON:
+            near = process.extractOne(word, ACRONYMS, scorer=OSA.distance, score_cutoff=1)
+            return near[0] if near and sorted(near[0]) == sorted(word) else word
         if len(word) < 5 or word in known or word in _COMMON:
             return word
         limit = 1 if len(word) <= 6 else 2

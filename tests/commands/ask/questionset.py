@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.app import Core
+from bot.messages import User
+from tests.commands.ask.record import PEOPLE
 from tests.support import Conversation
 
 HERE = Path(__file__).parent / "questions"
@@ -79,9 +81,13 @@ def _holds(text: str, fact: str) -> bool:
 def ask(core: Core, q: Question) -> Outcome:
     chat = Conversation(core, channel=q.where, user=q.user)
     if q.where == "dm":
-        reply = chat.say(f"ask {q.ask}", channel=f"dm-{q.user}", is_direct=True)
+        incoming = chat.incoming(f"ask {q.ask}", channel=f"dm-{q.user}", is_direct=True)
     else:
-        reply = chat.say(f"ask {q.ask}")
+        incoming = chat.incoming(f"ask {q.ask}")
+    # People speak under their display names, as the platforms send them.
+    incoming = replace(incoming, user=User(id=q.user, name=PEOPLE.get(q.user, q.user), username=q.user))
+    reply = chat.send(incoming)
+    assert reply is not None
     text = reply.plain_text()
     outcome = Outcome(q, text)
     if reply.is_error != q.error:
