@@ -12,7 +12,7 @@ from bot.messages import Item, Reply, Section
 from commands.ask.answer_account import operational_fields
 from commands.ask.context import relevant_note_ids
 from commands.ask.intents import Intent
-from commands.ask.lexicon import TOPICS
+from commands.ask.lexicon import SAID_KINDS, TOPICS
 from commands.ask.understand import name_forms
 from commands.textfold import fold
 from storage import ask_repo, record_repo, repos, search
@@ -38,7 +38,10 @@ raised ask asked want wanted wants expect expected expects request requested com
 complaints feedback concern concerns spoke chat chatted covered came news update anything
 happened meeting meetings note notes call calls with from them they their customer client did
 we us our what about regarding on re concerning last month week recently lately year quarter
-whats any there was were has have had been the and
+whats any there was were has have had been the and care cares cared worried worry worries think
+thinks thought position view views opinion opinions priorities write wrote written notes said
+his her him she he its it this that in of for to at by is are be do does did about tell
+提了 提到过 提过 说过 写了 写过 记录 里 吗 在意 看法 态度 意见 顾虑 抱怨 关注
 谈 谈了 谈过 说 说了 说过 讨论 讨论了 聊 聊了 聊过 提到 提过 提出 反馈 要求 希望 关心 决定 决定了 同意
 约定 共识 达成 达成了 承诺 确认 确认了 敲定 定了 沟通 交流 进展 担心 什么 我们 他们 客户 对方 关于 有关
 上次 最近 上个月 上月 本月 上周 本周 这周 之前 会议 纪要 怎么 怎么说 哪些 情况 一下 时候 什么时候
@@ -90,6 +93,12 @@ def topic_terms(a: Answerer, question: str, person_forms: tuple[str, ...]) -> li
             if word in topic:
                 group += [_tokens(w) for w in topic if w != word]
         groups.append(group)
+    if not groups:
+        # "What did they ask for?": the kind of thing said is the topic.
+        for pattern, words in SAID_KINDS:
+            if pattern.search(folded):
+                groups.append([_tokens(w) for w in words])
+                break
     return groups
 
 
@@ -144,8 +153,8 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
     lines: list[Line] = []
     for note in candidates:
         note_tokens = _tokens(note.text)
-        in_note = any(_has_term(note_tokens, p) for p in person_terms if p) or (
-            author is not None and note.author_id == author)
+        by_author = author is not None and note.author_id == author
+        in_note = any(_has_term(note_tokens, p) for p in person_terms if p) or by_author
         if forms and not in_note:
             continue
         for sentence in _sentences(note.text):
@@ -157,7 +166,7 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
                 continue
             if groups and not topic:
                 continue
-            if forms and not groups and not (person or decided):
+            if forms and not groups and not (person or decided or by_author):
                 continue
             if not groups and not forms and not (decided or everything):
                 continue

@@ -170,7 +170,7 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     if said and not (last_meeting and who is None and not _has(lx.AGREE, text)):
         if not (is_who and (stakeholder_role or role) and not _has(lx.AGREE, text)):
             return Intent(Kind.AGREEMENT, who=who, window=past, period=period)
-    if last_meeting and metric != "exec_meeting":
+    if (last_meeting or (_has(lx.NOTES, text) and not said)) and metric != "exec_meeting":
         return Intent(Kind.LAST_MEETING)
     # 4. The record's figures: signals, money, tier, score.
     if metric is not None:
@@ -194,7 +194,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     if plan and not (open_cue or task_cue or overdue):
         return Intent(Kind.PLAN)
     # 6. Renewal (before due windows: "when does the contract expire").
-    if _has(lx.RENEWAL, text) and not (overdue or open_cue or (due and not due_cue)):
+    owner_question = is_who and _has(lx.RESPONSIBLE, text)
+    if _has(lx.RENEWAL, text) and not (overdue or open_cue or owner_question or (due and not due_cue)):
         return Intent(Kind.RENEWAL)
     # 7. The customer's people: by role, stance, title or name.
     if stakeholder_role is not None and (is_who or _has(lx.STAKEHOLDERS, text)):
@@ -224,9 +225,9 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return tasks(window=due)
     if due_cue and not _has(lx.RENEWAL, text):
         return tasks(window=due)
-    if task_cue and not _has(lx.SUMMARY, text):
+    if task_cue and (not _has(lx.SUMMARY, text) or team_person is not None or person):
         return tasks(window=due)
-    if _has(lx.RENEWAL, text):
+    if _has(lx.RENEWAL, text) and not owner_question:
         return Intent(Kind.RENEWAL)
     # 10. Health, then the whole picture.
     if _has(lx.SUMMARY, text):

@@ -68,9 +68,10 @@ OPEN = cue(r"open", r"pending", r"outstanding", r"to-?dos?", r"not (?:yet )?done
            "在忙", "在做", "进行中", "跟进中", "还剩", "剩下", "待处理", "未处理", "负责什么",
            "负责哪些", "干什么", "忙什么", "做什么")
 TASKS = cue(r"tasks?", r"actions?", r"action items?", r"work", r"jobs?", r"deliverables?",
-            r"items?", r"things", r"assignments?", "任务", "事项", "行动", "工作", "事情", "活")
-OVERDUE = cue(r"overdue", r"late", r"past due", r"past (?:the )?deadline", r"slipp(?:ed|ing)",
-              r"behind(?: schedule)?", r"missed", r"delayed",
+            r"items?", r"things", r"assignments?", r"assigned", r"list", r"workload", r"busy", "任务", "事项", "行动", "工作", "事情", "活")
+OVERDUE = cue(r"overdue", r"late", r"past due", r"past (?:the )?deadline", r"slipp(?:ed|ing)", r"slips?",
+              r"behind(?: schedule)?", r"missed", r"delayed", r"running late", r"lagging",
+              "拖了", "落后", "超过截止", "过了截止",
               "逾期", "超期", "过期", "延期", "拖期", "延误", "晚了", "拖延", "误期", "超时")
 DUE = cue(r"due", r"deadlines?", r"expires?", r"expiring", r"to finish", r"to complete",
           "到期", "截止", "要交", "期限", "要完成", "前完成", "要做完", "须完成")
@@ -85,7 +86,8 @@ NOT_DONE = cue(r"not (?:yet )?(?:done|finished|completed?)", r"to be done", r"ne
                "需完成", "须完成", "待完成")
 CANCELLED = cue(r"cancel(?:l?ed|l?ing|lations?)?", r"dropped", r"withdrawn", r"called off",
                 r"scrapped", r"abandoned", "取消", "撤销", "作废", "不做了", "放弃")
-CUSTOMER_OWES = cue(r"customer(?:'s)? (?:owes?|side|actions?|tasks?|to-?dos?|commitments?|homework)",
+CUSTOMER_OWES = cue(r"client (?:promised|committed|has to|needs to|must|should)",
+                    r"(?:the )?(?:customer|client) (?:is )?supposed to", r"on the (?:customer|client)'?s? side",r"customer(?:'s)? (?:owes?|side|actions?|tasks?|to-?dos?|commitments?|homework)",
                     r"(?:owe|owes) us", r"waiting (?:on|for) (?:the customer|them|the client)",
                     r"their (?:side|actions|homework|commitments)",
                     r"client(?:'s)? (?:owes?|side|actions?|tasks?|commitments?)",
@@ -126,13 +128,16 @@ METRICS: dict[str, re.Pattern[str]] = {
                "推荐指数"),
     "csat": cue(r"csat", r"(?:customer )?satisfaction", r"satisfied", "满意度", "满意"),
     "usage": cue(r"usage", r"adoption", r"utili[sz]ation", r"active users", r"how much .* use",
+                 r"users? .{0,12}active", r"active .{0,12}users?",
                  "使用率", "使用情况", "活跃度", "用量", "使用量", "采用率", "活跃"),
     "response_hours": cue(r"response (?:time|hours|speed)", r"sla", r"how (?:fast|quickly) .* respond",
+                          r"(?:answer|respond to|handle|close) (?:their |the )?(?:tickets|requests|service requests)",
+                          r"how (?:fast|quickly)", "工单响应", "多快",
                           r"respond", r"responsiveness", "响应时间", "响应速度", "响应", "回复速度"),
     "cis": cue(r"cis", r"(?:customer )?improvement score", "改进分", "客户改进", "改善评分", "改进评分",
                "改进得分", "改善分"),
     "exec_meeting": cue(r"exec(?:utive)? (?:meeting|visit|call|contact|touch ?point)s?",
-                        r"(?:met|meet|seen|visited) (?:their|the) (?:ceo|cio|cfo|cto|execs?|executives?)",
+                        r"(?:met|meet|see|seen|saw|visited|visit) (?:their|the) (?:ceo|cio|cfo|cto|execs?|executives?|boss|c-level)",
                         r"c-level (?:meeting|visit)", "高层会面", "高层会议", "高层拜访", "高层见面",
                         "高层互动", "高层会晤"),
 }
@@ -146,7 +151,7 @@ GROSS_PROFIT = cue(r"gross profit", r"gp", r"profit", r"profits", r"earn(?:ings)
 MARGIN = cue(r"margins?", r"profitability", r"markup", "毛利率", "利润率")
 REVENUE = cue(r"revenues?", r"sales volume", r"turnover", r"contract value", r"deal size",
               r"(?:how much|what) (?:do|does) (?:they|the customer) (?:pay|spend)", r"billings?",
-              r"income", r"worth", r"acv", r"arr",
+              r"income", r"worth", r"acv", r"arr", r"how big", r"size of (?:the|this) account",
               "营收", "收入", "销售额", "营业额", "合同额", "合同金额", "规模", "多少钱", "金额")
 MONEY = cue(r"money", r"financials?", r"finances", r"commercials?", "财务", "经营数据")
 TIER = cue(r"tiers?", r"tiering", r"level", r"segment", r"classification", r"category",
@@ -215,17 +220,23 @@ SAID = cue(r"said", r"say(?:s)?", r"told", r"tell us", r"discuss(?:ed|ion|ions)?
            r"talks", r"mention(?:ed)?", r"raised", r"ask(?:ed)? for", r"want(?:ed|s)?", r"expect(?:ed|s)?",
            r"request(?:ed)?", r"complain(?:ed|s)?", r"feedback", r"concerns?", r"spoke", r"chat(?:ted)?",
            r"covered", r"came up", r"news on", r"update on", r"anything (?:on|about)", r"what about",
+           r"cares? about", r"worr(?:y|ied|ies)", r"priorities for", r"think(?:s)? (?:of|about)",
+           r"position on", r"view on", r"opinion",
            "谈了", "谈过", "说了", "说过", "讨论", "聊了", "聊过", "提到", "提过", "提出", "反馈", "要求",
-           "希望", "关心", "说什么", "谈什么", "聊什么", "沟通", "交流", "怎么说", "进展", "担心")
+           "希望", "关心", "说什么", "谈什么", "聊什么", "沟通", "交流", "怎么说", "进展", "担心",
+           "在意", "看法", "态度", "意见", "抱怨", "顾虑", "提了", r"wr(?:ite|ote|itten)")
 WITH = cue(r"with", r"from", r"to", "和", "跟", "与", "同")
 ABOUT = cue(r"about", r"on", r"regarding", r"re", r"concerning", "关于", "有关")
+# Notes in general: the last meeting, unless the question asks what they say about something.
+NOTES = cue(r"meeting notes?", r"minutes", r"notes", "纪要", "会议纪要", "会议记录")
 LAST_MEETING = cue(r"last (?:meeting|note|call|visit|sync|qbr|catch-?up)", r"latest (?:meeting|note|call)",
-                   r"(?:most )?recent (?:meeting|note|call|visit)", r"meeting notes?", r"previous meeting",
+                   r"(?:most )?recent (?:meeting|note|call|visit)", r"previous meeting",
                    r"when did we (?:last )?meet", r"last time we (?:met|spoke|talked)",
-                   r"last met", r"minutes",
+                   r"last met",
                    "上次会议", "上一次会议", "最近的会议", "最近一次会议", "最新纪要", "会议纪要", "上次开会",
                    "最近会议", "上次见", "最近一次见", "上次拜访", "最近一次拜访", "上次沟通", "最近一次沟通",
-                   "上次的会", "纪要")
+                   "上次的会", r"what(?:'s| is) new", r"latest news", r"any updates?",
+                   r"latest updates?", r"what happened", "最新进展", "有什么新消息", "最新情况", "最近怎么样了")
 SUMMARY = cue(r"summar(?:y|ise|ize)", r"overview", r"tell me about", r"brief(?:ing)?", r"360",
               r"what do (?:we|i) know", r"status of", r"rundown", r"catch me up", r"fill me in",
               r"big picture", r"snapshot", r"everything", r"in a nutshell", r"recap",
@@ -306,4 +317,15 @@ TOPICS: tuple[tuple[str, ...], ...] = (
     ("workshop", "研讨会", "工作坊"),
     ("terms", "条款"),
     ("steering", "指导委员会"),
+)
+
+# When a question asks what was said without a topic ("what did they ask for?", "客户提了
+#什么要求"), the kind of thing said is the topic.
+SAID_KINDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (cue(r"ask(?:ed)? for", r"want(?:s|ed)?", r"request(?:ed|s)?", r"expect(?:s|ed)?", "要求", "希望", "想要", "需求"),
+     ("asked", "ask", "wants", "want", "expects", "expect", "requested", "request", "要求", "希望", "想要", "需要")),
+    (cue(r"worr(?:y|ied|ies)", r"concerns?", r"complain(?:ed|s|ts)?", r"unhappy", r"issues?", "担心", "顾虑",
+         "抱怨", "不满", "问题"),
+     ("concern", "concerns", "worried", "complain", "complained", "issue", "problem", "担心", "顾虑", "抱怨",
+      "不满", "问题")),
 )

@@ -78,6 +78,9 @@ _PAST_DAYS = re.compile(
     rf"(?:last|past|previous)\s+{_NUM}\s+(day|week|month)s?"
     rf"|(?:过去|最近|前)\s*{_NUM}\s*(天|日|周|个星期|星期|个月|月)"
 )
+_SOON = cue(r"soon", r"coming up", r"upcoming", r"imminent", r"approaching", "快到期", "即将到期", "马上到期",
+            "快要到期", "近期到期", "快到了")
+SOON_DAYS = 7
 _DATE_HINT = re.compile(r"\d|before|by|until|till|前|之前|以前|截止")
 
 
@@ -119,6 +122,8 @@ def due_window(text: str, today: date) -> Window | None:
         day, _ = find_due(text, today=today)
         if day is not None:
             return Window("until", None, day)
+    if _SOON.search(text):
+        return Window("next_days", None, today + timedelta(days=SOON_DAYS), days=SOON_DAYS)
     return None
 
 

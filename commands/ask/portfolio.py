@@ -41,7 +41,9 @@ _TOP_N = re.compile(r"top\s*(\d{1,2}|ten|five|three)|前\s*(\d{1,2}|[一二两�
 _WORDS = {"ten": 10, "five": 5, "three": 3}
 # Plural ways to speak of customers that are too common to refuse in an account's channel
 # ("我们的客户") but, where no account is named, ask about the portfolio.
-_WEAK_PLURAL = lx.cue(r"customers", r"clients", r"accounts", "的客户", "客户有哪些", "客户都有哪些", "个客户",
+_WEAK_PLURAL = lx.cue(r"customers", r"clients", r"accounts", "的客户",
+                      r"(?:biggest|largest|best|top|most \w+|worst|smallest) (?:account|customer|client)s?",
+                      "最大的客户", "最好的客户", "最差的客户", "客户有哪些", "客户都有哪些", "个客户",
                       "家客户", "客户名单", "客户排名")
 _HEALTH_SCORE = lx.cue(r"health score", r"healthiest", "健康度最", "健康分")
 
@@ -80,6 +82,8 @@ def detect(question: str, *, today: date) -> PortfolioIntent | None:
     metric = ("margin" if lx.MARGIN.search(text) else "gross_profit" if lx.GROSS_PROFIT.search(text)
               else "revenue" if lx.REVENUE.search(text) else "health" if _HEALTH_SCORE.search(text)
               else "score" if lx.SCORE.search(text) else None)
+    if metric is None and lx.TOP.search(text) and plural:
+        metric = "revenue"
     if metric and (lx.TOP.search(text) or plural):
         return PortfolioIntent("top", metric=metric, count=_count(text))
     if lx.RENEWAL.search(text) and (plural or re.search(r"renewals|upcoming|coming up|\d", text)):
