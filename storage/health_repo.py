@@ -144,7 +144,7 @@ def gather_inputs_many(
         overdue.setdefault(task.account_id, []).append(task)
     last_notes = dict(session.exec(
         select(Note.account_id, func.max(Note.created_at))
-        .where(col(Note.account_id).in_(ids)).group_by(Note.account_id)
+        .where(col(Note.account_id).in_(ids)).group_by(col(Note.account_id))
     ).all())
     renewal_tasks = _renewal_tasks_many(session, accounts=accounts)
     out: dict[int, HealthInputs] = {}

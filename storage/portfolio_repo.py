@@ -30,6 +30,6 @@ def open_counts_many(session: Session, *, account_ids: list[int]) -> dict[int, i
     rows = session.exec(
         select(Task.account_id, func.count()).where(
             col(Task.account_id).in_(account_ids), Task.status == TaskStatus.OPEN.value)
-        .group_by(Task.account_id)
+        .group_by(col(Task.account_id))
     ).all()
     return {int(a): int(n) for a, n in rows}

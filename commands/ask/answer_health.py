@@ -151,7 +151,7 @@ def signals(a: Answerer, intent: Intent, question: str) -> Answer:
             reply.sections.append(Section(text=a.t("ask.signal.not_recorded", metrics=a.t("ask.list_sep").join(missing))))
     # The health reasons that speak about these signals, in words.
     if f.health is not None:
-        codes = set()
+        codes: set[str | None] = set()
         for metric in metrics:
             reason = _REASON_OF.get(metric)
             codes.update(reason if isinstance(reason, tuple) else (reason,))

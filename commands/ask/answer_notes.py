@@ -177,12 +177,12 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
             continue
         if window is not None and not (window[0] <= row.created_at < window[1]):
             continue
-        note = next((n for n in candidates if n.id == row.note_id), None)
-        if forms and note is None:
+        source: Note | None = next((n for n in candidates if n.id == row.note_id), None)
+        if forms and source is None:
             continue
-        if note is None and row.note_id is not None:
-            note = ask_repo.notes_by_ids(a.session, account_id=f.account_id, ids=[row.note_id]).get(row.note_id)
-        lines.append(Line(note, row.text, 3, decision=True))
+        if source is None and row.note_id is not None:
+            source = ask_repo.notes_by_ids(a.session, account_id=f.account_id, ids=[row.note_id]).get(row.note_id)
+        lines.append(Line(source, row.text, 3, decision=True))
     # The same sentence from a note and from its decision row shows once, as a decision.
     seen: dict[tuple[int | None, str], Line] = {}
     for line in sorted(lines, key=lambda x: (not x.decision, -x.score)):

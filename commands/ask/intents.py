@@ -213,7 +213,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         if role:
             return Intent(Kind.ROLE_HOLDER, role=role)
         if _has(lx.RESPONSIBLE, text):
-            routed = area or (route_task(text).role if route_task(text) else None)
+            route = route_task(text)
+            routed = area or (route.role if route else None)
             return Intent(Kind.ROLE_HOLDER, role=routed)
         if _has(lx.TEAM, text) or area:
             return Intent(Kind.ROLE_HOLDER, role=area)
