@@ -220,6 +220,8 @@ def agreement(a: Answerer, intent: Intent, question: str) -> Answer:
     if not lines and intent.window is not None:
         lines = matching_lines(a, Intent(intent.kind, who=intent.who), question)
         not_in_period = bool(lines)
+    if not lines and intent.who is not None:
+        return _nothing_with(a, intent)
     if not lines:
         return unknown(a, intent, question)
     key = "ask.said.with" if intent.who is not None else "ask.agreement.title"
@@ -232,6 +234,27 @@ def agreement(a: Answerer, intent: Intent, question: str) -> Answer:
     actions = _tasks_of_notes(a, notes)
     if actions:
         reply.sections.append(Section(title=a.t("ask.meeting.actions"), items=a.task_items(actions, answer)))
+    return answer
+
+
+def _nothing_with(a: Answerer, intent: Intent) -> Answer:
+    """No note speaks with or about the person: say so, and what the record knows of them."""
+    from commands.ask.answer_account import stakeholder_line
+    from commands.ask.answers import Answer
+
+    assert intent.who is not None
+    reply = Reply(title=a.t("ask.said.nothing_with", who=intent.who.name, account=a.facts.name))
+    answer = Answer(reply)
+    if intent.who.kind == "stakeholder":
+        for s in a.facts.stakeholders:
+            if s.id == intent.who.id:
+                reply.sections.append(Section(items=[Item(stakeholder_line(a, s))]))
+                answer.refs.append(a.t("ask.stakeholders.ref"))
+    else:
+        roles = [r for r, (pid, _) in a.facts.holders.items() if pid == intent.who.id]
+        if roles:
+            reply.sections.append(Section(text=a.t("ask.person.roles", who=intent.who.name, account=a.facts.name,
+                                                   roles=a.t("ask.list_sep").join(a.t(f"role.{r}") for r in roles))))
     return answer
 
 
