@@ -12,6 +12,7 @@ from bot.messages import Item, Reply, Section
 from commands.ask.answer_account import operational_fields
 from commands.ask.context import relevant_note_ids
 from commands.ask.intents import Intent
+from commands.ask import lexicon as lx
 from commands.ask.lexicon import SAID_KINDS, TOPICS
 from commands.ask.understand import name_forms
 from commands.textfold import fold
@@ -40,6 +41,7 @@ happened meeting meetings note notes call calls with from them they their custom
 we us our what about regarding on re concerning last month week recently lately year quarter
 whats any there was were has have had been the and care cares cared worried worry worries think
 thinks thought position view views opinion opinions priorities write wrote written notes said
+show list give me please log logs history record recorded all latest recent summary
 his her him she he its it this that in of for to at by is are be do does did about tell
 提了 提到过 提过 说过 写了 写过 记录 里 吗 在意 看法 态度 意见 顾虑 抱怨 关注
 谈 谈了 谈过 说 说了 说过 讨论 讨论了 聊 聊了 聊过 提到 提过 提出 反馈 要求 希望 关心 决定 决定了 同意
@@ -216,6 +218,9 @@ def agreement(a: Answerer, intent: Intent, question: str) -> Answer:
 
     f = a.facts
     lines = matching_lines(a, intent, question)
+    if not lines and intent.who is None and lx.AGREE.search(fold(question)):
+        # Nothing matched the words: the decisions on record (of the period, if one was named).
+        lines = matching_lines(a, intent, "", decisions_only=True)
     not_in_period = False
     if not lines and intent.window is not None:
         lines = matching_lines(a, Intent(intent.kind, who=intent.who), question)

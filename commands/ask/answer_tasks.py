@@ -29,6 +29,8 @@ def person_filter(a: Answerer, intent: Intent) -> tuple[int | None, str | None]:
     someone unknown (nothing is theirs)."""
     if intent.person == "mine":
         return a.asker.person_id, a.t("ask.you")
+    if intent.person == "nobody":
+        return 0, a.t("ask.nobody")
     if intent.person:
         pid = a.asker.mentioned.get(intent.person)
         return (pid if pid is not None else -1), intent.person
@@ -44,7 +46,8 @@ def _scope(a: Answerer, intent: Intent, tasks: list[TaskFact]) -> tuple[list[Tas
         scope.append(intent.role)
     pid, who = person_filter(a, intent)
     if pid is not None:
-        tasks = [x for x in tasks if x.assignee_id == pid]
+        # 0 stands for "nobody": the tasks no person holds.
+        tasks = [x for x in tasks if (x.assignee_id or 0) == pid]
         scope.append(who or "")
     return tasks, scope
 

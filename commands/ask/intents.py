@@ -144,6 +144,9 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     stakeholder_role = _first(lx.STAKEHOLDER_ROLES, text)
     stance = _first(lx.STANCES, text)
 
+    if _has(lx.UNASSIGNED, text):
+        person = "nobody"
+
     def tasks(kind: Kind = Kind.OPEN_TASKS, window: Window | None = None) -> Intent:
         return Intent(kind, role=role or area, person=person, overdue=overdue, who=team_person,
                       window=window, period=period)
@@ -163,7 +166,10 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.HEALTH, aspect="fix", color=color)
     if _has(lx.TREND, text) and health_cue and metric is None:
         return Intent(Kind.HEALTH, aspect="trend", color=color)
-    # 3. What was said or agreed, with whom, about what (before topics that share words).
+    # 3. How a customer person stands towards us is their card; what was said, with whom,
+    # about what, comes before topics that share words.
+    if who is not None and who.kind == "stakeholder" and _has(lx.STANCE_WORDS, text):
+        return Intent(Kind.STAKEHOLDERS, who=who)
     last_meeting = _has(lx.LAST_MEETING, text)
     if said and open_cue and not _has(lx.AGREE, text):
         said = False
@@ -189,6 +195,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         if plan or _has(lx.PLAN, text):
             return Intent(Kind.PLAN, aspect=plan_section)
         plan_section = None
+    if plan_section == "goals" and lx.GOALS_STRONG.search(text):
+        return Intent(Kind.PLAN, aspect="goals")
     if plan_section is not None and not (open_cue or overdue or due_cue or (is_who and role)):
         return Intent(Kind.PLAN, aspect=plan_section)
     if plan and not (open_cue or task_cue or overdue):
@@ -235,8 +243,10 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.SUMMARY)
     if health_cue or _has(lx.TREND, text):
         return Intent(Kind.HEALTH, aspect="trend" if _has(lx.TREND, text) else None, color=color)
+    if due is not None:
+        return tasks(window=due)
     # 11. A name or a role on its own.
-    if team_person is not None or person == "mine":
+    if team_person is not None or person in ("mine", "nobody"):
         return tasks()
     if role:
         return Intent(Kind.ROLE_HOLDER, role=role)

@@ -46,7 +46,14 @@ ROLE_AREAS: dict[str, re.Pattern[str]] = {
     "FR": cue(r"delivery", r"fulfil?l?ment", r"implementation", "交付", "实施"),
 }
 RESPONSIBLE = cue(r"responsible", r"in charge", r"handles?", r"handling", r"owns?", r"owner",
-                  r"takes care", r"looks after", r"covers?", r"负责", "管", "对接", "跟进")
+                  r"takes care", r"looks after", r"covers?", r"负责", "管", "对接", "跟进", "在跟", "谁跟", "在管",
+                  "主导", "牵头")
+UNASSIGNED = cue(r"unassigned", r"without (?:an? )?(?:owner|assignee)", r"no(?:body| one) (?:owns|assigned)",
+                 r"not assigned", r"orphan(?:ed)?", "没人负责", "无人负责", "没有负责人", "未分配", "没人干", "没人做",
+                 "没人管", "没分配")
+# How a customer person stands towards us: their card answers it.
+STANCE_WORDS = cue(r"stance", r"attitude", r"position towards us", r"relationship with", r"how do we stand",
+                   "态度", "立场", "关系怎么样", "关系如何")
 
 # --- questions about people ----------------------------------------------------------------
 
@@ -71,6 +78,7 @@ TASKS = cue(r"tasks?", r"actions?", r"action items?", r"work", r"jobs?", r"deliv
             r"items?", r"things", r"assignments?", r"assigned", r"list", r"workload", r"busy", "任务", "事项", "行动", "工作", "事情", "活")
 OVERDUE = cue(r"overdue", r"late", r"past due", r"past (?:the )?deadline", r"slipp(?:ed|ing)", r"slips?",
               r"behind(?: schedule)?", r"missed", r"delayed", r"running late", r"lagging",
+              r"stuck", r"blocked", "卡住", "卡在", "阻塞", "卡壳",
               "拖了", "落后", "超过截止", "过了截止",
               "逾期", "超期", "过期", "延期", "拖期", "延误", "晚了", "拖延", "误期", "超时")
 DUE = cue(r"due", r"deadlines?", r"expires?", r"expiring", r"to finish", r"to complete",
@@ -103,7 +111,8 @@ RECENT = cue(r"recent(?:ly)?", r"lately", r"latest", r"just", r"last few", r"pas
 
 # --- health and signals ------------------------------------------------------------------------
 
-HEALTH = cue(r"health(?:y)?", r"how (?:is|are) .* doing", r"how(?:'s| is) (?:it|the account|things)",
+HEALTH = cue(r"health(?:y)?", r"how (?:is|are) .* doing", r"how(?:'s| is| are) (?:it|the account|things|we|it going)",
+             r"^\W*how(?:'s| is| are)?\W*$", "怎么样了", "如何了",
              r"how(?:'s| is)? .* doing", r"status", r"rag", r"red", r"yellow", r"amber", r"green",
              r"traffic light", r"at risk", r"risk(?:y)?", r"in trouble",
              "健康", "红绿灯", "红灯", "黄灯", "绿灯", "风险", "状态", "怎么样", "状况", "亮灯")
@@ -156,7 +165,8 @@ REVENUE = cue(r"revenues?", r"sales volume", r"turnover", r"contract value", r"d
 MONEY = cue(r"money", r"financials?", r"finances", r"commercials?", "财务", "经营数据")
 TIER = cue(r"tiers?", r"tiering", r"level", r"segment", r"classification", r"category",
            r"strategic (?:partner|account)", r"how important", r"core account",
-           "层级", "级别", "等级", "分级", "类别", "哪一级", "什么级", "分层", "哪一类")
+           "层级", "级别", "等级", "分级", "类别", "哪一级", "什么级", "分层", "哪一类", "核心客户", "重要客户",
+           "潜力客户", "战略客户")
 SCORE = cue(r"account score", r"scor(?:e|ed|ing)", r"four dimensions?", r"dimensions",
             r"rating", r"rated", "评分", "打分", "四维", "四个维度", "分数", "评级")
 
@@ -174,7 +184,7 @@ TITLES = cue(r"c[eiftom]o", r"vp", r"vice president", r"director", r"head of \w+
 STAKEHOLDER_ROLES: dict[str, re.Pattern[str]] = {
     "decision_maker": cue(r"decision[- ]?makers?", r"decides", r"decider", r"final say", r"signs? off",
                           r"sign(?:s|ing)? the contract", r"economic buyer", r"calls the shots",
-                          "决策人", "决策者", "拍板", "决策", "签字", "最终决定"),
+                          "决策人", "决策者", "拍板", "签字", "最终决定", "说了算"),
     "influencer": cue(r"influencers?", r"influential", "影响者", "影响人", "影响力"),
     "gatekeeper": cue(r"gate-?keepers?", "把关人", "守门人", "把关"),
     "user": cue(r"end users?", r"user buyer", "使用者", "用户代表"),
@@ -196,7 +206,8 @@ PLAN = cue(r"account plan", r"(?:our|the|strategic|business|joint) plan", r"plan
 NOT_PLAN = cue(r"payment plan", r"pilot plan", r"project plan", r"delivery plan", r"plan to",
                r"planned", r"plans? for", "回款计划", "付款计划", "上线计划", "交付计划")
 PLAN_SECTIONS: dict[str, re.Pattern[str]] = {
-    "goals": cue(r"goals?", r"objectives?", r"aims?", r"ambitions?", r"priorities", r"what (?:do|does) "
+    "goals": cue(r"goals?", r"objectives?", r"(?:customer|client|they) (?:plans?|intends?|aims?) to",
+                 "客户打算", "客户想", "客户准备", "他们打算", r"aims?", r"ambitions?", r"priorities", r"what (?:do|does) "
                  r"(?:they|the customer|the client) want", r"strategy", r"vision",
                  "目标", "诉求", "客户想要", "想达成", "战略重点", "愿景"),
     "challenges": cue(r"challenges?", r"pain ?points?", r"problems?", r"struggles?", r"issues",
@@ -209,6 +220,9 @@ PLAN_SECTIONS: dict[str, re.Pattern[str]] = {
                          r"relationship building", "关系计划", "关系规划", "关系策略", "关系拓展"),
     "actions": cue(r"plan(?:ned)? actions", r"action plan", r"key actions", "行动计划", "关键行动"),
 }
+
+GOALS_STRONG = cue(r"(?:customer|client|they) (?:plans?|intends?|aims?) to", "客户打算", "客户想",
+                   "客户准备", "他们打算")
 
 # --- notes, meetings, decisions ----------------------------------------------------------------
 
@@ -224,7 +238,7 @@ SAID = cue(r"said", r"say(?:s)?", r"told", r"tell us", r"discuss(?:ed|ion|ions)?
            r"position on", r"view on", r"opinion",
            "谈了", "谈过", "说了", "说过", "讨论", "聊了", "聊过", "提到", "提过", "提出", "反馈", "要求",
            "希望", "关心", "说什么", "谈什么", "聊什么", "沟通", "交流", "怎么说", "进展", "担心",
-           "在意", "看法", "态度", "意见", "抱怨", "顾虑", "提了", r"wr(?:ite|ote|itten)")
+           "在意", "在乎", "看法", "意见", "抱怨", "顾虑", "提了", r"wr(?:ite|ote|itten)")
 WITH = cue(r"with", r"from", r"to", "和", "跟", "与", "同")
 ABOUT = cue(r"about", r"on", r"regarding", r"re", r"concerning", "关于", "有关")
 # Notes in general: the last meeting, unless the question asks what they say about something.

@@ -81,7 +81,12 @@ _PAST_DAYS = re.compile(
 _SOON = cue(r"soon", r"coming up", r"upcoming", r"imminent", r"approaching", "快到期", "即将到期", "马上到期",
             "快要到期", "近期到期", "快到了")
 SOON_DAYS = 7
-_DATE_HINT = re.compile(r"\d|before|by|until|till|前|之前|以前|截止")
+_DATE_HINT = re.compile(r"\d|before|by|until|till|前|之前|以前|截止|monday|tuesday|wednesday|thursday|friday"
+                        r"|saturday|sunday|周[一二三四五六日天]|星期[一二三四五六日天]|号")
+# Spans named as a whole ("next week", "下周") rather than a day in them ("下周五").
+_NAMED_SPANS = re.compile(r"(?:next|this) (?:week|month)(?! ?(?:mon|tue|wed|thu|fri|sat|sun))"
+                          r"|(?:下|本|这)(?:周|个?星期)(?![一二三四五六日天])|(?:下|本|这)个?月(?!底|末|\d)")
+_UNTIL = re.compile(r"before|by|until|till|no later|前|之前|以前|截止")
 
 
 def _count(raw: str) -> int:
@@ -102,6 +107,11 @@ def due_window(text: str, today: date) -> Window | None:
             return Window("next_days", today, today + timedelta(days=days), days=days)
     if _END_OF_MONTH.search(text):
         return Window("end_of_month", None, _month_end(today))
+    if _DATE_HINT.search(text) and not _NAMED_SPANS.search(text):
+        day, _ = find_due(text, today=today)
+        if day is not None:
+            # "by Friday" / "周五前": everything due until then; "on Friday" / "周五": that day.
+            return Window("until", None, day) if _UNTIL.search(text) else Window("on", day, day)
     if _TODAY.search(text):
         return Window("today", today, today)
     if _TOMORROW.search(text):
@@ -118,10 +128,6 @@ def due_window(text: str, today: date) -> Window | None:
         return Window("this_month", today.replace(day=1), _month_end(today))
     if _QUARTER.search(text):
         return Window("next_days", today, today + timedelta(days=90), days=90)
-    if _DATE_HINT.search(text):
-        day, _ = find_due(text, today=today)
-        if day is not None:
-            return Window("until", None, day)
     if _SOON.search(text):
         return Window("next_days", None, today + timedelta(days=SOON_DAYS), days=SOON_DAYS)
     return None

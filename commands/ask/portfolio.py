@@ -43,7 +43,8 @@ _WORDS = {"ten": 10, "five": 5, "three": 3}
 # ("我们的客户") but, where no account is named, ask about the portfolio.
 _WEAK_PLURAL = lx.cue(r"customers", r"clients", r"accounts", "的客户",
                       r"(?:biggest|largest|best|top|most \w+|worst|smallest) (?:account|customer|client)s?",
-                      "最大的客户", "最好的客户", "最差的客户", "客户有哪些", "客户都有哪些", "个客户",
+                      "最大的客户", "最好的客户", "最差的客户", r"(?:each|every|per) (?:account|customer|client)",
+                      "每个客户", "各个客户", "每家客户", "客户有哪些", "客户都有哪些", "个客户",
                       "家客户", "客户名单", "客户排名")
 _HEALTH_SCORE = lx.cue(r"health score", r"healthiest", "健康度最", "健康分")
 
@@ -75,7 +76,8 @@ def detect(question: str, *, today: date) -> PortfolioIntent | None:
     """The portfolio question asked, or None when it is not one."""
     text = fold(question)
     plural = lx.PORTFOLIO.search(text) is not None or _WEAK_PLURAL.search(text) is not None
-    color = next((c for c, rx in lx.COLOR_WORDS.items() if rx.search(text)), None)
+    colors = [c for c, rx in lx.COLOR_WORDS.items() if rx.search(text)]
+    color = colors[0] if len(colors) == 1 else ("risk" if set(colors) == {"red", "yellow"} else None)
     role = role_in(text) or area_role(text)
     if lx.WITHOUT.search(text) and role and (plural or lx.WHO.search(text) is None):
         return PortfolioIntent("vacant", role=role)
@@ -237,5 +239,6 @@ def _list_row(t: Translator, r: Row, day: Any) -> str:
     return t("ask.portfolio.row_list", account=r.account.name, tier=t(f"tier.{r.account.tier}"),
              color=t(f"color.{r.color}"), score=r.score, open=r.open, overdue=r.overdue,
              renewal=day(r.account.renewal_date),
+             team=", ".join(f"{k} {v}" for k, v in sorted(r.holders.items())) or t("ask.role.vacant"),
              suggested=t("ask.portfolio.suggested", tier=t(f"tier.{suggestion}"))
              if suggestion and suggestion != r.account.tier else "")
