@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.messages import Item, Reply, Section
+from commands.ask import lexicon as lx
 from commands.ask.answer_account import operational_fields
 from commands.ask.context import relevant_note_ids
 from commands.ask.intents import Intent
-from commands.ask import lexicon as lx
 from commands.ask.lexicon import SAID_KINDS, TOPICS
 from commands.ask.understand import name_forms
 from commands.textfold import fold
