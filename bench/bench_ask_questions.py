@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,10 +33,14 @@ def main() -> None:
         questionset.configure(core)
         with core.sessions.begin() as session:
             build(session)
-        outcomes = [questionset.ask(core, q) for q in questionset.load()]
+        questions = questionset.load()
+        started = time.perf_counter()
+        outcomes = [questionset.ask(core, q) for q in questions]
+        took = time.perf_counter() - started
         engine.dispose()
     table = questionset.score(outcomes)
-    print(f"{len(outcomes)} questions, answered without a model")
+    print(f"{len(outcomes)} questions, answered without a model "
+          f"({took / len(outcomes) * 1000:.0f} ms a question on average, SQLite, through the dispatcher)")
     for part in ("tuned", "held-out", "all"):
         for key in ("en", "zh", "channel", "dm", "management"):
             if (part, key) in table:

@@ -33,14 +33,11 @@ def test_the_set_is_large_and_half_chinese():
     assert sum(q.heldout for q in questions) >= 30
 
 
-def test_share_answered_right_per_language(outcomes):
+def test_share_answered_right_per_language_and_nothing_leaks(outcomes):
+    for o in outcomes:
+        assert "CANARY" not in o.reply, o.question.ask
     wrong = [f"[{o.question.lang}] {o.question.ask}: {'; '.join(o.problems)}" for o in outcomes if not o.right]
     for lang in ("en", "zh"):
         mine = [o for o in outcomes if o.question.lang == lang]
         share = sum(o.right for o in mine) / len(mine)
         assert share >= TARGET, f"{lang}: {share:.2f}\n" + "\n".join(wrong)
-
-
-def test_no_answer_leaks_another_account(outcomes):
-    for o in outcomes:
-        assert "CANARY" not in o.reply, o.question.ask
