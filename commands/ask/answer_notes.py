@@ -14,7 +14,7 @@ from commands.ask.answer_account import operational_fields
 from commands.ask.context import relevant_note_ids
 from commands.ask.intents import Intent
 from commands.ask.lexicon import SAID_KINDS, TOPICS
-from commands.ask.understand import name_forms
+from commands.ask.understand import mend, name_forms
 from commands.textfold import fold
 from storage import ask_repo, record_repo, repos, search
 from storage.models import Note
@@ -84,7 +84,8 @@ def topic_terms(a: Answerer, question: str, person_forms: tuple[str, ...]) -> li
     person it names."""
     ignore = set(IGNORE) | {w.casefold() for w in a.facts.name.split()}
     ignore |= {w for form in person_forms for w in search.index_text(form).split()} | set(person_forms)
-    folded = fold(question)
+    # Mended as the intent was, so a misspelt name ("Maira") is not taken for a topic.
+    folded = mend(fold(question), {w for form in person_forms for w in form.split()})
     for form in sorted(person_forms, key=len, reverse=True):
         folded = folded.replace(form, " ")
     groups: list[Group] = []
@@ -152,6 +153,7 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
         candidates = [n for n in candidates if window[0] <= n.created_at < window[1]]
     author = intent.who.id if intent.who is not None and intent.who.kind == "team" else None
     everything = not groups and not forms and window is not None and not decisions_only
+    agreeing = lx.AGREE.search(fold(question)) is not None
     lines: list[Line] = []
     for note in candidates:
         note_tokens = _tokens(note.text)
@@ -159,11 +161,19 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
         in_note = any(_has_term(note_tokens, p) for p in person_terms if p) or by_author
         if forms and not in_note:
             continue
-        for sentence in _sentences(note.text):
+        sentences = _sentences(note.text)
+        # A note that speaks about the topic: what it decided belongs to the answer too
+        # ("what did we agree in the kick-off?").
+        on_topic = bool(groups) and any(
+            any(_matches(_tokens(x), g) for g in groups) for x in sentences)
+        for sentence in sentences:
             tokens = _tokens(sentence)
             topic = sum(1 for g in groups if _matches(tokens, g))
             person = any(_has_term(tokens, p) for p in person_terms if p)
             decided = bool(_DECISION_LINE.search(sentence))
+            if on_topic and decided and not topic and agreeing:
+                lines.append(Line(note, sentence, 1))
+                continue
             if decisions_only and not decided:
                 continue
             if groups and not topic:

@@ -146,6 +146,9 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
 
     if _has(lx.UNASSIGNED, text):
         person = "nobody"
+    if overdue and _has(lx.OPEN, text) and re.search(r"(?<![a-z])and(?![a-z])|以及|并且|同时", text):
+        # "the open actions, and which are late": the whole list (overdue ones are marked).
+        overdue = False
 
     def tasks(kind: Kind = Kind.OPEN_TASKS, window: Window | None = None) -> Intent:
         return Intent(kind, role=role or area, person=person, overdue=overdue, who=team_person,
@@ -214,6 +217,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.STAKEHOLDERS, who=who if who and who.kind == "stakeholder" else None)
     if who is not None and who.kind == "stakeholder" and not (open_cue or task_cue):
         return Intent(Kind.STAKEHOLDERS, who=who)
+    if who is not None and who.kind == "stakeholder":
+        return Intent(Kind.CUSTOMER_TASKS, who=who)
     if is_who and lx.TITLES.search(text) and not role:
         return Intent(Kind.STAKEHOLDERS)
     # 8. Who holds a role, who is responsible for an area, who someone is.
@@ -252,4 +257,6 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.ROLE_HOLDER, role=role)
     if _has(lx.TEAM, text) and is_who:
         return Intent(Kind.ROLE_HOLDER)
+    if stakeholder_role is not None:
+        return Intent(Kind.STAKEHOLDERS, aspect=stakeholder_role)
     return Intent(Kind.UNKNOWN, window=past, period=period)

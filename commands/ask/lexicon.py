@@ -37,6 +37,7 @@ ROLE_CUES: dict[str, re.Pattern[str]] = {
     "FR": cue(r"fr", r"(?:fulfil?l?ment|delivery|implementation|project) (?:manager|responsible|lead|owner)",
               r"pm", "交付经理", "交付负责人", "项目经理", "实施经理"),
     "SPONSOR": cue(r"(?:exec(?:utive)? )?sponsor", r"exec sponsor", "高层负责人", "高层赞助人",
+                   "高层(?![会拜见互访面])",
                    "赞助人", "高管负责人"),
 }
 # Areas of work that name a role ("who is responsible for delivery?", "交付还有哪些待办").
@@ -71,7 +72,7 @@ OPEN = cue(r"open", r"pending", r"outstanding", r"to-?dos?", r"not (?:yet )?done
            r"working on", r"work(?:ing)? on", r"busy with", r"need(?:s)? to (?:do|be done)",
            r"to be done", r"next steps?", r"waiting", r"what(?:'s| is)? next", r"plate",
            r"(?:has|have|got|had) to do", r"to-?do",
-           "未完成", "没完成", "待办", "未结", "未关闭", "还有哪些", "要做", "没做", "手上", "手头",
+           "未完成", "没完成", "待办", "未结", "未关闭", "还有哪些", "还有什么", "要做", "没做", "手上", "手头",
            "在忙", "在做", "进行中", "跟进中", "还剩", "剩下", "待处理", "未处理", "负责什么",
            "负责哪些", "干什么", "忙什么", "做什么")
 TASKS = cue(r"tasks?", r"actions?", r"action items?", r"work", r"jobs?", r"deliverables?",
@@ -102,7 +103,7 @@ CUSTOMER_OWES = cue(r"client (?:promised|committed|has to|needs to|must|should)"
                     r"(?:the )?customer (?:promised|committed|has to|needs to|must|should)",
                     r"what (?:do|does) (?:they|the customer|the client) (?:have to|need to) do",
                     "客户方", "客户的待办", "客户要做", "客户需要做", "客户欠", "客户承诺", "客户那边",
-                    "对方的待办", "对方要做", "等客户", "客户侧", "客户的行动", "客户的任务", "甲方")
+                    "对方的待办", "对方要做", "等客户", "没给我们", "还没给", "欠我们", "要给我们", "客户侧", "客户的行动", "客户的任务", "甲方")
 
 # --- dates ------------------------------------------------------------------------------------
 
