@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from sqlmodel import Session
 
+from commands.ask.lexicon import VOCABULARY
 from storage import repos
 from storage.models import Account
 
@@ -107,9 +108,11 @@ def named_in(question: str, accounts: Sequence[Account]) -> list[Account]:
     """The accounts whose full name (with or without its company suffix) the question
     holds; short forms are left out, so a common word never counts as a name."""
     text = repos.name_key(question)
+    # A name that is also a word questions are made of ("Delivery", "Health") is not taken
+    # as naming an account: "who is responsible for delivery?" names none.
     return [a for a in accounts
-            if any(len(f) >= 3 or re.match(r"[\u4e00-\u9fff]", f) for f in name_forms(a.name)
-                   if _contains(text, f))]
+            if any((len(f) >= 3 or re.match(r"[\u4e00-\u9fff]", f)) and f not in VOCABULARY
+                   for f in name_forms(a.name) if _contains(text, f))]
 
 
 def resolve(question: str, accounts: Sequence[Account]) -> Resolution:
@@ -126,7 +129,8 @@ def resolve(question: str, accounts: Sequence[Account]) -> Resolution:
     for account in accounts:
         for form in name_forms(account.name) + short_forms(account.name):
             for gram in grams:
-                if len(gram) < 4 and not re.match(r"[\u4e00-\u9fff]", gram):
+                # Short words and the words questions are made of ("health") name no account.
+                if (len(gram) < 4 and not re.match(r"[\u4e00-\u9fff]", gram)) or gram in VOCABULARY:
                     continue
                 ratio = fuzz.ratio(gram, form)
                 if ratio >= FUZZY_CUTOFF and ratio > scores.get(account.id or 0, (0.0, ""))[0]:

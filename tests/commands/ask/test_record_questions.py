@@ -195,3 +195,12 @@ def test_model_context_stays_in_budget_with_a_huge_plan_and_many_decisions(core,
             ctx = ctxmod.build_context(s, facts=facts, question="plan", budget=budget)
             assert ctx.size <= budget
             assert re.search(r"\[task \d+\]", ctx.data)  # open actions still get their room
+
+
+def test_words_questions_are_made_of_name_no_account():
+    from commands.ask.resolve import named_in
+
+    accounts = _accounts("Delivery", "Healthco", "Globex Energy")
+    assert named_in("who is responsible for delivery?", accounts) == []
+    assert resolve("how's the health?", accounts).account is None
+    assert [a.name for a in named_in("what's open on Globex Energy?", accounts)] == ["Globex Energy"]
