@@ -22,7 +22,8 @@ from storage import repos
 from storage.models import Account
 
 _SUFFIXES = re.compile(
-    r"[\s,.]*(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|gmbh|ag|sa|group|"
+    # A Latin suffix is a word of its own ("Healthco" keeps its "co").
+    r"[\s,.]+(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|gmbh|ag|sa|group|"
     r"holdings?)\.?$|(?:股份有限公司|有限责任公司|有限公司|集团|公司|科技|技术)$",
     re.I,
 )
