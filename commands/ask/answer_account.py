@@ -46,6 +46,15 @@ def role_holder(a: Answerer, intent: Intent, question: str) -> Answer:
             answer.reply.sections.append(Section(title=a.t("ask.person.open", count=len(mine)),
                                                  items=a.task_items(mine, answer, limit=5)))
         return answer
+    if intent.aspect == "topic":
+        from commands.ask.answer_tasks import on_topic
+
+        # "Who is handling the POS fault?": whoever holds the open action about it.
+        working = on_topic(a, question, [x for x in f.open_tasks])
+        if working:
+            answer = _new(a, a.t("ask.role.on_it", account=f.name))
+            answer.reply.sections.append(Section(items=a.task_items(working, answer, limit=5)))
+            return answer
     if intent.role:
         holder = f.holders.get(intent.role)
         role = a.t(f"role.{intent.role}")

@@ -44,6 +44,7 @@ thinks thought position view views opinion opinions priorities write wrote writt
 show list give me please log logs history record recorded all latest recent summary
 his her him she he its it this that in of for to at by is are be do does did about tell
 提了 提到过 提过 说过 写了 写过 记录 里 吗 在意 看法 态度 意见 顾虑 抱怨 关注
+完成 能完成 做完 处理 到期 截止 逾期 可以 需要 能否 是否 能不能 还有 哪些
 谈 谈了 谈过 说 说了 说过 讨论 讨论了 聊 聊了 聊过 提到 提过 提出 反馈 要求 希望 关心 决定 决定了 同意
 约定 共识 达成 达成了 承诺 确认 确认了 敲定 定了 沟通 交流 进展 担心 什么 我们 他们 客户 对方 关于 有关
 上次 最近 上个月 上月 本月 上周 本周 这周 之前 会议 纪要 怎么 怎么说 哪些 情况 一下 时候 什么时候

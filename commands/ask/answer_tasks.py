@@ -20,7 +20,11 @@ RECENT_LIMIT = 10
 
 
 def window_text(a: Answerer, window: Window) -> str:
-    return a.t(f"ask.window.{window.kind}", days=window.days,
+    month = ""
+    if window.start is not None:
+        month = (f"{window.start.month}月" if a.t.lang == "zh"
+                 else window.start.strftime("%B %Y"))
+    return a.t(f"ask.window.{window.kind}", days=window.days, month=month,
                date=fmt_date(a.t.lang, window.end, weekday=False) if window.end else "")
 
 
@@ -52,12 +56,28 @@ def _scope(a: Answerer, intent: Intent, tasks: list[TaskFact]) -> tuple[list[Tas
     return tasks, scope
 
 
+def on_topic(a: Answerer, question: str, tasks: list[TaskFact]) -> list[TaskFact]:
+    """The tasks whose title speaks about what the question names ("what's left on the
+    installation?"); none when no title does, so a stray word never empties a list."""
+    from commands.ask.answer_notes import _matches, _tokens, topic_terms
+    from commands.ask.lexicon import strip_cues
+    from commands.textfold import fold
+
+    groups = topic_terms(a, strip_cues(fold(question)), ())
+    if not groups:
+        return []
+    return [x for x in tasks if any(_matches(_tokens(x.title), g) for g in groups)]
+
+
 def open_tasks(a: Answerer, intent: Intent, question: str) -> Answer:
     from commands.ask.answers import Answer
 
     f = a.facts
     ours = [x for x in f.open_tasks if x.role != Role.CUSTOMER.value]
     tasks, scope = _scope(a, intent, ours)
+    topical = on_topic(a, question, tasks)
+    if topical:
+        tasks = topical
     if intent.overdue:
         tasks = [x for x in tasks if x.is_overdue]
     window = intent.window if not intent.overdue else None

@@ -151,8 +151,10 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         overdue = False
 
     def tasks(kind: Kind = Kind.OPEN_TASKS, window: Window | None = None) -> Intent:
-        return Intent(kind, role=role or area, person=person, overdue=overdue, who=team_person,
-                      window=window, period=period)
+        # An area of work filters open work ("交付还有哪些待办"); for closed work the same
+        # words are verbs ("what did we deliver", "交付了什么").
+        return Intent(kind, role=role or (area if kind is Kind.OPEN_TASKS else None), person=person,
+                      overdue=overdue, who=team_person, window=window, period=period)
 
     # 1. Work of the customer's side, cancelled work, work done.
     if _has(lx.CUSTOMER_OWES, text):
@@ -176,8 +178,10 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     last_meeting = _has(lx.LAST_MEETING, text)
     if said and open_cue and not _has(lx.AGREE, text):
         said = False
+    if plan_section == "goals" and lx.GOALS_STRONG.search(text):
+        return Intent(Kind.PLAN, aspect="goals")
     if said and not (last_meeting and who is None and not _has(lx.AGREE, text)):
-        if not (is_who and (stakeholder_role or role) and not _has(lx.AGREE, text)):
+        if not (is_who and (stakeholder_role or (role and not _has(lx.AGREE, text)))):
             return Intent(Kind.AGREEMENT, who=who, window=past, period=period)
     if (last_meeting or (_has(lx.NOTES, text) and not said)) and metric != "exec_meeting":
         return Intent(Kind.LAST_MEETING)
@@ -228,7 +232,7 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         if _has(lx.RESPONSIBLE, text):
             route = route_task(text)
             routed = area or (route.role if route else None)
-            return Intent(Kind.ROLE_HOLDER, role=routed)
+            return Intent(Kind.ROLE_HOLDER, role=routed, aspect="topic")
         if _has(lx.TEAM, text) or area:
             return Intent(Kind.ROLE_HOLDER, role=area)
         if team_person is not None:

@@ -47,6 +47,7 @@ ROLE_AREAS: dict[str, re.Pattern[str]] = {
     "FR": cue(r"delivery", r"fulfil?l?ment", r"implementation", "交付", "实施"),
 }
 RESPONSIBLE = cue(r"responsible", r"in charge", r"handles?", r"handling", r"owns?", r"owner",
+                  r"working on", r"dealing with", r"on it", r"taking care", "处理", "在搞", "在弄", "解决",
                   r"takes care", r"looks after", r"covers?", r"负责", "管", "对接", "跟进", "在跟", "谁跟", "在管",
                   "主导", "牵头")
 UNASSIGNED = cue(r"unassigned", r"without (?:an? )?(?:owner|assignee)", r"no(?:body| one) (?:owns|assigned)",
@@ -61,7 +62,7 @@ STANCE_WORDS = cue(r"stance", r"attitude", r"position towards us", r"relationshi
 WHO = cue(r"who(?:'s| is| are)?", r"whom", r"which person", r"anyone", "谁", "哪位", "哪个人", "是哪位")
 TEAM = cue(r"triangle", r"team", r"roles?", r"iron triangle", "铁三角", "团队", "角色")
 MINE = cue(r"my", r"mine", r"i have", r"i own", r"(?:for|to|on|with) me", r"i (?:need to|should|must) do",
-           r"am i", "我的", "我有", "我还有", "我负责", "我手上",
+           r"am i", "我的", "我有", "我还有", "我负责", "我手上", "我名下", "我手头", "我这边",
            "我要做", "我需要做", "分给我", "派给我")
 
 # --- tasks ------------------------------------------------------------------------------------
@@ -87,13 +88,14 @@ DUE = cue(r"due", r"deadlines?", r"expires?", r"expiring", r"to finish", r"to co
 DONE = cue(r"done", r"finished", r"completed?", r"closed", r"delivered", r"achieved",
            r"(?:did|have|has) (?:we|they|you|i|he|she) (?:finish|complete|close|deliver|wrap up|get done)",
            r"accomplished", r"wrapped up", r"ticked off", r"got done",
-           "已完成", "完成了", "做完", "搞定", "办完", "关闭了", "已关闭", "已经完成", "完成的", "做好")
+           "已完成", "完成了", "做完", "搞定", "办完", "关闭了", "已关闭", "已经完成", "完成的", "做好",
+           "交付了", "结束了")
 NOT_DONE = cue(r"not (?:yet )?(?:done|finished|completed?)", r"to be done", r"need(?:s)? to be done",
                r"(?:must|should|needs? to|has to|have to|to|will) be (?:done|finished|completed|closed|delivered)",
                r"(?:needs?|has|have|got) to (?:finish|complete|close|deliver)",
                r"yet to be", "未完成", "没完成", "还没完成", "未做完", "没做完", "要完成", "前完成",
                "需完成", "须完成", "待完成")
-CANCELLED = cue(r"cancel(?:l?ed|l?ing|lations?)?", r"dropped", r"withdrawn", r"called off",
+CANCELLED = cue(r"cancel(?:l?ed|l?ing|lations?)?", r"drop(?:ped)?", r"withdrawn", r"called off",
                 r"scrapped", r"abandoned", "取消", "撤销", "作废", "不做了", "放弃")
 CUSTOMER_OWES = cue(r"client (?:promised|committed|has to|needs to|must|should)",
                     r"(?:the )?(?:customer|client) (?:is )?supposed to", r"on the (?:customer|client)'?s? side",r"customer(?:'s)? (?:owes?|side|actions?|tasks?|to-?dos?|commitments?|homework)",
@@ -156,7 +158,7 @@ SIGNALS = cue(r"signals?", r"kpis?", r"metrics?", r"indicators?", r"numbers", r"
 
 # --- money, tier, score --------------------------------------------------------------------
 
-GROSS_PROFIT = cue(r"gross profit", r"gp", r"profit", r"profits", r"earn(?:ings)?",
+GROSS_PROFIT = cue(r"gross profit", r"gp", r"profit", r"profits", r"profitable", r"earn(?:ings)?",
                    r"make (?:on|from)", "毛利(?!率)", "利润(?!率)", "赚")
 MARGIN = cue(r"margins?", r"profitability", r"markup", "毛利率", "利润率")
 REVENUE = cue(r"revenues?", r"sales volume", r"turnover", r"contract value", r"deal size",
@@ -186,7 +188,7 @@ STAKEHOLDER_ROLES: dict[str, re.Pattern[str]] = {
     "decision_maker": cue(r"decision[- ]?makers?", r"decides", r"decider", r"final say", r"signs? off",
                           r"sign(?:s|ing)? the contract", r"economic buyer", r"calls the shots",
                           "决策人", "决策者", "拍板", "签字", "最终决定", "说了算"),
-    "influencer": cue(r"influencers?", r"influential", "影响者", "影响人", "影响力"),
+    "influencer": cue(r"influencers?", r"influential", r"influenc(?:es|ing|e)", "影响者", "影响人", "影响力"),
     "gatekeeper": cue(r"gate-?keepers?", "把关人", "守门人", "把关"),
     "user": cue(r"end users?", r"user buyer", "使用者", "用户代表"),
     "technical": cue(r"technical (?:buyer|evaluator|decision)", r"evaluators?", "技术评估", "技术把关"),
@@ -207,7 +209,7 @@ PLAN = cue(r"account plan", r"(?:our|the|strategic|business|joint) plan", r"plan
 NOT_PLAN = cue(r"payment plan", r"pilot plan", r"project plan", r"delivery plan", r"plan to",
                r"planned", r"plans? for", "回款计划", "付款计划", "上线计划", "交付计划")
 PLAN_SECTIONS: dict[str, re.Pattern[str]] = {
-    "goals": cue(r"goals?", r"objectives?", r"(?:customer|client|they) (?:plans?|intends?|aims?) to",
+    "goals": cue(r"goals?", r"objectives?", r"achieve", r"(?:customer|client|they) (?:plans?|intends?|aims?) to",
                  "客户打算", "客户想", "客户准备", "他们打算", r"aims?", r"ambitions?", r"priorities", r"what (?:do|does) "
                  r"(?:they|the customer|the client) want", r"strategy", r"vision",
                  "目标", "诉求", "客户想要", "想达成", "战略重点", "愿景"),
@@ -222,7 +224,8 @@ PLAN_SECTIONS: dict[str, re.Pattern[str]] = {
     "actions": cue(r"plan(?:ned)? actions", r"action plan", r"key actions", "行动计划", "关键行动"),
 }
 
-GOALS_STRONG = cue(r"(?:customer|client|they) (?:plans?|intends?|aims?) to", "客户打算", "客户想",
+GOALS_STRONG = cue(r"(?:customer|client|they) (?:plans?|intends?|aims?) to", r"trying to achieve",
+                   r"(?:want|wants|aim|aims|hope|hopes) to achieve", "想达成", "希望达成", "要达成什么", "客户打算", "客户想",
                    "客户准备", "他们打算")
 
 # --- notes, meetings, decisions ----------------------------------------------------------------
@@ -277,6 +280,17 @@ TOP = cue(r"top", r"best", r"biggest", r"largest", r"highest", r"most", r"rank(?
 WITHOUT = cue(r"no", r"without", r"missing", r"lacks?", r"lacking", r"vacant", r"empty", r"unfilled",
               r"nobody as", r"no one as", r"doesn't have", r"don't have", r"do not have", r"does not have",
               "没有", "缺少", "缺", "空缺", "无")
+
+
+def strip_cues(text: str) -> str:
+    """``text`` without every cue word this module knows: what is left is what the
+    question is about ("what's left on the installation?" -> "installation")."""
+    for value in list(globals().values()):
+        patterns = [value] if isinstance(value, re.Pattern) else (
+            [v for v in value.values() if isinstance(v, re.Pattern)] if isinstance(value, dict) else [])
+        for pattern in patterns:
+            text = pattern.sub(" ", text)
+    return text
 
 
 # The Latin words people misspell in questions, spelled right: a word of the question

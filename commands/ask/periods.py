@@ -97,6 +97,35 @@ def _unit_days(unit: str) -> int:
     return {"day": 1, "天": 1, "日": 1, "week": 7, "周": 7, "个星期": 7, "星期": 7}.get(unit, 30)
 
 
+_MONTHS = {name: i for i, names in enumerate(
+    ("january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
+     "august aug", "september sept sep", "october oct", "november nov", "december dec"), start=1)
+    for name in names.split()}
+_EN_MONTH = re.compile(r"(?<![a-z])(in|during|before|by|until|for)\s+(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
+                       + r")(?![a-z])")
+_ZH_MONTH = re.compile(r"(?<![\d年])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?(?![\d一二三四五六七八九十]|日|号|底|末|初)(之?前|以前)?")
+
+
+def _month_window(text: str, today: date) -> Window | None:
+    """"in December" / "12月份": that month (this year, or next when it has passed);
+    "before March" / "3月前": everything due before it begins."""
+    month, before = 0, False
+    match = _EN_MONTH.search(text)
+    if match:
+        month, before = _MONTHS[match.group(2)], match.group(1) in ("before", "until")
+    else:
+        zh = _ZH_MONTH.search(text)
+        if zh and (number := small_number(zh.group(1))) and 1 <= number <= 12:
+            month, before = number, bool(zh.group(2))
+    if not month:
+        return None
+    year = today.year if month >= today.month else today.year + 1
+    start = date(year, month, 1)
+    if before:
+        return Window("until", None, start - timedelta(days=1))
+    return Window("month", start, _month_end(start))
+
+
 def due_window(text: str, today: date) -> Window | None:
     """When the work asked about is due: this week, 下周, 月底前, next 10 days, by Dec 5."""
     match = _NEXT_DAYS.search(text)
@@ -107,6 +136,9 @@ def due_window(text: str, today: date) -> Window | None:
             return Window("next_days", today, today + timedelta(days=days), days=days)
     if _END_OF_MONTH.search(text):
         return Window("end_of_month", None, _month_end(today))
+    month = _month_window(text, today)
+    if month is not None:
+        return month
     if _DATE_HINT.search(text) and not _NAMED_SPANS.search(text):
         day, _ = find_due(text, today=today)
         if day is not None:
@@ -160,7 +192,7 @@ def past_window(text: str, today: date) -> Window | None:
     return None
 
 
-def ahead_days(text: str, default: int) -> int:
+def ahead_days(text: str, default: int, today: date) -> int:
     """"renewals in the next 60 days" / "90天内续约" -> the number of days (else ``default``)."""
     match = _NEXT_DAYS.search(text) or re.search(rf"{_NUM}\s*(day|days|天|日)", text)
     if match:
@@ -170,6 +202,9 @@ def ahead_days(text: str, default: int) -> int:
             return days
     if _QUARTER.search(text):
         return 90
+    month = _month_window(text, today)
+    if month is not None and month.end is not None:
+        return max(0, (month.end - today).days)
     if _NEXT_MONTH.search(text) or _THIS_MONTH.search(text):
         return 31
     return default

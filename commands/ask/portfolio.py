@@ -36,9 +36,10 @@ _TIERS = {"core": lx.cue(r"core", r"strategic partners?", "核心"),
           "potential": lx.cue(r"potential", "潜力")}
 _RISK = lx.cue(r"at risk", r"risky", r"in trouble", r"not green", r"worst", "有风险", "风险", "不是绿灯",
                "不健康", "最差")
-_TOP_N = re.compile(r"top\s*(\d{1,2}|ten|five|three)|前\s*(\d{1,2}|[一二两三四五六七八九十]{1,2})"
+_TOP_N = re.compile(r"top\s*(\d{1,2}|ten|five|three|two)|前\s*(\d{1,2}|[一二两三四五六七八九十]{1,2})"
+                    r"|(\d{1,2}|two|three|five|ten)\s+(?:most|biggest|largest|best|highest|top|leading)"
                     r"|(\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|家)")
-_WORDS = {"ten": 10, "five": 5, "three": 3}
+_WORDS = {"ten": 10, "five": 5, "three": 3, "two": 2}
 # Plural ways to speak of customers that are too common to refuse in an account's channel
 # ("我们的客户") but, where no account is named, ask about the portfolio.
 _WEAK_PLURAL = lx.cue(r"customers", r"clients", r"accounts", "的客户",
@@ -89,7 +90,7 @@ def detect(question: str, *, today: date) -> PortfolioIntent | None:
     if metric and (lx.TOP.search(text) or plural):
         return PortfolioIntent("top", metric=metric, count=_count(text))
     if lx.RENEWAL.search(text) and (plural or re.search(r"renewals|upcoming|coming up|\d", text)):
-        return PortfolioIntent("renewals", days=ahead_days(text, DEFAULT_RENEWAL_DAYS))
+        return PortfolioIntent("renewals", days=ahead_days(text, DEFAULT_RENEWAL_DAYS, today))
     if not plural:
         return None
     if lx.OVERDUE.search(text):
