@@ -43,6 +43,14 @@ def person_filter(a: Answerer, intent: Intent) -> tuple[int | None, str | None]:
     return None, None
 
 
+def _scope_text(a: Answerer, scope: list[str], window: Window | None) -> str:
+    """" for SR" / "（SR）", then " due next week" / "（下周到期）"."""
+    text = a.t("ask.open.scope", scope=" · ".join(scope)) if scope else ""
+    if window is not None:
+        text += a.t("ask.window.scope", window=window_text(a, window))
+    return text
+
+
 def _scope(a: Answerer, intent: Intent, tasks: list[TaskFact]) -> tuple[list[TaskFact], list[str]]:
     scope: list[str] = []
     if intent.role:
@@ -83,9 +91,8 @@ def open_tasks(a: Answerer, intent: Intent, question: str) -> Answer:
     window = intent.window if not intent.overdue else None
     if window is not None:
         tasks = [x for x in tasks if window.holds(x.due)]
-        scope.append(window_text(a, window))
     key = "ask.open.overdue_title" if intent.overdue else "ask.open.title"
-    scope_text = a.t("ask.open.scope", scope=" · ".join(scope)) if scope else ""
+    scope_text = _scope_text(a, scope, window)
     reply = Reply(title=a.t(key, account=f.name, count=len(tasks), scope=scope_text))
     answer = Answer(reply)
     if not tasks:
@@ -151,9 +158,7 @@ def _closed_answer(a: Answerer, intent: Intent, status: str, key: str) -> Answer
 
     tasks, in_window = _closed(a, intent, status)
     _, scope = _scope(a, intent, [])
-    if intent.window is not None and in_window:
-        scope.append(window_text(a, intent.window))
-    scope_text = a.t("ask.open.scope", scope=" · ".join(scope)) if scope else ""
+    scope_text = _scope_text(a, scope, intent.window if in_window else None)
     reply = Reply(title=a.t(f"ask.{key}.title", account=a.facts.name, count=len(tasks), scope=scope_text))
     answer = Answer(reply, tasks={x.number for x in tasks})
     if not tasks:
