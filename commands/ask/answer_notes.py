@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 from bot.messages import Item, Reply, Section
 from commands.ask import lexicon as lx
+from commands.ask import topics
 from commands.ask.answer_account import operational_fields
 from commands.ask.context import relevant_note_ids
 from commands.ask.intents import Intent
-from commands.ask.lexicon import SAID_KINDS, TOPICS
-from commands.ask.understand import mend, name_forms
+from commands.ask.topics import Group, has_term, matches, tokens
+from commands.ask.understand import name_forms
 from commands.textfold import fold
 from storage import ask_repo, record_repo, repos, search
 from storage.models import Note
@@ -30,27 +31,6 @@ _SENTENCE = re.compile(r"[^\n。！？!?]+(?:[。！？!?]|$)|[^\n]+")
 _DECISION_LINE = re.compile(
     r"(?<![a-z])(?:decision|decided|agreed|we agree|agreement|conclusion)(?![a-z])"
     r"|决定|决议|同意|约定|共识|达成|敲定", re.I)
-# Words of the question that say what kind of question it is, not what it is about.
-IGNORE = frozenset("""
-agree agreed agreement agreements decide decided deciding decision decisions conclude concluded
-conclusion settled promise promised commit committed commitment confirm confirmed deal deals said
-say says told tell discuss discussed discussion discussions talk talked talks mention mentioned
-raised ask asked want wanted wants expect expected expects request requested complain complained
-complaints feedback concern concerns spoke chat chatted covered came news update anything
-happened meeting meetings note notes call calls with from them they their customer client did
-we us our what about regarding on re concerning last month week recently lately year quarter
-whats any there was were has have had been the and care cares cared worried worry worries think
-thinks thought position view views opinion opinions priorities write wrote written notes said
-show list give me please log logs history record recorded all latest recent summary
-his her him she he its it this that in of for to at by is are be do does did about tell
-提了 提到过 提过 说过 写了 写过 记录 里 吗 在意 看法 态度 意见 顾虑 抱怨 关注
-完成 能完成 做完 处理 到期 截止 逾期 可以 需要 能否 是否 能不能 还有 哪些
-谈 谈了 谈过 说 说了 说过 讨论 讨论了 聊 聊了 聊过 提到 提过 提出 反馈 要求 希望 关心 决定 决定了 同意
-约定 共识 达成 达成了 承诺 确认 确认了 敲定 定了 沟通 交流 进展 担心 什么 我们 他们 客户 对方 关于 有关
-上次 最近 上个月 上月 本月 上周 本周 这周 之前 会议 纪要 怎么 怎么说 哪些 情况 一下 时候 什么时候
-""".split())
-
-
 @dataclass(frozen=True, slots=True)
 class Line:
     note: Note | None
@@ -63,50 +43,10 @@ def _sentences(text: str) -> list[str]:
     return [s.strip(" -•*\t") for s in _SENTENCE.findall(text) if s.strip(" -•*\t")]
 
 
-def _tokens(text: str) -> list[str]:
-    return search.index_text(text).split()
-
-
-def _has_term(tokens: list[str], term: list[str]) -> bool:
-    if len(term) > 1 or re.match(r"[\u4e00-\u9fff]", term[0]):
-        return f" {' '.join(term)} " in f" {' '.join(tokens)} "
-    word = term[0]
-    # Light stemming for English: "pilot" finds "pilots", "quoted" finds "quote".
-    return any(t == word or (len(word) >= 4 and t.startswith(word))
-               or (len(t) >= 4 and len(word) >= 5 and word.startswith(t)) for t in tokens)
-
-
-Group = list[list[str]]  # alternatives, each a phrase of index tokens
-
-
 def topic_terms(a: Answerer, question: str, person_forms: tuple[str, ...]) -> list[Group]:
-    """What the question is about, as groups of equivalent phrases (a word and its
-    translation: "预算" / "budget"), without question words, the account's name and the
-    person it names."""
-    ignore = set(IGNORE) | {w.casefold() for w in a.facts.name.split()}
-    ignore |= {w for form in person_forms for w in search.index_text(form).split()} | set(person_forms)
-    # Mended as the intent was, so a misspelt name ("Maira") is not taken for a topic.
-    folded = mend(fold(question), {w for form in person_forms for w in form.split()})
-    for form in sorted(person_forms, key=len, reverse=True):
-        folded = folded.replace(form, " ")
-    groups: list[Group] = []
-    for term in search.query_terms(folded, ignore=ignore):
-        word = "".join(term[:1] + [t[-1] for t in term[1:]]) if _CJK_TERM.match(term[0]) else term[0]
-        group = [term]
-        for topic in TOPICS:
-            if word in topic:
-                group += [_tokens(w) for w in topic if w != word]
-        groups.append(group)
-    if not groups:
-        # "What did they ask for?": the kind of thing said is the topic.
-        for pattern, words in SAID_KINDS:
-            if pattern.search(folded):
-                groups.append([_tokens(w) for w in words])
-                break
-    return groups
-
-
-_CJK_TERM = re.compile(r"[\u4e00-\u9fff]")
+    """What the question is about, without the account's name and the person it names."""
+    ignore = {w.casefold() for w in a.facts.name.split()}
+    return topics.groups_of(question, ignore=ignore, person_forms=person_forms)
 
 
 def _person_forms(a: Answerer, intent: Intent) -> tuple[str, ...]:
@@ -125,9 +65,6 @@ def _person_forms(a: Answerer, intent: Intent) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in forms if len(f) >= 2))
 
 
-def _matches(tokens: list[str], group: Group) -> bool:
-    return any(_has_term(tokens, term) for term in group)
-
 
 def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only: bool = False) -> list[Line]:
     """The sentences of notes (and the recorded decisions) that speak about the topic of
@@ -141,7 +78,7 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
     forms = _person_forms(a, intent)
     groups = topic_terms(a, question, forms)
     window = intent.window.bounds() if intent.window is not None else None
-    person_terms = [_tokens(form) for form in forms]
+    person_terms = [tokens(form) for form in forms]
     query = " ".join(" ".join(t[0] for t in g[:1]) for g in groups) or question
     ids = relevant_note_ids(a.session, account_id=f.account_id, question=query,
                             ignore=[], window=window, limit=SCAN_NOTES, with_recent=False)
@@ -157,20 +94,20 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
     agreeing = lx.AGREE.search(fold(question)) is not None
     lines: list[Line] = []
     for note in candidates:
-        note_tokens = _tokens(note.text)
+        note_tokens = tokens(note.text)
         by_author = author is not None and note.author_id == author
-        in_note = any(_has_term(note_tokens, p) for p in person_terms if p) or by_author
+        in_note = any(has_term(note_tokens, p) for p in person_terms if p) or by_author
         if forms and not in_note:
             continue
         sentences = _sentences(note.text)
         # A note that speaks about the topic: what it decided belongs to the answer too
         # ("what did we agree in the kick-off?").
         on_topic = bool(groups) and any(
-            any(_matches(_tokens(x), g) for g in groups) for x in sentences)
+            any(matches(tokens(x), g) for g in groups) for x in sentences)
         for sentence in sentences:
-            tokens = _tokens(sentence)
-            topic = sum(1 for g in groups if _matches(tokens, g))
-            person = any(_has_term(tokens, p) for p in person_terms if p)
+            words = tokens(sentence)
+            topic = sum(1 for g in groups if matches(words, g))
+            person = any(has_term(words, p) for p in person_terms if p)
             decided = bool(_DECISION_LINE.search(sentence))
             if on_topic and decided and not topic and agreeing:
                 lines.append(Line(note, sentence, 1))
@@ -185,8 +122,8 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
                 continue
             lines.append(Line(note, sentence, topic * 2 + person + decided))
     for row in record_repo.decisions_of(a.session, account_id=f.account_id):
-        tokens = _tokens(row.text)
-        if groups and not any(_matches(tokens, g) for g in groups):
+        words = tokens(row.text)
+        if groups and not any(matches(words, g) for g in groups):
             continue
         if window is not None and not (window[0] <= row.created_at < window[1]):
             continue

@@ -67,14 +67,10 @@ def _scope(a: Answerer, intent: Intent, tasks: list[TaskFact]) -> tuple[list[Tas
 def on_topic(a: Answerer, question: str, tasks: list[TaskFact]) -> list[TaskFact]:
     """The tasks whose title speaks about what the question names ("what's left on the
     installation?"); none when no title does, so a stray word never empties a list."""
-    from commands.ask.answer_notes import _matches, _tokens, topic_terms
-    from commands.ask.lexicon import strip_cues
-    from commands.textfold import fold
+    from commands.ask.topics import titles_about
 
-    groups = topic_terms(a, strip_cues(fold(question)), ())
-    if not groups:
-        return []
-    return [x for x in tasks if any(_matches(_tokens(x.title), g) for g in groups)]
+    wanted = set(titles_about(question, [(x.number, x.title) for x in tasks]))
+    return [x for x in tasks if x.number in wanted]
 
 
 def open_tasks(a: Answerer, intent: Intent, question: str) -> Answer:
