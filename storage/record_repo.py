@@ -48,6 +48,14 @@ def closed_tasks(
     ).all()
 
 
+def recently_closed(session: Session, *, account_id: int, limit: int = 30) -> Sequence[Task]:
+    """Done and cancelled tasks, most recently closed first."""
+    return session.exec(
+        select(Task).where(Task.account_id == account_id, Task.status != TaskStatus.OPEN.value)
+        .order_by(col(Task.closed_at).desc().nulls_last(), col(Task.number).desc()).limit(limit)
+    ).all()
+
+
 def customer_tasks(session: Session, *, account_id: int) -> Sequence[Task]:
     """Open commitments of the customer's side (role CUSTOMER)."""
     return session.exec(

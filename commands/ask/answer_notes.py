@@ -187,7 +187,18 @@ def agreement(a: Answerer, intent: Intent, question: str) -> Answer:
     actions = _tasks_of_notes(a, notes)
     if actions:
         reply.sections.append(Section(title=a.t("ask.meeting.actions"), items=a.task_items(actions, answer)))
+    _related_actions(a, answer, question)
     return answer
+
+
+def _related_actions(a: Answerer, answer: Answer, question: str) -> None:
+    """The actions whose titles speak about the question's topic, not shown yet."""
+    from commands.ask.answer_tasks import about_topic
+
+    related = [x for x in about_topic(a, question) if x.number not in answer.tasks]
+    if related:
+        answer.reply.sections.append(Section(title=a.t("ask.topic.related"),
+                                             items=a.task_items(related, answer, limit=5)))
 
 
 def _nothing_with(a: Answerer, intent: Intent) -> Answer:
@@ -245,6 +256,7 @@ def unknown(a: Answerer, intent: Intent, question: str) -> Answer:
     if lines:
         reply.sections.append(Section(title=a.t("ask.unknown.notes"),
                                       items=[Item(line_text(a, ln)) for ln in lines]))
+    _related_actions(a, answer, question)
     reply.sections.append(Section(title=a.t("ask.unknown.facts"), fields=operational_fields(a)))
     reply.sections.append(Section(text=a.t("ask.unknown.hint")))
     return answer

@@ -73,8 +73,32 @@ def on_topic(a: Answerer, question: str, tasks: list[TaskFact]) -> list[TaskFact
     return [x for x in tasks if x.number in wanted]
 
 
+def about_topic(a: Answerer, question: str) -> list[TaskFact]:
+    """Open and recently closed tasks whose titles speak about the question's topic."""
+    from commands.ask.topics import titles_about
+
+    closed = a.facts_of([x for x in a.facts.closed_rows if x.number not in a.rows])
+    every = [x for x in a.facts.open_tasks] + closed
+    wanted = set(titles_about(question, [(x.number, x.title) for x in every]))
+    return [x for x in every if x.number in wanted]
+
+
+def topic_answer(a: Answerer, intent: Intent, question: str) -> Answer:
+    from commands.ask.answers import Answer
+
+    tasks = about_topic(a, question)
+    reply = Reply(title=a.t("ask.topic.title", account=a.facts.name, count=len(tasks)))
+    answer = Answer(reply, tasks={x.number for x in tasks})
+    ordered = sorted(tasks, key=lambda x: (x.status != TaskStatus.OPEN.value, not x.is_overdue, x.number))
+    reply.sections.append(Section(items=[Item(_closed_line(a, x)) for x in ordered[:15]]))
+    return answer
+
+
 def open_tasks(a: Answerer, intent: Intent, question: str) -> Answer:
     from commands.ask.answers import Answer
+
+    if intent.aspect == "topic":
+        return topic_answer(a, intent, question)
 
     f = a.facts
     ours = [x for x in f.open_tasks if x.role != Role.CUSTOMER.value]
@@ -134,6 +158,8 @@ def _closed(a: Answerer, intent: Intent, status: str) -> tuple[list[TaskFact], b
 def _closed_line(a: Answerer, task: TaskFact) -> str:
     row = a.rows[task.number]
     line = a.task_line(task)
+    if row.status == TaskStatus.CANCELLED.value:
+        line += " · " + a.t("ask.cancelled.mark")
     if row.closed_at is not None:
         line += " · " + a.t("ask.done.on", date=a.day(row.closed_at.date()))
     if row.cancel_reason:

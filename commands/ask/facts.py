@@ -116,6 +116,8 @@ class AccountFacts:
     score: dict[str, int | None] = field(default_factory=dict)
     suggested_tier: str | None = None
     plan: dict[str, str] = field(default_factory=dict)
+    # The most recently closed (done or cancelled) tasks, for questions about a piece of work.
+    closed_rows: list[Task] = field(default_factory=list)
     # The rows behind open_tasks and their assignees, for commands.format's task lines.
     task_rows: dict[int, Task] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
@@ -154,6 +156,8 @@ def known_of(facts: AccountFacts) -> Known:
         title = fold(s.title).strip() if s.title else ""
         unique = title if title and titles.count(title) == 1 and len(title) >= 2 else None
         known.add_stakeholder(s.id, s.name, unique)
+    known.tasks = [(x.number, x.title) for x in facts.open_tasks] + [
+        (x.number, x.title) for x in facts.closed_rows]
     return known
 
 
@@ -236,6 +240,7 @@ def gather(
     facts.score = {"value": account.score_value, "potential": account.score_potential,
                    "fit": account.score_fit, "cost": account.score_cost}
     facts.suggested_tier = suggested_tier(account)
+    facts.closed_rows = list(record_repo.recently_closed(session, account_id=account_id))
     facts.plan = {name: row.text for name, row in record_repo.plan_of(session, account_id=account_id).items()
                   if row.text.strip()}
     last = repos.notes_of(session, account_id=account_id, limit=1)

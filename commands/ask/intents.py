@@ -180,6 +180,11 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         said = False
     if plan_section == "goals" and lx.GOALS_STRONG.search(text):
         return Intent(Kind.PLAN, aspect="goals")
+    # How a piece of work stands ("has the quote been sent?", "验收进展如何"): its actions.
+    if reading.task_hits and _has(lx.STATUS, text) and not (
+            metric or money or is_who or stakeholder_role or plan_section or overdue or due
+            or _has(lx.RENEWAL, text)):
+        return Intent(Kind.OPEN_TASKS, aspect="topic", role=role, who=team_person)
     if said and not (last_meeting and who is None and not _has(lx.AGREE, text)):
         if not (is_who and (stakeholder_role or (role and not _has(lx.AGREE, text)))):
             return Intent(Kind.AGREEMENT, who=who, window=past, period=period)

@@ -59,7 +59,7 @@ STANCE_WORDS = cue(r"stance", r"attitude", r"position towards us", r"relationshi
 
 # --- questions about people ----------------------------------------------------------------
 
-WHO = cue(r"who(?:'s| is| are)?", r"whom", r"which person", r"anyone", "谁", "哪位", "哪个人", "是哪位")
+WHO = cue(r"who(?:'s| is| are)?", r"whos", r"whom", r"which person", r"anyone", "谁", "哪位", "哪个人", "是哪位")
 TEAM = cue(r"triangle", r"team", r"roles?", r"iron triangle", "铁三角", "团队", "角色")
 MINE = cue(r"my", r"mine", r"i have", r"i own", r"(?:for|to|on|with) me", r"i (?:need to|should|must) do",
            r"am i", "我的", "我有", "我还有", "我负责", "我手上", "我名下", "我手头", "我这边",
@@ -107,6 +107,13 @@ CUSTOMER_OWES = cue(r"client (?:promised|committed|has to|needs to|must|should)"
                     "客户方", "客户的待办", "客户要做", "客户需要做", "客户欠", "客户承诺", "客户那边",
                     "对方的待办", "对方要做", "等客户", "没给我们", "还没给", "欠我们", "要给我们", "客户侧", "客户的行动", "客户的任务", "甲方")
 
+# How a piece of work stands: "has the quote been sent?", "验收进展如何".
+STATUS = cue(r"status", r"progress", r"going", r"where are we (?:on|with)", r"doing about", r"update on",
+             r"(?:been|get|got|is|was) (?:sent|done|finished|submitted|fixed|booked|paid|signed|delivered|"
+             r"closed|completed|scheduled|resolved|approved)", r"(?:did|has|have) .{0,40}(?:send|submit|fix|book|"
+             r"finish|deliver|complete|resolve)", r"what about", "进展", "怎么样", "如何", "了吗", "情况", "到哪",
+             "处理得", "搞定了吗", "完成了吗", "做了吗", "交了吗", "发了吗", "有结果")
+
 # --- dates ------------------------------------------------------------------------------------
 
 RECENT = cue(r"recent(?:ly)?", r"lately", r"latest", r"just", r"last few", r"past few",
@@ -117,7 +124,7 @@ RECENT = cue(r"recent(?:ly)?", r"lately", r"latest", r"just", r"last few", r"pas
 HEALTH = cue(r"health(?:y)?", r"how (?:is|are) .* doing", r"how(?:'s| is| are) (?:it|the account|things|we|it going)",
              r"^\W*how(?:'s| is| are)?\W*$", "怎么样了", "如何了",
              r"how(?:'s| is)? .* doing", r"status", r"rag", r"red", r"yellow", r"amber", r"green",
-             r"traffic light", r"at risk", r"risk(?:y)?", r"in trouble",
+             r"traffic light", r"at risk", r"risks?", r"risky", r"in trouble",
              "健康", "红绿灯", "红灯", "黄灯", "绿灯", "风险", "状态", "怎么样", "状况", "亮灯")
 COLOR_WORDS: dict[str, re.Pattern[str]] = {
     "red": cue(r"red", "红灯", "红色", "亮红"),
@@ -133,7 +140,9 @@ FIX = cue(r"turn (?:it )?green", r"get (?:it )?(?:back )?to green", r"make it gr
           "变绿", "转绿", "回到绿", "恢复绿", "恢复到绿", "改善", "怎么办", "怎样才能", "如何才能",
           "提升", "改进", "该做什么", "应该做什么", "变成绿灯")
 TREND = cue(r"trend(?:s|ing)?", r"changed?", r"changes", r"since last month", r"getting (?:better|worse)",
-            r"improving", r"worse", r"better", r"history", r"over time",
+            r"improving", r"worse", r"better", r"history", r"over time", r"compared? (?:to|with) last month",
+            r"than last month", r"vs\.? (?:last month|now|before)", "差了", "变坏", "更差", "更好", "比上个月", "跟上个月比",
+            "和上个月比",
             "趋势", "变化", "变好", "变差", "走势", "好转", "恶化", "历史")
 METRICS: dict[str, re.Pattern[str]] = {
     "nps": cue(r"nps", r"net promoter(?: score)?", r"promoter score", "净推荐值", "净推荐", "推荐值",
@@ -199,7 +208,7 @@ STANCES: dict[str, re.Pattern[str]] = {
                     r"allies", r"ally", r"fans?", "支持者", "拥护者", "支持我们", "教练", "站在我们这边",
                     "支持"),
     "blocker": cue(r"blockers?", r"against us", r"opponents?", r"opposes?", r"hostile", r"detractors?",
-                   r"skeptic(?:s|al)?", r"sceptic(?:s|al)?", "反对者", "反对", "不支持", "阻碍", "观望"),
+                   r"skeptic(?:s|al)?", r"sceptic(?:s|al)?", r"block(?:ing|s)? us", r"in (?:our|the) way", "反对者", "反对", "不支持", "阻碍", "观望"),
 }
 
 # --- plan ---------------------------------------------------------------------------------------
@@ -221,7 +230,8 @@ PLAN_SECTIONS: dict[str, re.Pattern[str]] = {
                        r"alternatives", "竞争", "竞争对手", "对手", "竞品", "友商"),
     "relationships": cue(r"relationship plan", r"relationship(?:s)? (?:strategy|map)",
                          r"relationship building", "关系计划", "关系规划", "关系策略", "关系拓展"),
-    "actions": cue(r"plan(?:ned)? actions", r"action plan", r"key actions", "行动计划", "关键行动"),
+    "actions": cue(r"plan(?:ned)? actions", r"action plan", r"plan of action", r"key actions", "行动计划",
+                   "关键行动", "行动方案"),
 }
 
 GOALS_STRONG = cue(r"(?:customer|client|they) (?:plans?|intends?|aims?) to", r"trying to achieve",

@@ -45,7 +45,8 @@ _WORDS = {"ten": 10, "five": 5, "three": 3, "two": 2}
 _WEAK_PLURAL = lx.cue(r"customers", r"clients", r"accounts", "的客户",
                       r"(?:biggest|largest|best|top|most \w+|worst|smallest) (?:account|customer|client)s?",
                       "最大的客户", "最好的客户", "最差的客户", r"(?:each|every|per) (?:account|customer|client)",
-                      "每个客户", "各个客户", "每家客户", "客户有哪些", "客户都有哪些", "个客户",
+                      "每个客户", "各个客户", "每家客户", "排序",
+                      r"rank(?:ed)? (?:the )?accounts", r"how many accounts", "客户有哪些", "客户都有哪些", "个客户",
                       "家客户", "客户名单", "客户排名")
 _HEALTH_SCORE = lx.cue(r"health score", r"healthiest", "健康度最", "健康分")
 

@@ -93,6 +93,9 @@ def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
 
     groups = [g for g in groups_of(strip_cues(fold(question))) if not _only_said_kind(g)]
     if not groups:
+        # Taking the cues out can cut a word in two ("提交了吗" loses "交了吗"): the words as asked.
+        groups = [g for g in groups_of(question) if not _only_said_kind(g)]
+    if not groups:
         return []
     return [n for n, title in titles if any(matches(tokens(title), g) for g in groups)]
 

@@ -53,6 +53,8 @@ class Known:
 
     team: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)  # id, name, forms
     stakeholders: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    # Task numbers and titles (open and recently closed): "has the quote been sent?".
+    tasks: list[tuple[int, str]] = field(default_factory=list)
 
     def add_team(self, person_id: int, name: str, *aliases: str | None) -> None:
         if any(pid == person_id for pid, _, _ in self.team):
@@ -127,6 +129,8 @@ class Reading:
     person: PersonRef | None = None
     person_span: tuple[int, int] | None = None
     mentioned: str | None = None  # a mention token as typed (@bob, <@U1>)
+    # The tasks whose titles speak about what the question names.
+    task_hits: list[int] = field(default_factory=list)
 
     def without_person(self) -> str:
         if self.person_span is None:
@@ -166,4 +170,8 @@ def read(question: str, known: Known | None = None) -> Reading:
     found = find_person(_MENTION.sub(lambda m: " " * len(m.group(0)), text), known)
     if found is not None:
         reading.person, reading.person_span = found
+    if known.tasks:
+        from commands.ask.topics import titles_about
+
+        reading.task_hits = titles_about(reading.without_person(), known.tasks)
     return reading
