@@ -156,13 +156,32 @@ class Receivables:
 
 
 def receivables(session: Session, *, account_id: int, today: date) -> Receivables:
-    rows = payments_of(session, account_id=account_id, outstanding=True)
-    late = [p for p in rows if p.due_date < today]
-    oldest = late[0] if late else None
-    return Receivables(
-        outstanding=sum(p.amount for p in rows),
-        overdue=sum(p.amount for p in late),
-        overdue_count=len(late),
-        oldest_overdue_days=(today - oldest.due_date).days if oldest else None,
-        oldest_overdue_number=oldest.number if oldest else None,
-    )
+    return receivables_many(session, account_ids=[account_id], today=today).get(
+        account_id, Receivables())
+
+
+def receivables_many(
+    session: Session, *, account_ids: Sequence[int], today: date,
+) -> dict[int, Receivables]:
+    """:func:`receivables` for many accounts in one query; accounts owed nothing are absent."""
+    if not account_ids:
+        return {}
+    rows: dict[int, list[Payment]] = {}
+    for payment in session.exec(
+        select(Payment).where(col(Payment.account_id).in_(list(account_ids)),
+                              col(Payment.received_on).is_(None))
+        .order_by(col(Payment.due_date), col(Payment.number))
+    ).all():
+        rows.setdefault(payment.account_id, []).append(payment)
+    out: dict[int, Receivables] = {}
+    for account_id, owed in rows.items():
+        late = [p for p in owed if p.due_date < today]
+        oldest = late[0] if late else None
+        out[account_id] = Receivables(
+            outstanding=sum(p.amount for p in owed),
+            overdue=sum(p.amount for p in late),
+            overdue_count=len(late),
+            oldest_overdue_days=(today - oldest.due_date).days if oldest else None,
+            oldest_overdue_number=oldest.number if oldest else None,
+        )
+    return out
