@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     KAMBOT_LANGUAGE: str = "en"
     KAMBOT_ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     KAMBOT_MANAGEMENT_CHANNEL: str | None = None
+    # How long after a change its author can take it back with `undo`.
+    KAMBOT_UNDO_MINUTES: int = Field(default=10, ge=1, le=1440)
 
     PORT: int = 3000
 

@@ -7,6 +7,8 @@ import difflib
 import re
 
 from bot.messages import Button, Item, Reply, Section, Tone
+from commands import audit
+from commands.changes.account import CARD_FIELDS, SCORE_FIELDS, card_state
 from commands.dates import DateParseError, parse_date
 from commands.format import (
     fmt_date,
@@ -20,10 +22,12 @@ from commands.parsing import Args
 from commands.people import person_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import parse_role
-from storage import health_repo, repos
-from storage.models import Account, Role, Tier
+from storage import curation_repo, health_repo, repos
+from storage.models import TRIANGLE, Account, ChannelBinding, Person, Role, Tier
 
 MAX_NAME = 200
+# The roles a team member holds (a customer's commitment, Role.CUSTOMER, is not one).
+TEAM_ROLES = (*TRIANGLE, Role.SPONSOR)
 
 TIER_WORDS: dict[str, str] = {
     "core": Tier.CORE,
@@ -126,9 +130,9 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now()
     acct = repos.create_account(ctx.session, name=name, tier=tier, at=now)
     assert acct.id is not None
-    _bind(ctx, acct)
-    repos.audit(ctx.session, at=now, action="account.new", account_id=acct.id,
-                person_id=ctx.person.id, name=name, tier=tier)
+    binding, before = _bind(ctx, acct)
+    audit.record(ctx, "account.new", target="account", account_id=acct.id, name=name,
+                 tier=tier, binding=binding.id, binding_before=before)
     ctx.account = acct
     t = ctx.t
     return Reply(
@@ -138,21 +142,27 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     )
 
 
-def _bind(ctx: Context, acct: Account) -> None:
+def _bind(ctx: Context, acct: Account) -> tuple[ChannelBinding, dict[str, object] | None]:
+    """Bind this channel to ``acct``; returns the binding and what it was before, if it was."""
     assert acct.id is not None
     inc = ctx.incoming
     existing = repos.binding_for(ctx.session, platform=inc.platform, workspace=inc.workspace,
                                  channel=inc.channel)
     if existing is not None:
+        before: dict[str, object] = {"account_id": existing.account_id,
+                                     "archived": existing.archived,
+                                     "channel_name": existing.channel_name}
         # An archived binding is brought back for the account it now names.
         existing.account_id = acct.id
         existing.archived = False
         existing.channel_name = inc.channel_name or existing.channel_name
         ctx.session.add(existing)
-        return
-    repos.bind_channel(ctx.session, platform=inc.platform, workspace=inc.workspace,
-                       channel=inc.channel, account_id=acct.id,
-                       channel_name=inc.channel_name, at=ctx.clock.now())
+        ctx.session.flush()
+        return existing, before
+    binding = repos.bind_channel(ctx.session, platform=inc.platform, workspace=inc.workspace,
+                                 channel=inc.channel, account_id=acct.id,
+                                 channel_name=inc.channel_name, at=ctx.clock.now())
+    return binding, None
 
 
 def _account_link(ctx: Context, args: Args) -> Reply:
@@ -173,9 +183,10 @@ def _account_link(ctx: Context, args: Args) -> Reply:
     )
     if not (member or ctx.is_admin):
         raise CommandError("error.link_denied", account=acct.name)
-    _bind(ctx, acct)
-    repos.audit(ctx.session, at=ctx.clock.now(), action="account.link", account_id=acct.id,
-                person_id=ctx.person.id, channel=ctx.incoming.channel)
+    binding, before = _bind(ctx, acct)
+    audit.record(ctx, "account.link", target=f"binding:{binding.id}", account_id=acct.id,
+                 channel=ctx.incoming.channel, channel_name=ctx.incoming.channel_name,
+                 binding=binding.id, binding_before=before)
     ctx.account = acct
     return Reply(title=ctx.t("account.linked", account=acct.name), tone=Tone.SUCCESS)
 
@@ -194,6 +205,8 @@ def _account_set(ctx: Context, args: Args) -> Reply:
         raise CommandError("error.account_set_unknown", key=unknown[0], keys=", ".join(_SET_KEYS))
     changed: list[tuple[str, str]] = []
     opts = args.options
+    card_before = card_state(acct, CARD_FIELDS)
+    binding_before: tuple[int | None, str | None] = (None, None)
     if "revenue" in opts:
         acct.revenue = parse_amount(opts["revenue"])
         changed.append((t("field.revenue"), fmt_number(t.lang, acct.revenue)))
@@ -223,6 +236,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
                                     workspace=ctx.incoming.workspace,
                                     channel=ctx.incoming.channel)
         if binding is not None:
+            binding_before = (binding.id, binding.language)
             binding.language = acct.language
             ctx.session.add(binding)
         t = Translator(acct.language)
@@ -238,13 +252,13 @@ def _account_set(ctx: Context, args: Args) -> Reply:
         changed.append((t("field.name"), acct.name))
     if "sponsor" in opts:
         person = person_from_token(ctx, opts["sponsor"])
-        assert person.id is not None
-        repos.assign_role(ctx.session, account_id=acct.id, role=Role.SPONSOR.value,
-                          person_id=person.id, at=ctx.clock.now())
+        assign_role(ctx, acct, Role.SPONSOR.value, person)
         changed.append((t("field.sponsor"), person_name(person)))
     ctx.session.add(acct)
-    repos.audit(ctx.session, at=ctx.clock.now(), action="account.set", account_id=acct.id,
-                person_id=ctx.person.id, **{k: v for k, v in opts.items()})
+    before, after = audit.diff(card_before, card_state(acct, CARD_FIELDS))
+    if after:
+        audit.record(ctx, "account.set", target="card", before=before, after=after,
+                     binding=binding_before[0], binding_lang=binding_before[1])
     return Reply(title=t("account.updated", account=acct.name),
                  sections=[Section(fields=changed)], tone=Tone.SUCCESS)
 
@@ -271,6 +285,7 @@ def _account_score(ctx: Context, args: Args) -> Reply:
     given = {k: v for k, v in args.options.items() if k in SCORE_KEYS}
     if not given or len(given) != len(args.options):
         raise CommandError("error.score_usage")
+    score_before = card_state(acct, SCORE_FIELDS)
     for key, raw in given.items():
         try:
             value = int(raw)
@@ -280,6 +295,9 @@ def _account_score(ctx: Context, args: Args) -> Reply:
             raise CommandError("error.score_range", key=key, value=raw)
         setattr(acct, f"score_{key}", value)
     ctx.session.add(acct)
+    before, after = audit.diff(score_before, card_state(acct, SCORE_FIELDS))
+    if after:
+        audit.record(ctx, "account.score", target="score", before=before, after=after)
     fields = [(t(f"score.{k}"), str(getattr(acct, f"score_{k}") or "—")) for k in SCORE_KEYS]
     suggestion = suggested_tier(acct)
     text = (
@@ -313,7 +331,7 @@ def account_card(ctx: Context) -> Reply:
     team = [
         (t(f"role.{role.value}"), person_name(holders[role.value]) if role.value in holders
          else t("triangle.vacant"))
-        for role in Role
+        for role in TEAM_ROLES
     ]
     work = [
         (t("card.open"), str(n_open)),
@@ -389,9 +407,9 @@ def triangle(ctx: Context, args: Args) -> Reply:
     fields = [
         (t(f"role.{role.value}"),
          person_name(holders[role.value]) if role.value in holders else t("triangle.vacant"))
-        for role in Role
+        for role in TEAM_ROLES
     ]
-    vacant = [r.value for r in Role if r.value not in holders and r is not Role.SPONSOR]
+    vacant = [r.value for r in TRIANGLE if r.value not in holders]
     sections = [Section(fields=fields)]
     if changes:
         sections.insert(0, Section(items=[Item(c) for c in changes]))
@@ -406,24 +424,38 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
     assert acct.id is not None
     t = ctx.t
     person = person_from_token(ctx, token)
-    assert person.id is not None
-    now = ctx.clock.now()
-    previous = repos.assign_role(ctx.session, account_id=acct.id, role=role,
-                                 person_id=person.id, at=now)
+    previous, moved = assign_role(ctx, acct, role, person)
     if previous is not None and previous.id == person.id:
         return t("triangle.unchanged", role=role_short(t, role), person=person_name(person))
-    moved = 0
-    if role != Role.SPONSOR.value:
-        moved = repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
-                                          person_id=person.id)
-    repos.audit(ctx.session, at=now, action="role.assign", account_id=acct.id,
-                person_id=ctx.person.id, role=role, to=person.id,
-                previous=previous.id if previous else None, tasks=moved)
     if previous is None:
         return t("triangle.assigned", role=role_short(t, role), person=person_name(person),
                  tasks=moved)
     return t("triangle.handed", role=role_short(t, role), previous=person_name(previous),
              person=person_name(person), tasks=moved)
+
+
+def assign_role(ctx: Context, acct: Account, role: str, person: Person) -> tuple[Person | None, int]:
+    """Give ``role`` to ``person``; its open tasks follow (not the sponsor's). Recorded with
+    what undo needs. Returns who held it before and how many tasks moved."""
+    assert acct.id is not None and person.id is not None
+    now = ctx.clock.now()
+    ended = curation_repo.current_assignment(ctx.session, account_id=acct.id, role=role)
+    previous = repos.assign_role(ctx.session, account_id=acct.id, role=role,
+                                 person_id=person.id, at=now)
+    if previous is not None and previous.id == person.id:
+        return previous, 0
+    moved: list[list[int | None]] = []
+    if role != Role.SPONSOR.value:
+        moved = [[x.id, x.assignee_id] for x in repos.tasks_of(ctx.session, account_id=acct.id,
+                                                                 role=role)]
+        repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
+                                  person_id=person.id)
+    current = curation_repo.current_assignment(ctx.session, account_id=acct.id, role=role)
+    audit.record(ctx, "role.assign", target=f"role:{role}", account_id=acct.id, role=role,
+                 to=person.id, previous=previous.id if previous else None, tasks=len(moved),
+                 assignment=current.id if current else None,
+                 previous_assignment=ended.id if ended else None, moved=moved)
+    return previous, len(moved)
 
 
 @command("handover", aliases=("transfer",))
