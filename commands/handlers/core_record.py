@@ -14,7 +14,8 @@ from storage.models import PlanSection, Stakeholder
 
 # The order `help` lists verbs in: the daily ones first.
 HELP_ORDER = (
-    "note", "task", "open", "tasks", "done", "reopen", "account", "triangle", "handover",
+    "note", "notes", "task", "open", "tasks", "done", "reopen", "cancel", "history", "undo",
+    "account", "triangle", "handover",
     "health", "signal", "report", "ask", "stakeholder", "plan", "accounts", "help",
 )
 
