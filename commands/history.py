@@ -97,6 +97,8 @@ class Words:
             return fmt_number(t.lang, float(value))
         if key == "margin" and isinstance(value, int | float):
             return fmt_percent(float(value))
+        if isinstance(value, float):
+            return f"{value:g}"
         if key == "text" and isinstance(value, str):
             return t("history.chars", count=len(value))
         return _clip(str(value))
