@@ -174,11 +174,16 @@ def edit_modal(t: Translator, *, channel: str, draft: TaskDraft, thread: str | N
         {"type": "input", "block_id": "shared", "optional": True,
          "label": _plain(t("slack.task_modal.shared_label")), "element": shared},
     ]
-    view = _modal(t, EDIT_VIEW, "slack.edit_modal.heading", "slack.edit_modal.submit", blocks,
-                  encode_metadata(channel=channel, thread=thread, number=str(draft.number),
-                                  role=draft.role, user=draft.assignee_user))
-    view["title"] = _plain(t("slack.edit_modal.heading", number=draft.number), 24)
-    return view
+    return {
+        "type": "modal",
+        "callback_id": EDIT_VIEW,
+        "title": _plain(t("slack.edit_modal.heading", number=draft.number), 24),
+        "submit": _plain(t("slack.edit_modal.submit"), 24),
+        "close": _plain(t("slack.task_modal.cancel"), 24),
+        "private_metadata": encode_metadata(channel=channel, thread=thread, number=str(draft.number),
+                                            role=draft.role, user=draft.assignee_user),
+        "blocks": blocks,
+    }
 
 
 def edit_command(state: Mapping[str, Any], meta: Mapping[str, str]) -> str | None:
