@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.messages import Tone
 from storage import repos, search
-from storage.models import AuditLog, Decision, Note, Task, TaskStatus, UndoStash
+from storage.models import AuditLog, Decision, Note, Task, UndoStash
 from tests.support import Conversation
 
 NOTE = "Met Li Wei (CIO).\nThey want the pilot live in January.\nACTION: SR to send the revised quote by 2026-12-04\nACTION: FR to book the installation crew by 2026-12-05"
@@ -289,3 +289,28 @@ def test_note_delete_only_by_author_or_admin(acme: Conversation) -> None:
 def test_a_note_mentioning_delete_is_still_a_note(acme: Conversation) -> None:
     reply = acme.say("note delete 3 files from the server")
     assert reply.title.startswith("Note 1 saved")
+
+
+# --- help ------------------------------------------------------------------------------------
+
+
+def test_help_shows_the_new_verbs_and_forms(chat: Conversation) -> None:
+    overview = chat.text("help")
+    for verb in ("notes —", "cancel —", "history —", "undo —"):
+        assert verb in overview
+    assert "task <n> edit [title=" in chat.text("help task")
+    note = chat.text("help note")
+    assert "note <n>" in note and "note delete <n>" in note
+    assert "取消" in chat.text("help cancel") and "撤销" in chat.text("help undo")
+    assert "tasks [mine|overdue|done|cancelled|all]" in chat.text("help tasks")
+    zh = chat.text("帮助 任务")
+    assert "任务 <编号> 编辑 [标题=" in zh and "共享|内部" in zh
+    assert "纪要 删除 <编号>" in chat.text("帮助 笔记")
+    assert "撤回你在本频道最近的一次改动" in chat.text("帮助")
+    assert "历史 [页码]" in chat.text("帮助 历史")
+
+
+def test_console_note_reply_shows_the_text_commands(acme: Conversation) -> None:
+    text = acme.text("note " + NOTE)
+    assert "[done 1] [task 1 edit] [cancel 1]" in text
+    assert "[done 2] [task 2 edit] [cancel 2]" in text

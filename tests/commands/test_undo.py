@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from bot.clock import FixedClock
 from bot.messages import Tone
-from storage import audit_repo, repos, search
+from bot.scheduler import purge_undo_stash
+from storage import repos, search
 from storage.models import (
     Account,
     AuditLog,
@@ -396,10 +397,12 @@ def test_a_deleted_notes_text_is_purged_after_the_window(acme: Conversation, clo
     acme.say("note Confidential: the CFO is leaving")
     acme.say("note delete 1")
     assert len(rows(acme, UndoStash)) == 1
-    clock.advance(timedelta(minutes=12))
-    with acme.core.sessions.begin() as s:
-        assert audit_repo.purge_stash(s, now=clock.now()) == 1
+    clock.advance(timedelta(minutes=5))
+    assert purge_undo_stash(acme.core) == 0  # still within the window
+    clock.advance(timedelta(minutes=7))
+    assert purge_undo_stash(acme.core) == 1  # the scheduler's quarter-hourly job
     assert rows(acme, UndoStash) == []
+    assert acme.say("undo").is_error
     with acme.core.sessions.begin() as s:
         everything = " ".join(str(e.detail) for e in s.exec(select(AuditLog)).all())
     assert "CFO" not in everything
