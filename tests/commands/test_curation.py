@@ -59,7 +59,8 @@ def test_task_number_alone_shows_the_task_with_its_buttons(acme: Conversation) -
     assert reply.title.startswith("#1 Send the revised quote · SR · bob")
     assert [b.command for b in reply.buttons] == ["done 1", "task 1 edit", "cancel 1"]
     assert "alice" in reply.plain_text()  # who created it
-    assert len(acme.core.sessions().exec(select(Task)).all()) == 1  # no task titled "1"
+    with acme.core.sessions.begin() as s:
+        assert len(s.exec(select(Task)).all()) == 1  # no task titled "1"
 
 
 def test_task_edit_alone_gives_the_line_to_copy(acme: Conversation) -> None:
