@@ -18,6 +18,7 @@ from commands import audit
 from commands.format import assignee_ids, fmt_date, person_name, task_line
 from commands.handlers.core_tasks import NOTE_FORMS, done_buttons
 from commands.handlers.curation_tasks import undo_button
+from commands.paging import page_of
 from commands.parsing import Args
 from commands.registry import CommandError, Context, command
 from commands.undo import undo_minutes
@@ -129,19 +130,13 @@ def notes(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
     t = ctx.t
-    page = 1
-    if args.words:
-        if not args.words[0].isdigit() or int(args.words[0]) < 1:
-            raise CommandError("curation.notes_usage", value=args.words[0][:40])
-        page = int(args.words[0])
     total = curation_repo.note_count(ctx.session, account_id=account.id)
-    pages = max(1, -(-total // NOTES_PER_PAGE))
+    page = page_of(args, total=total, size=NOTES_PER_PAGE, usage_key="curation.notes_usage")
     title = t("curation.notes_title", account=account.name, count=total)
     if total == 0:
         return Reply(title=title, sections=[Section(text=t("curation.notes_empty"))])
-    page = min(page, pages)
-    rows = curation_repo.notes_page(ctx.session, account_id=account.id,
-                                    offset=(page - 1) * NOTES_PER_PAGE, limit=NOTES_PER_PAGE)
+    rows = curation_repo.notes_page(ctx.session, account_id=account.id, offset=page.offset,
+                                    limit=page.size)
     counts = curation_repo.task_counts_by_note(ctx.session,
                                                note_ids=[n.id for n in rows if n.id is not None])
     authors = repos.persons_by_ids(ctx.session, ids={n.author_id for n in rows if n.author_id})
@@ -153,6 +148,4 @@ def notes(ctx: Context, args: Args) -> Reply:
                  tasks=counts.get(n.id or 0, 0), first=first_line(n.text))
         items.append(Item(line, buttons=[Button(t("button.show_note", number=n.number),
                                                 f"note {n.number}")]))
-    footer = t("curation.page", page=page, pages=pages, next=f"notes {page + 1}") \
-        if page < pages else (t("curation.page_last", page=page, pages=pages) if pages > 1 else "")
-    return Reply(title=title, sections=[Section(items=items)], footer=footer)
+    return Reply(title=title, sections=[Section(items=items)], footer=page.footer(t, "notes"))

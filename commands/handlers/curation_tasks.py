@@ -201,17 +201,17 @@ def edit_line(ctx: Context, task: Task) -> str:
     parts = [f'{COMMAND_PREFIX.get(platform, "")}task {task.number} edit',
              'title="' + " ".join(task.title.replace('"', "'").split()) + '"',
              f"due={task.due_date.isoformat() if task.due_date else 'none'}"]
-    holders = repos.current_holders(ctx.session, account_id=account.id)
-    holder = holders.get(task.role)
+    holder = repos.current_holders(ctx.session, account_id=account.id).get(task.role)
     person = _people(ctx, task).get(task.assignee_id) if task.assignee_id else None
-    if person is None or (holder is not None and holder.id == person.id):
+    # owner= only where it names the owner as it is: sent unchanged, the line changes nothing.
+    if person is None and holder is None and not task.owner_text:
         parts.append(f"owner={task.role}")
-    elif platform == "slack":
+    elif person is not None and holder is not None and holder.id == person.id:
+        parts.append(f"owner={task.role}")
+    elif person is not None and person.platform == platform == "slack":
         parts.append(f"owner=<@{person.user_id}>")
-    elif person.username:
+    elif person is not None and person.username:
         parts.append(f"owner=@{person.username}")
-    else:
-        parts.append(f"owner={task.role}")
     parts.append("shared" if task.shared else "internal")
     return " ".join(parts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.messages import Item, Reply, Section
 from commands.history import describe, words_for
+from commands.paging import page_of
 from commands.parsing import Args
 from commands.registry import CommandError, Context, command
 from commands.undo import run_undo, undo_minutes
@@ -18,20 +19,13 @@ def history(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
     t = ctx.t
-    page = 1
-    if args.words:
-        word = args.words[0].lstrip("pP")
-        if not word.isdigit() or int(word) < 1:
-            raise CommandError("history.usage", value=args.words[0][:40])
-        page = int(word)
     total = audit_repo.history_count(ctx.session, account_id=account.id)
+    page = page_of(args, total=total, size=PER_PAGE, usage_key="history.usage")
     title = t("history.title", account=account.name, count=total)
     if total == 0:
         return Reply(title=title, sections=[Section(text=t("history.empty"))])
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(page, pages)
     rows = list(audit_repo.history_page(ctx.session, account_id=account.id,
-                                        offset=(page - 1) * PER_PAGE, limit=PER_PAGE))
+                                        offset=page.offset, limit=page.size))
     originals = {e.undoes_id: audit_repo.entry_by_id(ctx.session, entry_id=e.undoes_id)
                  for e in rows if e.undoes_id is not None}
     undone = audit_repo.undone_ids(ctx.session, ids=[e.id for e in rows if e.id is not None])
@@ -49,11 +43,9 @@ def history(ctx: Context, args: Args) -> Reply:
                 what += " " + t("history.undone_mark")
         who = words.person(entry.person_id) if entry.person_id is not None else "kambot"
         items.append(Item(t("history.line", when=words.when(entry), who=who, what=what)))
-    footer = t("curation.page", page=page, pages=pages, next=f"history {page + 1}") \
-        if page < pages else (t("curation.page_last", page=page, pages=pages) if pages > 1 else "")
     tz = getattr(ctx.clock.tz, "key", None) or str(ctx.clock.tz)
     return Reply(title=title, sections=[Section(text=t("history.intro", tz=tz)),
-                                        Section(items=items)], footer=footer)
+                                        Section(items=items)], footer=page.footer(t, "history"))
 
 
 @command("undo", aliases=("撤销", "撤回"))

@@ -315,3 +315,17 @@ def test_console_note_reply_shows_the_text_commands(acme: Conversation) -> None:
     text = acme.text("note " + NOTE)
     assert "[done 1] [task 1 edit] [cancel 1]" in text
     assert "[done 2] [task 2 edit] [cancel 2]" in text
+
+
+def test_the_edit_line_sent_unchanged_changes_nothing(acme: Conversation) -> None:
+    acme.say('task "Send the quote" owner=SR due=2026-12-04')
+    acme.say("task 1 edit owner=@erin")  # a person who holds no role here
+    [line] = [s.code for s in acme.say("task 1 edit").sections if s.code]
+    assert "owner=@erin" in line
+    assert "nothing changed" in acme.say(line).title
+    with acme.core.sessions.begin() as s:
+        task = s.exec(select(Task)).one()
+        task.assignee_id = None  # left without a person while SR has one
+    [line] = [s.code for s in acme.say("task 1 edit").sections if s.code]
+    assert "owner=" not in line
+    assert "nothing changed" in acme.say(line).title
