@@ -21,9 +21,10 @@ from commands.i18n import Translator
 from commands.parsing import Args
 from commands.people import person_from_token
 from commands.registry import CommandError, Context, command
+from commands.roles import assign_role
 from commands.routing import parse_role
-from storage import curation_repo, health_repo, repos
-from storage.models import TRIANGLE, Account, ChannelBinding, Person, Role, Tier
+from storage import health_repo, repos
+from storage.models import TRIANGLE, Account, ChannelBinding, Role, Tier
 
 MAX_NAME = 200
 # The roles a team member holds (a customer's commitment, Role.CUSTOMER, is not one).
@@ -432,30 +433,6 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
                  tasks=moved)
     return t("triangle.handed", role=role_short(t, role), previous=person_name(previous),
              person=person_name(person), tasks=moved)
-
-
-def assign_role(ctx: Context, acct: Account, role: str, person: Person) -> tuple[Person | None, int]:
-    """Give ``role`` to ``person``; its open tasks follow (not the sponsor's). Recorded with
-    what undo needs. Returns who held it before and how many tasks moved."""
-    assert acct.id is not None and person.id is not None
-    now = ctx.clock.now()
-    ended = curation_repo.current_assignment(ctx.session, account_id=acct.id, role=role)
-    previous = repos.assign_role(ctx.session, account_id=acct.id, role=role,
-                                 person_id=person.id, at=now)
-    if previous is not None and previous.id == person.id:
-        return previous, 0
-    moved: list[list[int | None]] = []
-    if role != Role.SPONSOR.value:
-        moved = [[x.id, x.assignee_id] for x in repos.tasks_of(ctx.session, account_id=acct.id,
-                                                                 role=role)]
-        repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
-                                  person_id=person.id)
-    current = curation_repo.current_assignment(ctx.session, account_id=acct.id, role=role)
-    audit.record(ctx, "role.assign", target=f"role:{role}", account_id=acct.id, role=role,
-                 to=person.id, previous=previous.id if previous else None, tasks=len(moved),
-                 assignment=current.id if current else None,
-                 previous_assignment=ended.id if ended else None, moved=moved)
-    return previous, len(moved)
 
 
 @command("handover", aliases=("transfer",))
