@@ -88,12 +88,17 @@ class Item:
 
 @dataclass(slots=True)
 class Section:
-    """A block of a reply: an optional heading, prose, label/value fields and a list."""
+    """A block of a reply: an optional heading, prose, label/value fields and a list.
+
+    ``code`` is a line meant to be copied as it is (a command to change and send back);
+    platforms that can show it as code (tap to copy on Telegram) do.
+    """
 
     title: str = ""
     text: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     KAMBOT_RENEWAL_WINDOWS: Annotated[tuple[int, ...], NoDecode] = (90, 60, 30)
     KAMBOT_PLAYBOOKS_DIR: str | None = None
     KAMBOT_STAGE_STALE_DAYS: int = Field(default=30, ge=1)
+    # How long after a change its author can take it back with `undo`.
+    KAMBOT_UNDO_MINUTES: int = Field(default=10, ge=1, le=1440)
 
     PORT: int = 3000
 

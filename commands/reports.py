@@ -234,6 +234,8 @@ def gather_month(
     )
     open_now: list[TaskLine] = []
     for task in tasks:
+        if task.status == TaskStatus.CANCELLED.value:
+            continue  # withdrawn: neither opened, closed nor overdue work
         role_tally = facts.by_role.setdefault(task.role, Tally())
         owner_line = line(task)
         person_tally = facts.by_person.setdefault(owner_line.owner, Tally())

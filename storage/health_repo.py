@@ -103,6 +103,7 @@ def has_renewal_task(session: Session, *, account_id: int, renewal_date: date) -
     # Open tasks, and tasks made in the year before the renewal, are read for the word.
     titles = session.exec(select(Task.title).where(
         Task.account_id == account_id,
+        col(Task.status) != TaskStatus.CANCELLED.value,
         sa.or_(col(Task.status) == TaskStatus.OPEN.value,
                col(Task.created_at) >= datetime.combine(since, time(), tzinfo=UTC)),
     )).all()

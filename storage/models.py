@@ -404,9 +404,32 @@ class ProcessedEvent(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
+    """The account's history: who changed what, when and where, with what it was before
+    and after (the conventions are in commands/audit.py), so it can be read and undone."""
+
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts(nullable=False)
     account_id: int | None = Field(default=None, index=True)
-    person_id: int | None = None
+    person_id: int | None = Field(default=None, index=True)
     action: str = Field(max_length=60)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    # Where the change was made ("slack:T1:C1"): undo reverses a person's last change there.
+    channel_key: str | None = Field(default=None, max_length=300)
+    # The event (command, button, modal) that made it: one command's entries undo together.
+    event_key: str | None = Field(default=None, max_length=200)
+    # What it changed ("task:42", "note:7", "role:AR", "card", "plan:goals"): a later entry
+    # on the same target means someone changed it since.
+    target: str | None = Field(default=None, max_length=240, index=True)
+    # On an "undo" entry, the entry it reversed; unique, so nothing is undone twice.
+    undoes_id: int | None = Field(default=None, foreign_key="auditlog.id", unique=True)
+
+
+class UndoStash(SQLModel, table=True):
+    """What an undo needs for a few minutes and nobody should keep longer (a deleted note's
+    text and decisions), kept apart from the audit log and purged once it expires."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="auditlog.id", unique=True)
+    account_id: int = Field(index=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    expires_at: datetime = _ts(nullable=False, index=True)

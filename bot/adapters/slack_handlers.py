@@ -25,6 +25,7 @@ from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
 from bot.messages import Incoming, IncomingFile, Reply, Section, Tone
 from bot.render.slack import ACTION_PREFIX, action_command
+from commands.drafts import task_draft
 from commands.home import home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
@@ -96,9 +97,32 @@ class SlackHandlers:
         except SlackApiError as again:
             log.warning("could not tell %s about the failure: %s", incoming.user.id, slack_error(again))
 
+    def modal(self, team: str, channel: str, text: str, thread: str | None) -> dict[str, Any] | None:
+        """The modal ``text`` opens in ``channel``, or None (then the command runs as typed).
+
+        Only an Edit form reads the database: it opens filled in with the task as it is.
+        """
+        wanted = modal_command(text)
+        if wanted is None:
+            return None
+        t = self.translator(team, channel)
+        kind, number = wanted
+        if kind != "edit":
+            return modal_view(t, text, channel=channel, thread=thread)
+        assert number is not None
+        with self.core.sessions.begin() as session:
+            draft = task_draft(session, platform=PLATFORM, workspace=team, channel=channel,
+                               number=number)
+        if draft is None:
+            return None  # no such task here: the command answers why
+        return views.edit_modal(t, channel=channel, draft=draft, thread=thread)
+
     # slash command
     def command(self, body: dict[str, Any]) -> None:
-        if modal_command(str(body.get("text", ""))):
+        text = str(body.get("text", ""))
+        wanted = modal_command(text)
+        if wanted is not None and (wanted[0] != "edit" or self.modal(
+                str(body.get("team_id", "")), str(body.get("channel_id", "")), text, None)):
             return  # the ack opened a modal; its submission does the work
         incoming = inc.from_slash_command(body, self.directory.user)
         reply = self.dispatch(incoming)
@@ -218,9 +242,19 @@ class SlackHandlers:
             if action_id.startswith(views.HOME_ACTION):
                 self._home_action(body, action)
             elif action_id.startswith(ACTION_PREFIX):
-                if modal_command(action_command(action)[0]):
+                value = action_command(action)[0]
+                if modal_command(value) and self._opened(body, value):
                     continue  # opened as a modal by the ack
                 self._message_action(body, action)
+
+    def _opened(self, body: dict[str, Any], value: str) -> bool:
+        """Whether the ack opened a modal for this button (an Edit of a task that is gone
+        opens none, and the command then says so)."""
+        wanted = modal_command(value)
+        if wanted is None or wanted[0] != "edit":
+            return wanted is not None
+        return self.modal(str((body.get("team") or {}).get("id", "")),
+                          str((body.get("channel") or {}).get("id", "")), value, None) is not None
 
     def _message_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         command, label = action_command(action)
@@ -301,10 +335,14 @@ def _changes_state(command: str) -> bool:
 
 
 def modal_command(text: str) -> tuple[str, int | None] | None:
-    """``task`` / ``note`` alone, or ``reassign N`` without an owner, open a modal."""
+    """``task`` / ``note`` alone, ``reassign N`` without an owner, or ``task N edit`` with
+    nothing to change, open a modal."""
     words = text.split()
     if len(words) == 1 and words[0].lower() in {"task", "note"}:
         return words[0].lower(), None
+    if (len(words) == 3 and words[0].lower() == "task" and words[1].lstrip("#").isdigit()
+            and words[2].lower() == "edit"):
+        return "edit", int(words[1].lstrip("#"))
     if len(words) == 2 and words[0].lower() == "reassign" and words[1].lstrip("#").isdigit():
         return "reassign", int(words[1].lstrip("#"))
     return None
@@ -321,6 +359,8 @@ def view_command(view: dict[str, Any]) -> str | None:
     if callback == views.REASSIGN_VIEW:
         number = inc.decode_metadata(view.get("private_metadata", "")).get("number", "")
         return views.reassign_command(state, number)
+    if callback == views.EDIT_VIEW:
+        return views.edit_command(state, inc.decode_metadata(view.get("private_metadata", "")))
     return None
 
 
@@ -329,6 +369,8 @@ def modal_view(t: Translator, text: str, *, channel: str, thread: str | None) ->
     if wanted is None:
         return None
     kind, number = wanted
+    if kind == "edit":
+        return None  # needs the task: SlackHandlers.modal
     if kind == "task":
         return views.task_modal(t, channel=channel, thread=thread)
     if kind == "note":

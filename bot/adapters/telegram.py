@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 MENU = (
     "help", "account", "triangle", "note", "task", "open", "tasks", "done", "reopen",
     "health", "signal", "report", "ask", "stakeholder", "plan", "handover", "accounts",
-    "transcript", "kam",
+    "transcript", "kam", "notes", "cancel", "history", "undo",
 )  # fmt: skip
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

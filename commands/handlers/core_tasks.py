@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
+from commands import audit
 from commands.dates import DateParseError, PastDateError, read_date, scan_due
 from commands.format import (
     assignee_ids,
@@ -36,6 +37,20 @@ OPEN_PER_ROLE = 25
 MAX_NOTE = 100_000
 _SHARED_WORDS = {"shared", "share", "共享", "分享"}
 _NUMBER = re.compile(r"^[#＃]?(\d{1,9})$")
+
+# Other forms of `task` and `note` (task 3 edit, note 3, note delete 3) live in modules of
+# their own and register here; each returns None when the command is not its form.
+Form = Callable[[Context, Args], Reply | None]
+TASK_FORMS: list[Form] = []
+NOTE_FORMS: list[Form] = []
+
+
+def _other_form(forms: list[Form], ctx: Context, args: Args) -> Reply | None:
+    for form in forms:
+        reply = form(ctx, args)
+        if reply is not None:
+            return reply
+    return None
 
 
 @dataclass(frozen=True)
@@ -133,11 +148,24 @@ def done_buttons(t: Translator, task: Task) -> list[Button]:
     return [Button(t("button.reopen", number=task.number), f"reopen {task.number}")]
 
 
+def task_buttons(t: Translator, task: Task) -> list[Button]:
+    """Done, plus Edit and Remove while it is open: the buttons of a task just made."""
+    buttons = done_buttons(t, task)
+    if task.status == TaskStatus.OPEN.value:
+        buttons += [Button(t("button.edit", number=task.number), f"task {task.number} edit"),
+                    Button(t("button.remove", number=task.number), f"cancel {task.number}",
+                           Style.DANGER)]
+    return buttons
+
+
 @command("task", aliases=("todo", "action"))
 def task(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
     t = ctx.t
+    other = _other_form(TASK_FORMS, ctx, args)
+    if other is not None:
+        return other
     words: list[str] = []
     shared = "shared" in args.options
     owner_token = args.option("owner")
@@ -182,6 +210,8 @@ def task(ctx: Context, args: Args) -> Reply:
         created_by_id=ctx.person.id,
         routing_reason=placement.why[:200] or None,
     )
+    audit.record(ctx, "task.create", target=f"task:{created.id}", number=created.number,
+                 title=created.title, after=audit.task_state(created))
     people = {placement.person.id: placement.person} if placement.person and placement.person.id else {}
     sections = [Section(text=task_line(t, created, people, ctx.clock.today()))]
     if placement.why:
@@ -189,7 +219,7 @@ def task(ctx: Context, args: Args) -> Reply:
     if date_note:
         sections.append(Section(text=date_note))
     return Reply(title=t("task.created", number=created.number, account=account.name),
-                 sections=sections, buttons=done_buttons(t, created), tone=Tone.SUCCESS)
+                 sections=sections, buttons=task_buttons(t, created), tone=Tone.SUCCESS)
 
 
 def _numbers(args: Args, usage_key: str) -> list[int]:
@@ -223,11 +253,12 @@ def _set_status(ctx: Context, args: Args, *, done: bool) -> Reply:
             key = "task.already_done" if done else "task.already_open"
             lines.append(Item(t(key, number=number, title=found.title)))
             continue
+        before = audit.task_state(found)
         found.status = want
         found.closed_at = now if done else None
+        found.cancel_reason = None
         ctx.session.add(found)
-        repos.audit(ctx.session, at=now, action="task.done" if done else "task.reopen",
-                    account_id=account.id, person_id=ctx.person.id, number=number)
+        audit.task_change(ctx, "task.done" if done else "task.reopen", found, before)
         key = "task.marked_done" if done else "task.reopened"
         lines.append(Item(t(key, number=number, title=found.title), buttons=done_buttons(t, found)))
     return Reply(title=t("task.status_title", account=account.name), sections=[Section(items=lines)],
@@ -291,6 +322,7 @@ _TASKS_FILTERS = {
     "all": "all", "全部": "all", "所有": "all",
     "open": "open", "未完成": "open",
     "done": "done", "closed": "done", "已完成": "done",
+    "cancelled": "cancelled", "canceled": "cancelled", "已取消": "cancelled", "取消": "cancelled",
 }
 
 
@@ -309,8 +341,13 @@ def tasks(ctx: Context, args: Args) -> Reply:
         found = [x for x in repos.tasks_of(ctx.session, account_id=account.id) if is_overdue(x, today)]
     elif which == "done":
         found = repos.tasks_of(ctx.session, account_id=account.id, status=TaskStatus.DONE.value)
+    elif which == "cancelled":
+        found = repos.tasks_of(ctx.session, account_id=account.id,
+                               status=TaskStatus.CANCELLED.value)
     elif which == "all":
-        found = repos.tasks_of(ctx.session, account_id=account.id, status=None)
+        # Withdrawn tasks are not work: `tasks cancelled` lists them.
+        found = [x for x in repos.tasks_of(ctx.session, account_id=account.id, status=None)
+                 if x.status != TaskStatus.CANCELLED.value]
     else:
         found = repos.tasks_of(ctx.session, account_id=account.id)
     found = sorted(found, key=lambda x: (x.status != TaskStatus.OPEN.value, task_sort_key(x, today)))
@@ -323,12 +360,15 @@ def tasks(ctx: Context, args: Args) -> Reply:
     return Reply(title=title, sections=[Section(items=items)], footer=footer)
 
 
-@command("note", aliases=("notes", "minutes"), free_text=True)
+@command("note", aliases=("minutes",), free_text=True)
 def note(ctx: Context, args: Args) -> Reply:
     """Store the note whole first; then extract actions. A note is never lost to a parse."""
     account = ctx.require_account()
     assert account.id is not None
     t = ctx.t
+    other = _other_form(NOTE_FORMS, ctx, args)
+    if other is not None:
+        return other
     text = args.rest.strip()
     if not text:
         raise CommandError("error.note_empty")
@@ -346,11 +386,12 @@ def note(ctx: Context, args: Args) -> Reply:
         log.exception("action extraction failed on note %s", stored.id)
         captured = Captured(remarks=[t("note.extract_failed")])
     created = captured.tasks
+    audit.note_created(ctx, stored, created)
     people = repos.persons_by_ids(ctx.session, ids=assignee_ids(created))
     today = ctx.clock.today()
     sections: list[Section] = []
     items = [Item(task_line(t, x, people, today) + owner_suffix(ctx, captured, x),
-                  buttons=done_buttons(t, x)) for x in created]
+                  buttons=task_buttons(t, x)) for x in created]
     if created:
         sections.append(Section(title=t("note.extracted", count=len(created)), items=items))
     elif not captured.theirs:
