@@ -190,7 +190,7 @@ def _edit(ctx: Context, opp: Opportunity, options: dict[str, str]) -> Reply:
     ctx.session.add(opp)
     ctx.session.flush()
     repos.audit(ctx.session, at=now, action="opportunity.update", account_id=account.id,
-                person_id=ctx.person.id, number=opp.number, **dict(options))
+                person_id=ctx.person.id, number=opp.number, changes=dict(options))
     started = _stage_playbooks(ctx, opp) if moved else []
     line = _line(ctx, opp)
     sections = [Section(text=f"{note}\n{line}" if note else line)]
