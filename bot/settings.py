@@ -36,11 +36,17 @@ class Settings(BaseSettings):
     KAMBOT_LANGUAGE: str = "en"
     KAMBOT_ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     KAMBOT_MANAGEMENT_CHANNEL: str | None = None
-    # The health scorecard (commands/health_config.py): JSON overrides of its thresholds and
-    # weights, the renewal windows (days before a renewal, used by health, the renewal rule
-    # and playbooks), and whose public holidays reminders and escalations skip.
-    KAMBOT_HEALTH_THRESHOLDS: str | None = None
+    # The commercial spine: amounts, renewal windows, custom playbooks, stalled stages.
+    KAMBOT_CURRENCY: str = "CNY"
     KAMBOT_RENEWAL_WINDOWS: Annotated[tuple[int, ...], NoDecode] = (90, 60, 30)
+    KAMBOT_PLAYBOOKS_DIR: str | None = None
+    KAMBOT_STAGE_STALE_DAYS: int = Field(default=30, ge=1)
+    # How long after a change its author can take it back with `undo`.
+    KAMBOT_UNDO_MINUTES: int = Field(default=10, ge=1, le=1440)
+    # The health scorecard (commands/health_config.py): JSON overrides of its thresholds and
+    # weights (it uses KAMBOT_RENEWAL_WINDOWS above, as the renewal rule and playbooks do),
+    # and whose public holidays reminders and escalations skip.
+    KAMBOT_HEALTH_THRESHOLDS: str | None = None
     KAMBOT_COUNTRY: str | None = None
 
     PORT: int = 3000
@@ -61,6 +67,14 @@ class Settings(BaseSettings):
         if value.startswith("en"):
             return "en"
         raise ValueError("KAMBOT_LANGUAGE must be 'en' or 'zh'")
+
+    @field_validator("KAMBOT_CURRENCY")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        value = value.strip().upper()
+        if not value or len(value) > 8 or not value.isalpha():
+            raise ValueError("KAMBOT_CURRENCY must be a currency code such as CNY, USD or EUR")
+        return value
 
     @field_validator("KAMBOT_RENEWAL_WINDOWS", mode="before")
     @classmethod

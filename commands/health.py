@@ -33,7 +33,7 @@ from commands.health_config import (  # noqa: F401 - the public names of the hea
     parse_config,
     parse_windows,
 )
-from commands.scorecard import Measure, OverdueItem, PaymentFacts, score_measures, weighted_score
+from commands.scorecard import Measure, OverdueItem, score_measures, weighted_score
 
 
 class Color(StrEnum):
@@ -86,8 +86,12 @@ class HealthInputs:
     exec_meeting_recorded: bool = True
     renewal_date: date | None = None
     has_renewal_task: bool = False
-    # Payments (回款) where the account records them; None: not known here.
-    payments: PaymentFacts | None = None
+    # Payment milestones (回款) not received by their due date (the commercial record);
+    # ``payments_recorded`` False: the account owes nothing on record, no data.
+    payments_recorded: bool = False
+    overdue_payments: int = 0
+    oldest_overdue_payment_days: int | None = None
+    oldest_overdue_payment_number: int | None = None
 
 
 # --- the result ----------------------------------------------------------------------------
@@ -154,7 +158,7 @@ FIX_ROLE = {
     "exec_none": "SPONSOR",
     "renewal_no_task": "AR",
     "renewal_passed_no_task": "AR",
-    "payments_overdue": "AR",
+    "payment_overdue": "AR",
 }
 
 

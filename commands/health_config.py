@@ -67,9 +67,8 @@ class Thresholds:
     note_red_days: int | None = 90
     exec_yellow_days: int | None = 180
     exec_red_days: int | None = 365
-    # Overdue payments (回款) in the same kind of units: 1 per payment, +1 per 30 days late.
-    payments_yellow_load: float = 1
-    payments_red_load: float = 3
+    # An overdue payment (回款) is yellow; one overdue this long (or more) is red.
+    payment_red_days: int | None = 30
     # The account's colour from its score: green from score_yellow_below up, red under
     # score_red_below.
     score_yellow_below: float = 75
@@ -91,7 +90,8 @@ DEFAULT_TIERS: dict[str, Thresholds] = {
         response_hours_yellow=8, response_hours_red=24,
         overdue_yellow_count=1, overdue_red_count=3, overdue_red_days=14,
         note_yellow_days=30, note_red_days=60, exec_yellow_days=90, exec_red_days=180,
-        score_yellow_below=80, score_red_below=50, weights=_weights(executive=10),
+        payment_red_days=21, score_yellow_below=80, score_red_below=50,
+        weights=_weights(executive=10),
     ),
     "important": Thresholds(),
     "potential": Thresholds(
@@ -99,7 +99,7 @@ DEFAULT_TIERS: dict[str, Thresholds] = {
         usage_red=0.1, response_hours_yellow=48, response_hours_red=120,
         overdue_yellow_count=2, overdue_red_count=6, overdue_red_days=30,
         note_yellow_days=90, note_red_days=180, exec_yellow_days=None, exec_red_days=None,
-        score_yellow_below=70, score_red_below=40,
+        payment_red_days=45, score_yellow_below=70, score_red_below=40,
         weights=_weights(executive=0, meetings=5, response_hours=5),
     ),
 }
@@ -133,8 +133,7 @@ class HealthConfig:
 _LOW_IS_BAD = ("nps", "csat", "usage", "cis")
 _HIGH_IS_BAD = (("response_hours_yellow", "response_hours_red"),
                 ("overdue_yellow_count", "overdue_red_count"),
-                ("note_yellow_days", "note_red_days"), ("exec_yellow_days", "exec_red_days"),
-                ("payments_yellow_load", "payments_red_load"))
+                ("note_yellow_days", "note_red_days"), ("exec_yellow_days", "exec_red_days"))
 # Renewal windows used to be per-tier thresholds; they are one setting now.
 _MOVED = {"renewal_windows": "KAMBOT_RENEWAL_WINDOWS",
           "renewal_yellow_days": "KAMBOT_RENEWAL_WINDOWS",
@@ -238,7 +237,8 @@ def _tier_overrides(value: Any, where: str) -> dict[str, Any]:
                 raise HealthConfigError(f"{_NAME} ({where}): red_rules must be a list of "
                                         f"measures ({', '.join(MEASURES)})")
             out[key] = tuple(item)
-        elif item is None and key.endswith("_days") and key.startswith(("note", "exec")):
+        elif item is None and key.endswith("_days") and key.startswith(("note", "exec",
+                                                                        "payment")):
             out[key] = None
         elif isinstance(item, bool) or not isinstance(item, int | float):
             raise HealthConfigError(f"{_NAME} ({where}): {key} must be a number")
@@ -280,6 +280,8 @@ def _validate_tier(tier: str, th: Thresholds) -> None:
         if yellow <= 0 or red <= yellow:
             raise HealthConfigError(f"{where}: {red_name} ({red:g}) must be above "
                                     f"{yellow_name} ({yellow:g}), both above 0")
+    if th.payment_red_days is not None and th.payment_red_days <= 0:
+        raise HealthConfigError(f"{where}: payment_red_days must be above 0 (or null)")
     if th.overdue_red_days <= 0 or th.overdue_shared_weight < 1:
         raise HealthConfigError(f"{where}: overdue_red_days must be above 0 and "
                                 "overdue_shared_weight 1 or more")

@@ -10,7 +10,8 @@ unbounded one (days, hours, overdue load) falls as ``40 * red / value`` and neve
 
 A new kind of input is one more function here and one more name in
 ``commands.health_config.MEASURES`` (with a default weight): ``payments`` is the example,
-scored from :class:`PaymentFacts` where payments are recorded.
+scored from the overdue payments the commercial record gives ``HealthInputs`` (where the
+account has payments on record).
 """
 
 from __future__ import annotations
@@ -79,16 +80,6 @@ class OverdueItem:
     days: int  # days late
     shared: bool = False
     role: str = ""
-
-
-@dataclass(frozen=True)
-class PaymentFacts:
-    """Payments (回款) where the account records them: ``recorded`` False means none are,
-    and the payments measure has no data."""
-
-    recorded: bool = False
-    overdue: int = 0
-    oldest_days: int = 0
 
 
 # --- shapes ---------------------------------------------------------------------------------
@@ -244,16 +235,26 @@ def renewal_measure(inputs: HealthInputs, th: Thresholds, today: date) -> Measur
 
 
 def payments_measure(inputs: HealthInputs, th: Thresholds) -> Measure:
-    """Overdue payments where payments are recorded (the commercial record fills
-    ``inputs.payments``); no payments on record is no data."""
-    facts = inputs.payments
-    if facts is None or not facts.recorded:
+    """Overdue payments where the account has payments on record (the commercial record
+    fills ``inputs``): one overdue is yellow at once, red once the oldest is
+    ``payment_red_days`` late, lower with each further overdue payment. Nothing on record
+    is no data."""
+    if not inputs.payments_recorded:
         return Measure("payments", None)
-    load = facts.overdue + facts.oldest_days / 30 if facts.overdue else 0.0
-    score = high_is_bad(load, yellow=th.payments_yellow_load, red=th.payments_red_load,
-                        reached=True)
-    return Measure("payments", score, reason="payments_overdue",
-                   values={"count": facts.overdue, "days": facts.oldest_days})
+    count = inputs.overdue_payments
+    if count <= 0:
+        return Measure("payments", 100.0)
+    days = inputs.oldest_overdue_payment_days or 0
+    red = th.payment_red_days
+    if red is None:  # never red: a late payment stays a yellow
+        score = 60.0
+    elif days < red:
+        score = _lerp(days, 0, red, GREEN_FROM - 1, YELLOW_FROM)
+    else:
+        score = YELLOW_FROM * red / (days + 1)
+    score = max(1.0, score - 3.0 * (count - 1))
+    return Measure("payments", score, reason="payment_overdue", values={
+        "count": count, "days": days, "number": inputs.oldest_overdue_payment_number or 0})
 
 
 _SIGNALS: dict[str, Callable[[HealthInputs, Thresholds], Measure]] = {

@@ -8,6 +8,10 @@ functions run as in production: the health check at 08:00, the digest job every 
 the morning, the monthly reports on the 1st at 09:00 and their retry. Every post lands in
 an in-memory sender per platform and in the delivery ledger.
 
+The commercial job (playbooks that start on their own, payment reminders) is not run:
+its playbooks would hand the scripted teams work the script knows nothing of, and what is
+listed here is what health, alerts and reminders post.
+
 The same scenario runs on older code (it only uses commands and jobs that have always
 existed; a command the older code does not know is answered with an error and changes
 nothing), which is how bench/bench_alert_replay.py compares alerts per account per month

@@ -34,7 +34,6 @@ from bot.adapters.slack_handlers import (
     PLATFORM,
     SlackHandlers,
     modal_command,
-    modal_view,
     slack_error,
     view_command,
 )
@@ -118,11 +117,10 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
         await ack()
         text = str(body.get("text", "")).strip()
         if modal_command(text):
-            t = await asyncio.to_thread(work.translator, str(body.get("team_id", "")),
-                                        str(body["channel_id"]))
-            view = modal_view(t, text, channel=str(body["channel_id"]), thread=None)
-            assert view is not None
-            await open_modal(client, str(body["trigger_id"]), view)
+            view = await asyncio.to_thread(work.modal, str(body.get("team_id", "")),
+                                           str(body["channel_id"]), text, None)
+            if view is not None:
+                await open_modal(client, str(body["trigger_id"]), view)
 
     async def ack_action(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -132,10 +130,9 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
                 channel = str((body.get("channel") or {}).get("id", ""))
                 thread = (body.get("message") or {}).get("thread_ts")
                 team = str((body.get("team") or {}).get("id", ""))
-                t = await asyncio.to_thread(work.translator, team, channel)
-                view = modal_view(t, value, channel=channel, thread=thread)
-                assert view is not None
-                await open_modal(client, str(body["trigger_id"]), view)
+                view = await asyncio.to_thread(work.modal, team, channel, value, thread)
+                if view is not None:
+                    await open_modal(client, str(body["trigger_id"]), view)
 
     async def ack_view(ack: Any, body: dict[str, Any]) -> None:
         view = body.get("view") or {}
@@ -162,10 +159,10 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
     app.command(COMMAND)(ack=ack_command, lazy=[lazy(work.command)])
     app.action({"action_id": _prefix_re(ACTION_PREFIX)})(ack=ack_action, lazy=[lazy(work.action)])
     app.action({"action_id": _prefix_re(views.HOME_ACTION)})(ack=ack_only, lazy=[lazy(work.action)])
-    for callback in (views.TASK_VIEW, views.NOTE_VIEW, views.REASSIGN_VIEW):
+    for callback in (views.TASK_VIEW, views.NOTE_VIEW, views.REASSIGN_VIEW, views.EDIT_VIEW):
         app.view(callback)(ack=ack_view, lazy=[lazy(work.view)])
     app.shortcut(views.NOTE_SHORTCUT)(ack_shortcut)
-    for event in ("app_mention", "message", "member_joined_channel", "channel_rename",
+    for event in ("app_mention", "message", "member_joined_channel", "file_shared", "channel_rename",
                   "group_rename", "channel_archive", "group_archive", "channel_unarchive",
                   "group_unarchive", "channel_deleted", "group_deleted", "channel_id_changed",
                   "app_home_opened"):

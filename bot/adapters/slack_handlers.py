@@ -1,5 +1,8 @@
 """The Slack work done after the ack: payload in, dispatch through the core, answer out.
 
+A file shared in a channel is fetched here (files.info, then its bytes) and handed to the
+core on the Incoming: the only platform work the ``transcript`` verb needs.
+
 Synchronous (the dispatcher is), run in a thread pool by the bolt listeners of
 :mod:`bot.adapters.slack`. Duplicates have one effect because the dispatcher claims each
 Incoming's key (see :mod:`bot.adapters.slack_incoming`); what is handled here without the
@@ -17,14 +20,17 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters import slack_incoming as inc
 from bot.adapters import slack_views as views
+from bot.adapters.slack_files import DownloadError, download, shared_file
 from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
-from bot.messages import Incoming, Reply, Section, Tone
+from bot.messages import Incoming, IncomingFile, Reply, Section, Tone
 from bot.render.slack import ACTION_PREFIX, action_command
+from commands.drafts import task_draft
 from commands.home import home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
 from commands.registry import lookup
+from commands.transcripts import MAX_FILE_BYTES, SUPPORTED, is_near_miss, is_supported
 from storage import channels, repos
 
 log = logging.getLogger(__name__)
@@ -91,9 +97,32 @@ class SlackHandlers:
         except SlackApiError as again:
             log.warning("could not tell %s about the failure: %s", incoming.user.id, slack_error(again))
 
+    def modal(self, team: str, channel: str, text: str, thread: str | None) -> dict[str, Any] | None:
+        """The modal ``text`` opens in ``channel``, or None (then the command runs as typed).
+
+        Only an Edit form reads the database: it opens filled in with the task as it is.
+        """
+        wanted = modal_command(text)
+        if wanted is None:
+            return None
+        t = self.translator(team, channel)
+        kind, number = wanted
+        if kind != "edit":
+            return modal_view(t, text, channel=channel, thread=thread)
+        assert number is not None
+        with self.core.sessions.begin() as session:
+            draft = task_draft(session, platform=PLATFORM, workspace=team, channel=channel,
+                               number=number)
+        if draft is None:
+            return None  # no such task here: the command answers why
+        return views.edit_modal(t, channel=channel, draft=draft, thread=thread)
+
     # slash command
     def command(self, body: dict[str, Any]) -> None:
-        if modal_command(str(body.get("text", ""))):
+        text = str(body.get("text", ""))
+        wanted = modal_command(text)
+        if wanted is not None and (wanted[0] != "edit" or self.modal(
+                str(body.get("team_id", "")), str(body.get("channel_id", "")), text, None)):
             return  # the ack opened a modal; its submission does the work
         incoming = inc.from_slash_command(body, self.directory.user)
         reply = self.dispatch(incoming)
@@ -116,6 +145,8 @@ class SlackHandlers:
             reply = self.dispatch(incoming)
             if reply is not None:
                 self.answer(incoming, reply)
+        elif kind == "file_shared":
+            self.file_shared(team, event, bot_user_id)
         elif kind == "member_joined_channel" and event.get("user") == bot_user_id:
             self.joined(team, str(event["channel"]), str(body.get("event_id", "")))
         elif kind in {"channel_rename", "group_rename"}:
@@ -137,6 +168,51 @@ class SlackHandlers:
                 new=str(event.get("new_channel_id")), at=at))
         elif kind == "app_home_opened" and event.get("tab", "home") == "home":
             self.publish_home(str(event["user"]))
+
+    def file_shared(self, team: str, event: dict[str, Any], bot_user_id: str) -> None:
+        """A transcript shared in a channel becomes a note (the ``transcript`` verb).
+
+        Other files are left alone, but a document or recording someone may have meant as
+        a transcript gets a word, to them only, on the types that work.
+        """
+        channel = str(event.get("channel_id", ""))
+        user = str(event.get("user_id", ""))
+        file_id = str(event.get("file_id") or (event.get("file") or {}).get("id") or "")
+        if not (channel and user and file_id) or user == bot_user_id:
+            return  # the bot's own charts and reports are shared files too
+        try:
+            info = self.poster.client.files_info(file=file_id)["file"]
+        except SlackApiError as exc:
+            log.warning("files.info failed for %s: %s", file_id, slack_error(exc))
+            return
+        shared = shared_file(info, channel)
+        if not is_supported(shared.name):
+            if is_near_miss(shared.name):
+                t = self.translator(team, channel)
+                hint = Reply(title=t("transcript.error.type", name=shared.name,
+                                     types=", ".join(SUPPORTED)), tone=Tone.WARNING, private=True)
+                try:
+                    self.poster.post_ephemeral(channel, user, hint, thread=shared.thread, t=t)
+                except SlackApiError as exc:
+                    log.warning("could not tell %s about %s: %s", user, file_id, slack_error(exc))
+            return
+        content: bytes | None = None
+        if shared.size <= MAX_FILE_BYTES and self._bound(team, channel):
+            try:
+                content = download(shared.url, self.poster.client.token or "", limit=MAX_FILE_BYTES)
+            except DownloadError as exc:
+                log.warning("could not download file %s from %s: %s", file_id, channel, exc)
+        incoming = inc.from_file_shared(
+            event, team_id=team, thread=shared.thread, lookup=self.directory.user,
+            file=IncomingFile(name=shared.name, size=shared.size, content=content))
+        reply = self.dispatch(incoming)
+        if reply is not None:
+            self.answer(incoming, reply)
+
+    def _bound(self, team: str, channel: str) -> bool:
+        with self.core.sessions() as session:
+            binding = repos.binding_for(session, platform=PLATFORM, workspace=team, channel=channel)
+            return binding is not None and not binding.archived
 
     def _binding_change(self, change: Callable[[Any, Any], object]) -> None:
         with self.core.sessions.begin() as session:
@@ -166,9 +242,19 @@ class SlackHandlers:
             if action_id.startswith(views.HOME_ACTION):
                 self._home_action(body, action)
             elif action_id.startswith(ACTION_PREFIX):
-                if modal_command(action_command(action)[0]):
+                value = action_command(action)[0]
+                if modal_command(value) and self._opened(body, value):
                     continue  # opened as a modal by the ack
                 self._message_action(body, action)
+
+    def _opened(self, body: dict[str, Any], value: str) -> bool:
+        """Whether the ack opened a modal for this button (an Edit of a task that is gone
+        opens none, and the command then says so)."""
+        wanted = modal_command(value)
+        if wanted is None or wanted[0] != "edit":
+            return wanted is not None
+        return self.modal(str((body.get("team") or {}).get("id", "")),
+                          str((body.get("channel") or {}).get("id", "")), value, None) is not None
 
     def _message_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         command, label = action_command(action)
@@ -249,10 +335,14 @@ def _changes_state(command: str) -> bool:
 
 
 def modal_command(text: str) -> tuple[str, int | None] | None:
-    """``task`` / ``note`` alone, or ``reassign N`` without an owner, open a modal."""
+    """``task`` / ``note`` alone, ``reassign N`` without an owner, or ``task N edit`` with
+    nothing to change, open a modal."""
     words = text.split()
     if len(words) == 1 and words[0].lower() in {"task", "note"}:
         return words[0].lower(), None
+    if (len(words) == 3 and words[0].lower() == "task" and words[1].lstrip("#").isdigit()
+            and words[2].lower() == "edit"):
+        return "edit", int(words[1].lstrip("#"))
     if len(words) == 2 and words[0].lower() == "reassign" and words[1].lstrip("#").isdigit():
         return "reassign", int(words[1].lstrip("#"))
     return None
@@ -269,6 +359,8 @@ def view_command(view: dict[str, Any]) -> str | None:
     if callback == views.REASSIGN_VIEW:
         number = inc.decode_metadata(view.get("private_metadata", "")).get("number", "")
         return views.reassign_command(state, number)
+    if callback == views.EDIT_VIEW:
+        return views.edit_command(state, inc.decode_metadata(view.get("private_metadata", "")))
     return None
 
 
@@ -277,6 +369,8 @@ def modal_view(t: Translator, text: str, *, channel: str, thread: str | None) ->
     if wanted is None:
         return None
     kind, number = wanted
+    if kind == "edit":
+        return None  # needs the task: SlackHandlers.modal
     if kind == "task":
         return views.task_modal(t, channel=channel, thread=thread)
     if kind == "note":

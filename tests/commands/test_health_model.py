@@ -19,7 +19,7 @@ from commands.health import (
     parse_config,
     parse_metric,
 )
-from commands.scorecard import OverdueItem, PaymentFacts, high_is_bad, low_is_bad
+from commands.scorecard import OverdueItem, high_is_bad, low_is_bad
 
 TODAY = date(2026, 11, 24)
 
@@ -79,9 +79,13 @@ CASES = [
      [("renewal_passed_no_task", "red")]),
     ("important", {"renewal_date": date(2025, 1, 1), **NOTE}, "green", 100, []),
     # Payments where recorded: overdue ones are red by rule; none recorded is no data.
-    ("important", {"payments": PaymentFacts(True, 2, 45), **NOTE}, "red", 84,
-     [("payments_overdue", "red")]),
-    ("important", {"payments": PaymentFacts(True, 0, 0), **NOTE}, "green", 100, []),
+    ("important", {"payments_recorded": True, "overdue_payments": 2,
+                   "oldest_overdue_payment_days": 45, "oldest_overdue_payment_number": 3,
+                   **NOTE}, "red", 81, [("payment_overdue", "red")]),
+    ("important", {"payments_recorded": True, "overdue_payments": 1,
+                   "oldest_overdue_payment_days": 10, **NOTE}, "green", 91,
+     [("payment_overdue", "yellow")]),
+    ("important", {"payments_recorded": True, **NOTE}, "green", 100, []),
     # Several small problems add up to yellow.
     ("important", {"nps": 20, "csat": 3.5, "usage": 0.4, "response_hours": 30, "cis": 5,
                    "days_since_note": 50},
@@ -191,6 +195,7 @@ def test_config_overrides_per_tier_and_all():
                                     "KAMBOT_RENEWAL_WINDOWS"),
     ('{"escalate_after_days": 0}', "escalate_after_days must be a whole number of days, 1"),
     ('{"core": {"red_rules": ["vibes"]}}', "red_rules must be a list of measures"),
+    ('{"core": {"payment_red_days": 0}}', "payment_red_days must be above 0"),
 ])
 def test_config_refuses_mistakes_with_one_clear_line(raw, message):
     with pytest.raises(HealthConfigError) as caught:

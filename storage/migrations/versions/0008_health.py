@@ -4,8 +4,8 @@ healthsnapshot.measures (the scorecard at that moment), account.country (whose h
 reminders skip), alertack (acknowledged / snoozed alerts), escalationnotice (who was told
 about an overdue task, level by level), reminderpreference (a person's digest hour, on/off).
 
-Revision ID: 0005_health
-Revises: 0004_owners_decisions
+Revision ID: 0008_health
+Revises: 0007_curation
 """
 
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ from alembic import op
 
 from storage.models import AwareDateTime
 
-revision: str = "0005_health"
-down_revision: str | Sequence[str] | None = "0004_owners_decisions"
+revision: str = "0008_health"
+down_revision: str | Sequence[str] | None = "0007_curation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
