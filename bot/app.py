@@ -51,7 +51,8 @@ def build_core(
         upgrade(engine)
     clock = clock if clock is not None else SystemClock(settings.KAMBOT_TIMEZONE)
     sessions = SessionFactory(engine)
-    services: dict[str, Any] = {"auto_playbooks": auto_playbooks}
+    services: dict[str, Any] = {"auto_playbooks": auto_playbooks,
+                                "health_config": settings.health_config()}
     if settings.llm_enabled:
         from bot.llm import build_llm
 

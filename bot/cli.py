@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,8 +24,15 @@ def _settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         # Pydantic's message names the field and the problem, never a secret's value.
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(_problem(e) for e in exc.errors())
         raise SystemExit(f"kambot: bad setting: {problems}") from None
+
+
+def _problem(error: Any) -> str:
+    """``NAME: what is wrong``, once (a validator's message may name its setting itself)."""
+    name = ".".join(map(str, error["loc"]))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message if message.startswith(name) else f"{name}: {message}"
 
 
 def _logging(verbose: bool, *, quiet: bool = False) -> None:

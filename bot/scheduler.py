@@ -77,7 +77,7 @@ def report_jobs(core: Core, poster: Poster) -> list[JobSpec]:
 
 
 def _health_jobs(core: Core, poster: Poster) -> list[JobSpec]:
-    from bot.alerts import health_jobs  # "daily-health" (08:00) and "daily-reminders" (08:30)
+    from bot.alerts import health_jobs  # "daily-health" (08:00), "daily-reminders" (hourly)
 
     return health_jobs(core, poster)
 

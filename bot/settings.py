@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from commands.health_config import HealthConfig
 
 
 class Settings(BaseSettings):
@@ -40,6 +43,11 @@ class Settings(BaseSettings):
     KAMBOT_STAGE_STALE_DAYS: int = Field(default=30, ge=1)
     # How long after a change its author can take it back with `undo`.
     KAMBOT_UNDO_MINUTES: int = Field(default=10, ge=1, le=1440)
+    # The health scorecard (commands/health_config.py): JSON overrides of its thresholds and
+    # weights (it uses KAMBOT_RENEWAL_WINDOWS above, as the renewal rule and playbooks do),
+    # and whose public holidays reminders and escalations skip.
+    KAMBOT_HEALTH_THRESHOLDS: str | None = None
+    KAMBOT_COUNTRY: str | None = None
 
     PORT: int = 3000
 
@@ -72,14 +80,40 @@ class Settings(BaseSettings):
     @classmethod
     def _windows(cls, value: object) -> object:
         """``90,60,30`` -> (90, 60, 30): days before a renewal, largest first."""
-        if isinstance(value, str):
-            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-            if not parts or not all(p.isdigit() and 0 < int(p) <= 3650 for p in parts):
-                raise ValueError("KAMBOT_RENEWAL_WINDOWS must be days, e.g. 90,60,30")
-            value = [int(p) for p in parts]
-        if isinstance(value, list | tuple):
-            return tuple(sorted({int(v) for v in value}, reverse=True))
+        if isinstance(value, str | list | tuple):
+            from commands.health_config import HealthConfigError, parse_windows
+
+            try:
+                return parse_windows(value)  # type: ignore[arg-type]
+            except HealthConfigError as exc:
+                raise ValueError(str(exc)) from None
         return value
+
+    @field_validator("KAMBOT_HEALTH_THRESHOLDS")
+    @classmethod
+    def _thresholds(cls, value: str | None) -> str | None:
+        """Checked at start-up, so a typo stops the start with one line, not every command."""
+        if value:
+            from commands.health_config import HealthConfigError, parse_config
+
+            try:
+                parse_config(value)
+            except HealthConfigError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("KAMBOT_COUNTRY")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        from commands.workdays import normalize_country
+
+        return normalize_country(value)
+
+    def health_config(self) -> HealthConfig:
+        """The scorecard's settings, validated (the composition root keeps one)."""
+        from commands.health_config import parse_config
+
+        return parse_config(self.KAMBOT_HEALTH_THRESHOLDS, self.KAMBOT_RENEWAL_WINDOWS)
 
     @property
     def llm_enabled(self) -> bool:

@@ -63,3 +63,68 @@ def mention(person: Person | None, platform: str) -> str:
     if person.username:
         return f"@{person.username}"
     return person.display_name or person.user_id
+
+
+# --- the scorecard in words -------------------------------------------------------------------
+
+
+def measure_name(t: Translator, code: str) -> str:
+    return t(f"scorecard.measure.{code}")
+
+
+def _points(score: float | None) -> str:
+    """A measure's score as shown: whole points, rounded down so that 74.9 (yellow) never
+    reads as 75 (green)."""
+    return "—" if score is None else str(int(score))
+
+
+def scorecard_items(t: Translator, health: Health) -> list[str]:
+    """One line per measure with data and weight, worst first; then the ones without data."""
+    counted = sorted((m for m in health.measures if m.counted), key=lambda m: m.score or 0.0)
+    lines = [t("scorecard.line", icon=ICON[Color(m.band or "green")],
+               name=measure_name(t, m.code), score=_points(m.score), weight=_num(m.weight))
+             for m in counted]
+    sep = t("scorecard.sep")
+    missing = [measure_name(t, m.code) for m in health.measures
+               if m.score is None and m.weight > 0]
+    if missing:
+        lines.append(t("scorecard.no_data", names=sep.join(missing)))
+    unweighed = [measure_name(t, m.code) for m in health.measures if m.weight <= 0]
+    if unweighed:
+        lines.append(t("scorecard.not_weighed", names=sep.join(unweighed)))
+    return lines
+
+
+def colour_text(t: Translator, health: Health, *, green_from: float, red_below: float) -> str:
+    """Why this colour: the score's band, and the hard rule that overrode it (a line each)."""
+    text = t("scorecard.colour_score", score=health.score, green=_num(green_from),
+             red=_num(red_below))
+    if health.rule:
+        return text + "\n" + t("scorecard.colour_rule", name=measure_name(t, health.rule))
+    reds = [m for m in health.measures if m.counted and m.band == Color.RED.value]
+    if reds and health.color == Color.YELLOW and health.score >= green_from:
+        return text + "\n" + t("scorecard.colour_floor", name=measure_name(t, reds[0].code))
+    return text
+
+
+def drag_text(t: Translator, health: Health, limit: int = 3) -> str:
+    """``Pulling the score down: Overdue work −18, NPS −7`` ("" when nothing does)."""
+    from commands.scorecard import drags
+
+    items = [t("scorecard.drag_item", name=measure_name(t, m.code), points=round(points))
+             for m, points in drags(health.measures)[:limit] if round(points) >= 1]
+    return t("scorecard.drags", items=t("scorecard.sep").join(items)) if items else ""
+
+
+def moved_items(t: Translator, before: list[dict[str, Any]] | None, health: Health,
+                limit: int = 3) -> list[str]:
+    """``Overdue work 75 → 27``: the measures that moved since a stored scorecard."""
+    from commands.scorecard import moved
+
+    return [t("scorecard.moved_item", name=measure_name(t, code), before=_points(then),
+              after=_points(now))
+            for code, then, now in moved(before, health.measures)[:limit]]
+
+
+def _num(value: float | int) -> float | int:
+    return int(value) if float(value).is_integer() else round(float(value), 1)

@@ -82,6 +82,7 @@ KEY_ALIASES: dict[str, str] = {
     "标题": "title",
     "原因": "reason",
     "理由": "reason",
+    "国家": "country",
 }
 
 

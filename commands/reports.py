@@ -25,9 +25,10 @@ from bot.messages import Attachment, Item, Reply, Section
 from commands.ask.narrative import CUSTOMER, TEAM, NarrativeFacts, draft_narrative
 from commands.ask.port import LanguageModel
 from commands.i18n import normalize_language, t
+from commands.report_story import ColourStep, colour_steps, story_lines
 from storage import decisions as decision_repo
+from storage import health_repo, repos
 from storage import report_repo as rr
-from storage import repos
 from storage.models import Account, Note, Task, TaskStatus
 
 HISTORY_MONTHS = 6
@@ -166,6 +167,8 @@ class AccountMonth:
     next_actions: list[TaskLine] = field(default_factory=list)
     shared_next: list[TaskLine] = field(default_factory=list)
     history: list[HistoryPoint] = field(default_factory=list)
+    # Every colour of the month and why it changed (commands.report_story).
+    story: list[ColourStep] = field(default_factory=list)
 
     @property
     def quiet(self) -> bool:
@@ -224,6 +227,8 @@ def gather_month(
     def line(task: Task, overdue: bool = False) -> TaskLine:
         owner = people.get(task.assignee_id) if task.assignee_id is not None else None
         closed = _closed_at(task)
+        # As it stood at the month's end: a task finished later was still open then.
+        closed = closed if closed is not None and closed < as_of else None
         return TaskLine(task.number, task.title, task.role,
                         owner.display_name if owner else "", task.due_date, overdue,
                         task.shared, closed.astimezone(tz).date() if closed else None)
@@ -280,6 +285,9 @@ def gather_month(
                  ([earlier] if earlier else []) + rows]
     facts.health_now = _health(snapshots, as_of)
     facts.health_before = _health(snapshots, start)
+    facts.story = colour_steps(
+        health_repo.snapshots_between(session, account_id=account.id, start=start, end=as_of),
+        start=start, tz=tz)
 
     for i in range(HISTORY_MONTHS):
         m = first.shift(i)
@@ -333,7 +341,10 @@ def _health_text(facts: AccountMonth, lang: str) -> str:
         return t(lang, "report.health.none")
     text = _color_text(lang, now)
     if before is None:
-        return text + t(lang, "report.health.first")
+        # "The first reading" only when it was: a month that went green, yellow, red says so.
+        changes = sum(1 for step in facts.story if not step.carried)
+        return text + t(lang, "report.health.first" if changes <= 1
+                        else "report.health.first_in_month")
     if before.color == now.color and before.score == now.score:
         return text + t(lang, "report.health.unchanged")
     rank_now, rank_before = COLOR_RANK.get(now.color, 3), COLOR_RANK.get(before.color, 3)
@@ -452,6 +463,8 @@ def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True,
         ],
     )
     health = Section(title=t(lang, "report.section.health"), text=_health_text(facts, lang))
+    if len(facts.story) > 1:
+        health.items = [Item(line) for line in story_lines(facts.story, lang)]
     renewal = Section(title=t(lang, "report.section.renewal"), text=_renewal_text(facts, lang))
     next_up = Section(
         title=t(lang, "report.section.next"),

@@ -14,8 +14,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from commands.health import Health, HealthInputs
+from commands.scorecard import OverdueItem
 from storage.models import Account, HealthSnapshot, Note, Signal, Task, TaskStatus
 from storage.opportunity_repo import Receivables, receivables_many
+
+MEETING = "meeting"  # Note.kind of a meeting note (commands.meeting_notes)
 
 # A task counts as the renewal action when the rule made it or its title says so.
 _RENEWAL_WORDS = re.compile(r"renew|续约|续签|续费|续订", re.I)
@@ -144,9 +147,17 @@ def gather_inputs_many(
             col(Task.due_date).is_not(None), col(Task.due_date) < today,
     ).order_by(col(Task.due_date), col(Task.id))).all():
         overdue.setdefault(task.account_id, []).append(task)
+    # The meeting cadence counts meetings, not every note (an email is not a meeting).
     last_notes = dict(session.exec(
         select(Note.account_id, func.max(Note.created_at))
-        .where(col(Note.account_id).in_(ids)).group_by(col(Note.account_id))
+        .where(col(Note.account_id).in_(ids), Note.kind == MEETING)
+        .group_by(col(Note.account_id))
+    ).all())
+    # Accounts with any task that is not withdrawn: overdue work has data there.
+    with_tasks = set(session.exec(
+        select(Task.account_id).where(col(Task.account_id).in_(ids),
+                                      col(Task.status) != TaskStatus.CANCELLED.value)
+        .group_by(col(Task.account_id))
     ).all())
     renewal_tasks = _renewal_tasks_many(session, accounts=accounts)
     owed_by = receivables_many(session, account_ids=ids, today=today)
@@ -176,11 +187,16 @@ def gather_inputs_many(
             oldest_overdue_days=(today - oldest.due_date).days if oldest and oldest.due_date else None,
             oldest_overdue_number=oldest.number if oldest else None,
             oldest_overdue_role=oldest.role if oldest else None,
+            overdue=tuple(OverdueItem(t.number, (today - t.due_date).days, t.shared, t.role)
+                          for t in late if t.due_date is not None),
+            tasks_recorded=account.id in with_tasks,
             days_since_note=max(0, (today - _as_date(last_notes.get(account.id), created)).days),
+            note_recorded=last_notes.get(account.id) is not None,
             days_since_exec_meeting=max(0, (today - (exec_date or created)).days),
             exec_meeting_recorded=exec_date is not None,
             renewal_date=account.renewal_date,
             has_renewal_task=account.id in renewal_tasks,
+            payments_recorded=account.id in owed_by,
             overdue_payments=owed.overdue_count,
             oldest_overdue_payment_days=owed.oldest_overdue_days,
             oldest_overdue_payment_number=owed.oldest_overdue_number,
@@ -202,6 +218,7 @@ def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set
     earliest = min(dated.values()) - timedelta(days=365)
     rows = session.exec(select(Task.account_id, Task.title, Task.status, Task.created_at).where(
         col(Task.account_id).in_([a for a in dated if a not in found]),
+        col(Task.status) != TaskStatus.CANCELLED.value,
         sa.or_(col(Task.status) == TaskStatus.OPEN.value,
                col(Task.created_at) >= datetime.combine(earliest, time(), tzinfo=UTC)),
     )).all()
@@ -247,6 +264,21 @@ def snapshot_at(session: Session, *, account_id: int, at: datetime) -> HealthSna
     ).first()
 
 
+def snapshots_between(
+    session: Session, *, account_id: int, start: datetime, end: datetime,
+) -> Sequence[HealthSnapshot]:
+    """Snapshots taken in [start, end), oldest first, plus the last one before ``start``
+    (the state the period began in) first when there is one."""
+    before = snapshot_at(session, account_id=account_id, at=start - timedelta(microseconds=1))
+    rows = session.exec(
+        select(HealthSnapshot).where(HealthSnapshot.account_id == account_id,
+                                     col(HealthSnapshot.at) >= start,
+                                     col(HealthSnapshot.at) < end)
+        .order_by(col(HealthSnapshot.at), col(HealthSnapshot.id))
+    ).all()
+    return ([before] if before is not None else []) + list(rows)
+
+
 def snapshots_of(
     session: Session, *, account_id: int, since: datetime | None = None,
 ) -> Sequence[HealthSnapshot]:
@@ -259,18 +291,21 @@ def snapshots_of(
 
 def save_snapshot(
     session: Session, *, account_id: int, health: Health, at: datetime,
-) -> tuple[HealthSnapshot | None, HealthSnapshot]:
+) -> tuple[HealthSnapshot | None, HealthSnapshot | None]:
     """Keep ``health`` when its colour or score changed (day counts alone do not count).
 
     Returns (the previous snapshot, the current one); the current one is the previous
-    when nothing changed.
+    when nothing changed, or when there is not enough data for a colour (nothing is kept:
+    a report then says "no health data", not "green").
     """
     previous = last_snapshot(session, account_id=account_id)
+    if not health.enough_data:
+        return previous, previous
     if previous is not None and previous.color == health.color.value \
             and previous.score == health.score:
         return previous, previous
     row = HealthSnapshot(account_id=account_id, color=health.color.value, score=health.score,
-                         reasons=health.reasons_json(), at=at)
+                         reasons=health.reasons_json(), measures=health.measures_json(), at=at)
     session.add(row)
     session.flush()
     return previous, row

@@ -30,6 +30,18 @@ def find(
     ).first()
 
 
+def posted_keys(session: Session, *, kind: str, account_id: int, channel: str) -> list[str]:
+    """The keys of what was posted of ``kind`` for an account in one channel."""
+    return list(session.exec(
+        select(Delivery.key).where(
+            Delivery.kind == kind,
+            Delivery.account_id == account_id,
+            Delivery.channel == channel,
+            Delivery.status == DeliveryStatus.POSTED.value,
+        )
+    ).all())
+
+
 def claim(
     session: Session,
     *,

@@ -90,6 +90,9 @@ class Account(SQLModel, table=True):
     margin: float | None = None
     renewal_date: date | None = None
     language: str | None = Field(default=None, max_length=8)
+    # Whose public holidays and weekends reminders and escalations skip (ISO code, "CN");
+    # None: KAMBOT_COUNTRY's.
+    country: str | None = Field(default=None, max_length=8)
     score_value: int | None = None
     score_potential: int | None = None
     score_fit: int | None = None
@@ -335,6 +338,52 @@ class HealthSnapshot(SQLModel, table=True):
     score: int
     reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON))
     at: datetime = _ts(nullable=False)
+    # The scorecard at that moment ([{code, score, weight}]), so a change can say which
+    # measure moved it; None on snapshots taken before the scorecard.
+    measures: list[dict[str, Any]] | None = Field(default=None,
+                                                 sa_column=sa.Column(sa.JSON, nullable=True))
+
+
+class AlertAck(SQLModel, table=True):
+    """Someone acknowledged (``ack``) or snoozed (``snooze``, until a day) an account's
+    alert. ``episode`` is the alert's colour and start (``red:2026-11-24``) and ``state``
+    the reasons it had then: reminders stop until the state changes or the snooze ends."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    episode: str = Field(max_length=40)
+    state: str = Field(default="", max_length=500)
+    action: str = Field(max_length=10)
+    until: date | None = None
+    person_id: int = Field(foreign_key="person.id")
+    at: datetime = _ts(nullable=False)
+
+
+class EscalationNotice(SQLModel, table=True):
+    """Who was told about an overdue task, level by level (holder, AR, sponsor, management):
+    unique per task, due date and level, and never the same person twice for one due date."""
+
+    __table_args__ = (sa.UniqueConstraint("task_id", "due_date", "level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    due_date: date
+    level: int
+    # The person told; None when it went to the management channel.
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    role: str = Field(max_length=20)
+    at: datetime = _ts(nullable=False)
+
+
+class ReminderPreference(SQLModel, table=True):
+    """A person's morning digest: on or off, and the hour (KAMBOT_TIMEZONE) it comes at."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", sa_column_kwargs={"unique": True})
+    enabled: bool = True
+    hour: int = 8
+    updated_at: datetime = _ts(nullable=False)
 
 
 class Stakeholder(SQLModel, table=True):

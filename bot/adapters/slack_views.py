@@ -144,7 +144,8 @@ def task_command(state: Mapping[str, Any]) -> str:
 
 
 def note_command(state: Mapping[str, Any]) -> str:
-    return "note " + str(_value(state, "note").get("value") or "").strip()
+    # The form is the "meeting note" form (and the "Save as meeting note" shortcut).
+    return "note meeting " + str(_value(state, "note").get("value") or "").strip()
 
 
 def edit_modal(t: Translator, *, channel: str, draft: TaskDraft, thread: str | None = None) -> View:

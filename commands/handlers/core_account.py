@@ -27,6 +27,7 @@ from commands.playbooks.triggers import KEY_TIERS
 from commands.registry import CommandError, Context, command
 from commands.roles import assign_role
 from commands.routing import parse_role
+from commands.workdays import normalize_country
 from storage import health_repo, repos
 from storage.models import TEAM_ROLES, TRIANGLE, Account, ChannelBinding, Role, Tier
 
@@ -195,7 +196,8 @@ def _account_link(ctx: Context, args: Args) -> Reply:
     return Reply(title=ctx.t("account.linked", account=acct.name), tone=Tone.SUCCESS)
 
 
-_SET_KEYS = ("revenue", "margin", "renewal", "industry", "sponsor", "tier", "lang", "name")
+_SET_KEYS = ("revenue", "margin", "renewal", "industry", "sponsor", "tier", "lang", "name",
+             "country")
 
 
 def _account_set(ctx: Context, args: Args) -> Reply:
@@ -246,6 +248,12 @@ def _account_set(ctx: Context, args: Args) -> Reply:
             ctx.session.add(binding)
         t = Translator(acct.language)
         changed.append((t("field.lang"), t("lang.name")))
+    if "country" in opts:
+        try:
+            acct.country = normalize_country(opts["country"])
+        except ValueError:
+            raise CommandError("error.bad_country", value=opts["country"][:40]) from None
+        changed.append((t("field.country"), acct.country or "—"))
     if "name" in opts:
         new_name = opts["name"].strip()
         if not new_name or len(new_name) > MAX_NAME:

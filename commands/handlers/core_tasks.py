@@ -20,9 +20,11 @@ from commands.format import (
     task_sort_key,
 )
 from commands.i18n import Translator
+from commands.meeting_notes import split_kind
 from commands.note_capture import Captured, capture, owner_suffix, reply_sections
 from commands.note_model import propose_from_model
 from commands.parsing import Args, fold_width
+from commands.pastdue import check_past_due
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import route_task
@@ -193,6 +195,9 @@ def task(ctx: Context, args: Args) -> Reply:
             date_note = _year_note(ctx, found.phrase, due) or ctx.t(
                 "capture.date_month_day", line=1, phrase=found.phrase,
                 date=due.isoformat() if due else "")
+    title, ask = check_past_due(ctx, title, due)
+    if ask is not None:
+        return ask
     if not title:
         raise CommandError("error.task_no_title")
     if len(title) > MAX_TITLE:
@@ -375,8 +380,9 @@ def note(ctx: Context, args: Args) -> Reply:
     if len(text) > MAX_NOTE:
         raise CommandError("error.note_long", max=MAX_NOTE, length=len(text))
     now = ctx.clock.now()
+    kind, text = split_kind(text)
     stored = repos.add_note(ctx.session, account_id=account.id, text=text,
-                            author_id=ctx.person.id, at=now)
+                            author_id=ctx.person.id, at=now, kind=kind)
     try:
         captured = capture(ctx, note=stored, text=text, account_id=account.id,
                            account_name=account.name)

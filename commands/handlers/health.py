@@ -8,12 +8,10 @@ account and alerts at once if the colour worsened.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from bot.messages import Item, Reply, Section, Tone
 from commands import audit
-from commands.dates import DateParseError, parse_date
 from commands.health import (
     METRICS,
     Color,
@@ -23,17 +21,24 @@ from commands.health import (
     load_config,
     parse_metric,
 )
-from commands.health_text import color_values, fix_lines, mention, reason_text
+from commands.health_text import (
+    color_values,
+    colour_text,
+    drag_text,
+    fix_lines,
+    mention,
+    moved_items,
+    reason_text,
+    scorecard_items,
+)
 from commands.parsing import Args
+from commands.pastdates import parse_past_day
 from commands.registry import CommandError, Context, command
 from storage import health_repo, repos
 from storage.models import Account
 
 # Never Tone.ERROR: that marks a refusal (shown privately), and a red account is not one.
 _TONE = {Color.GREEN: Tone.SUCCESS, Color.YELLOW: Tone.WARNING, Color.RED: Tone.WARNING}
-_RELATIVE = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1, "前天": 2}
-_AGO = re.compile(r"^-(\d{1,4})d$|^(\d{1,4})\s*天前$")
-_YEAR = re.compile(r"\d{4}")
 
 
 def _assess(ctx: Context, account: Account) -> Health:
@@ -50,19 +55,42 @@ def health(ctx: Context, args: Args) -> Reply:
     t = ctx.t
     now = ctx.clock.now()
     result = _assess(ctx, account)
+    th = load_config(ctx.services).for_tier(account.tier)
+    previous = health_repo.last_snapshot(ctx.session, account_id=account.id)
     health_repo.save_snapshot(ctx.session, account_id=account.id, health=result, at=now)
-
-    sections: list[Section] = [
-        Section(title=t("health.reasons_title"),
-                items=[Item(reason_text(t, r)) for r in result.reasons])
-        if result.reasons else Section(text=t("health.all_good")),
-        Section(title=t("health.trend_title"), text=_trend(ctx, account.id, result),
-                items=_path(ctx, account.id)),
-    ]
+    card = Section(title=t("scorecard.title", tier=t(f"tier.{account.tier}")),
+                   items=[Item(line) for line in scorecard_items(t, result)])
+    if not result.enough_data:
+        counted = sum(1 for m in result.measures if m.counted)
+        return Reply(title=t("scorecard.not_enough_title", account=account.name),
+                     sections=[Section(text=t("scorecard.not_enough_text", count=counted,
+                                              needed=th.min_measures)), card],
+                     footer=t("health.footer"))
+    explain = [colour_text(t, result, green_from=th.score_yellow_below,
+                           red_below=th.score_red_below), drag_text(t, result)]
+    card.text = "\n".join(x for x in explain if x)
+    sections: list[Section] = [card]
+    moved = moved_items(t, previous.measures if previous else None, result)
+    if previous is not None and moved:
+        sections.append(Section(
+            title=t("scorecard.moved_title",
+                    date=previous.at.astimezone(ctx.clock.tz).date().isoformat()),
+            items=[Item(line) for line in moved]))
+    if result.reasons:
+        title = t("health.reasons_title") if result.color != Color.GREEN \
+            else t("scorecard.watch_title")
+        sections.append(Section(title=title,
+                                items=[Item(reason_text(t, r)) for r in result.reasons]))
+    else:
+        sections.append(Section(text=t("health.all_good")))
+    sections.append(Section(title=t("health.trend_title"), text=_trend(ctx, account.id, result),
+                            items=_path(ctx, account.id)))
     if result.fixes:
         holders = repos.current_holders(ctx.session, account_id=account.id)
         who = {role: mention(p, ctx.incoming.platform) for role, p in holders.items()}
-        sections.append(Section(title=t("health.fixes_title"),
+        title = t("health.fixes_title") if result.color != Color.GREEN \
+            else t("scorecard.fixes_watch_title")
+        sections.append(Section(title=title,
                                 items=[Item(line) for line in fix_lines(t, result, who)]))
     return Reply(
         title=t("health.title", account=account.name, score=result.score,
@@ -91,39 +119,24 @@ def _trend(ctx: Context, account_id: int, now_health: Health) -> str:
 
 
 def _path(ctx: Context, account_id: int) -> list[Item]:
-    """The last few changes in 90 days, oldest first: the trend at a glance."""
+    """The last few colour changes in 90 days, oldest first: the trend at a glance (a
+    score that drifts within one colour is one step)."""
     since = ctx.clock.now() - timedelta(days=90)
-    rows = list(health_repo.snapshots_of(ctx.session, account_id=account_id, since=since))[-6:]
-    if len(rows) < 2:
+    rows = list(health_repo.snapshots_of(ctx.session, account_id=account_id, since=since))
+    changes = [r for i, r in enumerate(rows) if i == 0 or rows[i - 1].color != r.color][-6:]
+    if len(changes) < 2:
         return []
     steps = " → ".join(
         ctx.t("health.trend_step", score=r.score,
               date=r.at.astimezone(ctx.clock.tz).date().isoformat()[5:],
               **color_values(ctx.t, r.color))
-        for r in rows)
+        for r in changes)
     return [Item(ctx.t("health.trend_path", path=steps))]
 
 
 def parse_day(raw: str, today: date) -> date | None:
-    """A past day (a meeting): today / yesterday / 昨天 / 前天, ``-3d`` / ``3天前``, or any
-    date :func:`commands.dates.parse_date` reads. A day without a year that would fall in
-    the future (``11月20日`` read as next year) means this year's."""
-    text = raw.strip().lower()
-    if text in _RELATIVE:
-        return today - timedelta(days=_RELATIVE[text])
-    match = _AGO.match(text)
-    if match:
-        return today - timedelta(days=int(match.group(1) or match.group(2)))
-    try:
-        day = parse_date(raw, today=today)
-    except DateParseError:
-        return None
-    if day > today and not _YEAR.search(text):
-        try:
-            day = day.replace(year=day.year - 1)
-        except ValueError:  # 29 February
-            return None
-    return day
+    """A past day (a meeting): see :func:`commands.pastdates.parse_past_day`."""
+    return parse_past_day(raw, today)
 
 
 @command("signal")
@@ -163,10 +176,13 @@ def signal(ctx: Context, args: Args) -> Reply:
     audit.record(ctx, "signal", target="signals", signals=recorded,
                  values={m: (d.isoformat() if d else v) for m, v, d in parsed})
     result = _assess(ctx, account)
+    now_text = t("signal.now", score=result.score, **color_values(t, result.color)) \
+        if result.enough_data else t(
+            "signal.now_not_enough", count=sum(1 for m in result.measures if m.counted),
+            needed=load_config(ctx.services).for_tier(account.tier).min_measures)
     return Reply(
         title=t("signal.recorded", account=account.name, items=", ".join(items)),
-        sections=[Section(text=t("signal.now", score=result.score,
-                                 **color_values(t, result.color)))],
+        sections=[Section(text=now_text)],
         tone=Tone.SUCCESS,
     )
 

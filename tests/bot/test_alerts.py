@@ -24,7 +24,7 @@ from bot.messages import Outgoing
 from bot.outbox import RecordingSender, SendError, Sent
 from bot.posting import Poster
 from storage import repos
-from storage.models import Account, Delivery, HealthSnapshot, Task
+from storage.models import Account, Delivery, EscalationNotice, HealthSnapshot, Task, TaskStatus
 
 DAY = timedelta(days=1)
 
@@ -82,8 +82,8 @@ def colors(core, account_id: int) -> list[str]:
 def test_demo_account_driven_red_then_back_to_green(core, chat, clock, console, acme):
     # Driven into red by signals (one write) and overdue tasks.
     assert "🔴" in chat.text("signal nps=-30 usage=15%")
-    chat.say('task "Fix the installation" owner=FR due=2026-11-17')
-    chat.say('task "Send the quote" owner=SR due=2026-11-20')
+    chat.say('task "Fix the installation" owner=FR due=2026-11-17 confirm')
+    chat.say('task "Send the quote" owner=SR due=2026-11-20 confirm')
 
     channel = posts(console, "acme-team")
     management = posts(console, "mgmt")
@@ -175,18 +175,32 @@ def test_each_new_worsening_alerts_again(core, chat, clock, console, acme):
 
 
 def test_recovery_announced_once_and_only_after_trouble(core, chat, clock, console, acme):
+    chat.say("note meeting kickoff")
     run_health_check(core)
     assert ledger(core, "recovery") == []  # green from the start: nothing to announce
-    chat.say("signal csat=3.5")
+    chat.say("signal csat=3.5")  # a yellow measure: green still, to watch, no alert
+    assert ledger(core, "alert") == []
+    chat.say("signal csat=2.5")  # red by rule
     chat.say("signal csat=4.8")
     for _ in range(9):
         run_health_check(core)
         clock.advance(DAY)
-    assert ledger(core, "recovery") == [("recovery", "green:2026-11-24", "acme-team")]
-    assert posts(console, "mgmt") == []  # it never reached red
+    assert ledger(core, "recovery") == [("recovery", "green:2026-11-24", "acme-team"),
+                                        ("recovery", "green:2026-11-24", "mgmt")]
+
+
+def test_no_recovery_for_trouble_nobody_was_told_about(core, chat, clock, console, acme):
+    chat.say("note meeting kickoff")
+    clock.advance(DAY * 4)  # Saturday: the state is kept, alerts wait for Monday
+    chat.say("signal csat=2.5")
+    chat.say("signal csat=4.8")
+    clock.advance(DAY * 2)
+    run_health_check(core)
+    assert ledger(core, "alert") == [] and ledger(core, "recovery") == []
 
 
 def test_snapshots_keep_every_change_for_trends(core, chat, clock, console, acme):
+    chat.say("note meeting kickoff")
     chat.say("signal nps=10")
     run_health_check(core)  # nothing changed: no new snapshot
     chat.say("signal nps=-10")
@@ -194,9 +208,10 @@ def test_snapshots_keep_every_change_for_trends(core, chat, clock, console, acme
     with core.sessions.begin() as s:
         rows = s.exec(select(HealthSnapshot).where(HealthSnapshot.account_id == acme)
                       .order_by(HealthSnapshot.id)).all()
-        assert [(r.color, r.score) for r in rows] == [
-            ("green", 100), ("yellow", 88), ("red", 65), ("green", 100)]
-        assert rows[2].reasons[0]["code"] == "nps_low"
+        assert [(r.color, r.score) for r in rows] == [("yellow", 71), ("red", 62), ("green", 95)]
+        assert rows[1].reasons[0]["code"] == "nps_low"
+        # The scorecard is kept with it, so a change can say which measure moved it.
+        assert {"code": "nps", "score": 36.0, "weight": 15.0} in (rows[1].measures or [])
 
 
 def test_management_alert_names_a_missing_sponsor(core, chat, console):
@@ -214,6 +229,7 @@ def test_no_management_channel_no_management_post(core, chat, console, acme):
 
 
 def test_alerts_in_the_channel_language(core, chat, console, acme):
+    chat.say("note meeting kickoff")
     chat.say("signal nps=-50", language="zh")
     with core.sessions.begin() as s:
         binding = repos.binding_for(s, platform="console", workspace="local", channel="acme-team")
@@ -256,7 +272,7 @@ def test_dry_run_saves_and_posts_nothing(core, chat, clock, console, acme):
                        due_date=date(2026, 11, 1), shared=False, at=clock.now())
     before = colors(core, acme)
     summary = run_health_check(core, dry_run=True)
-    assert summary.alerts == 1 and summary.management == 1
+    assert summary.alerts == 1 and summary.management == 0  # yellow: not management's
     assert summary.rules == 2 and summary.escalations == 1
     assert console.sent == [] and ledger(core) == []
     assert colors(core, acme) == before
@@ -276,40 +292,75 @@ def test_alerts_command_prints_what_it_did(core, chat, console, acme, capsys):
 # --- escalation ---------------------------------------------------------------------------------
 
 
-def test_task_overdue_more_than_a_week_escalates_once(core, chat, clock, console, acme):
-    chat.say('task "Deliver the spare parts" owner=FR due=2026-11-17')  # 7 days: not yet
-    run_health_check(core)
-    assert ledger(core, "escalation") == []
-    clock.advance(DAY)
-    run_health_check(core)
-    run_health_check(core)
-    clock.advance(DAY)
+def test_overdue_work_climbs_the_chain_on_business_days(core, chat, clock, console, acme):
+    chat.say('task "Deliver the spare parts" owner=FR due=2026-11-17 confirm')
+    run_health_check(core)  # 11-24: 5 business days late (18, 19, 20, 23, 24)
     run_health_check(core)
     [row] = ledger(core, "escalation")
-    assert row[1].endswith(":2026-11-17")
+    assert row[1] == "2026-11-24:HOLDER:carol"
     [message] = [p for p in posts(console, "acme-team") if "Escalated" in p]
-    assert "task #1 on Acme Corp is 8 days overdue" in message
-    assert "@carol" in message and "@alice, please help" in message
-    # Re-planned and late again: escalated again, once.
+    assert "Escalated to @carol: task #1 on Acme Corp is 5 business day(s) overdue" in message
+    assert "Please close (done 1) or give a new due date." in message
+    for _ in range(5):  # 25 .. 29 (a weekend: nothing posted)
+        clock.advance(DAY)
+        run_health_check(core)
+    assert len(ledger(core, "escalation")) == 1
+    clock.advance(DAY * 3)  # Wednesday 12-02: 11 business days
+    run_health_check(core)
+    assert [r[1] for r in ledger(core, "escalation")][-1] == "2026-12-02:AR:alice"
+    text = [p for p in posts(console, "acme-team") if "Escalated" in p][-1]
+    assert "Escalated to @alice" in text and "Told before: @carol on 2026-11-24." in text
+    clock.advance(DAY * 7)  # 12-09: 16 business days, the sponsor
+    run_health_check(core)
+    assert [r[1] for r in ledger(core, "escalation")][-1] == "2026-12-09:SPONSOR:dave"
+    clock.advance(DAY * 7)  # 12-16: management (an important account)
+    run_health_check(core)
+    assert ledger(core, "escalation")[-1] == ("escalation", "2026-12-16:MANAGEMENT:management",
+                                              "mgmt")
+    clock.advance(DAY * 7)
+    run_health_check(core)  # the chain is done: nobody is told again
+    assert len(ledger(core, "escalation")) == 4
+    with core.sessions.begin() as s:
+        told = [(n.level, n.role) for n in s.exec(select(EscalationNotice)
+                                                  .order_by(EscalationNotice.level)).all()]
+    assert told == [(1, "HOLDER"), (2, "AR"), (3, "SPONSOR"), (4, "MANAGEMENT")]
+
+
+def test_an_ars_own_late_task_never_goes_back_to_the_ar(core, chat, clock, console, acme):
+    chat.say('task "Renewal call" owner=AR due=2026-11-17 confirm')
+    run_health_check(core)
+    clock.advance(DAY * 7)
+    run_health_check(core)
+    assert [r[1] for r in ledger(core, "escalation")] == [
+        "2026-11-24:HOLDER:alice", "2026-12-01:SPONSOR:dave"]
+    # Re-planned and late again: the chain starts again for the new due date.
     with core.sessions.begin() as s:
         task = repos.task_by_number(s, account_id=acme, number=1)
         assert task is not None
-        task.due_date = date(2026, 11, 18)
-    for _ in range(3):
-        clock.advance(DAY)
-        run_health_check(core)
-    assert len(ledger(core, "escalation")) == 2
+        task.due_date = date(2026, 11, 24)
+    clock.advance(DAY * 7)
+    run_health_check(core)
+    assert [r[1] for r in ledger(core, "escalation")][-1] == "2026-12-08:HOLDER:alice"
     chat.say("done 1")
     clock.advance(DAY * 10)
     run_health_check(core)
-    assert len(ledger(core, "escalation")) == 2
+    assert len(ledger(core, "escalation")) == 3
+
+
+def test_a_cancelled_task_is_never_overdue(core, chat, clock, console, acme):
+    with core.sessions.begin() as s:
+        task = repos.add_task(s, account_id=acme, title="Old idea", role="SR", assignee_id=None,
+                              due_date=date(2026, 11, 2), shared=True, at=clock.now())
+        task.status = TaskStatus.CANCELLED.value
+    run_health_check(core)
+    assert ledger(core, "escalation") == [] and ledger(core, "alert") == []
 
 
 # --- KAM rules ----------------------------------------------------------------------------------
 
 
-def test_renewal_in_60_days_creates_one_task_for_ar(core, chat, clock, console, acme):
-    chat.say("account set renewal=2027-01-24")  # 61 days away: not yet
+def test_renewal_task_comes_with_the_first_renewal_window(core, chat, clock, console, acme):
+    chat.say("account set renewal=2027-02-23")  # 91 days away: not yet
     run_health_check(core)
     with core.sessions.begin() as s:
         assert repos.task_by_rule(s, account_id=acme, rule_key="renewal:2027-01-24") is None
@@ -320,22 +371,51 @@ def test_renewal_in_60_days_creates_one_task_for_ar(core, chat, clock, console, 
     run_health_check(core)
     with core.sessions.begin() as s:
         tasks = s.exec(select(Task).where(Task.account_id == acme)).all()
-        rule_tasks = [t for t in tasks if t.rule_key == "renewal:2027-01-24"]
+        rule_tasks = [t for t in tasks if t.rule_key == "renewal:2027-02-23"]
         assert len(rule_tasks) == 1
         task = rule_tasks[0]
         alice = repos.person_by_username(s, platform="console", username="alice")
         assert task.role == "AR" and alice is not None and task.assignee_id == alice.id
-        assert task.due_date == date(2026, 12, 25)
+        assert task.due_date == date(2027, 1, 24)
         assert "renewal" in task.title.lower()
-    announced = [p for p in posts(console, "acme-team") if "in 60 days: task #1" in p]
+    announced = [p for p in posts(console, "acme-team") if "in 90 days: task #1" in p]
     assert len(announced) == 1 and "@alice" in announced[0]
+    # The health check never said "no renewal task" meanwhile: yellow and task agree.
+    assert ledger(core, "alert") == []
+    # A reminder at each later window while the task is open; none once it is done.
+    clock.set(clock.now().replace(month=12, day=25))  # 60 days before
+    run_health_check(core)
+    run_health_check(core)
+    assert [p for p in posts(console, "acme-team") if "in 60 days: task #1" in p and
+            "still open" in p]
+    chat.say("done 1")
+    clock.set(clock.now().replace(year=2027, month=1, day=25))  # 29 days before
+    run_health_check(core)
+    assert ledger(core, "rule") == [("rule", "renewal:2027-02-23", "acme-team"),
+                                    ("rule", "renewal:2027-02-23:60", "acme-team")]
+
+
+def test_renewal_windows_are_one_setting(core, chat, clock, console, acme):
+    from commands.health import parse_config
+
+    core.services["health_config"] = parse_config(None, renewal_windows="45,20")
+    chat.say("account set renewal=2027-01-24")  # 61 days: outside the first window
+    run_health_check(core)
+    with core.sessions.begin() as s:
+        assert repos.task_by_rule(s, account_id=acme, rule_key="renewal:2027-01-24") is None
+    assert "Renewal readiness" not in chat.text("health").split("No data yet")[0]
 
 
 def test_renewal_task_counts_for_health(core, chat, clock, console, acme):
-    chat.say("account set renewal=2027-02-01")  # 69 days: yellow for a missing task
-    run_health_check(core)
-    assert "Renewal on 2027-02-01" in chat.text("health")
-    chat.say('task "Renewal offer for 2027" owner=AR due=2026-12-15')
+    chat.say("note meeting kickoff")
+    with core.sessions.begin() as s:  # set without the rule's day: no renewal task yet
+        account = s.get(Account, acme)
+        assert account is not None
+        account.renewal_date = date(2026, 12, 10)
+    text = chat.text("health")
+    assert "🔴 red" in text and "Renewal on 2026-12-10, in 16 days, and no renewal task" in text
+    assert "Red by rule: Renewal readiness is red" in text
+    chat.say('task "Renewal offer for 2027" owner=AR due=2026-12-05')
     assert "🟢 green" in chat.text("health")
 
 
@@ -369,28 +449,61 @@ def test_important_tier_gets_no_visit_task(core, chat, console, acme):
         assert s.exec(select(Task).where(Task.account_id == acme)).all() == []
 
 
-# --- reminders ----------------------------------------------------------------------------------
+# --- the morning digest ---------------------------------------------------------------------
 
 
-def test_reminders_mention_in_channel_on_console_once_a_day(core, chat, clock, console, acme):
+def test_digest_mentions_in_channel_on_console_once_a_day(core, chat, clock, console, acme):
     chat.say('task "Call the CFO" owner=AR due=2026-11-24')
-    chat.say('task "Send minutes" owner=AR due=2026-11-20')
+    chat.say('task "Send minutes" owner=AR due=2026-11-20 confirm')
+    chat.say('task "Book the QBR" owner=AR due=2026-11-25')
     chat.say('task "Later thing" owner=AR due=2026-12-20')
-    chat.say('task "Fix install" owner=FR due=2026-11-10')
+    chat.say('task "Fix install" owner=FR due=2026-11-10 confirm')
     console.sent.clear()
+    clock.set(clock.now().replace(hour=8))
     summary = run_reminders(core)
     assert summary.reminders == 2
     alice = [p for p in posts(console, "acme-team") if p.startswith("@alice")]
     carol = [p for p in posts(console, "acme-team") if p.startswith("@carol")]
     assert len(alice) == 1 and len(carol) == 1
-    assert "Call the CFO: due today" in alice[0]
-    assert "Send minutes: 4 day(s) overdue" in alice[0]
+    assert "== Due today ==\n  • Acme Corp #1 Call the CFO" in alice[0]
+    assert "Acme Corp #2 Send minutes: 2 business day(s) late (due 2026-11-20)" in alice[0]
+    assert "== Due next business day, 2026-11-25 (Wed) ==\n  • Acme Corp #3 Book the QBR" in alice[0]
     assert "Later thing" not in alice[0]
+    assert "Fix install: 10 business day(s) late" in carol[0]
     run_reminders(core)
     assert len(console.sent) == 2
     clock.advance(DAY)
     run_reminders(core)
     assert len(console.sent) == 4
+
+
+def test_digest_waits_for_its_hour_and_skips_days_off(core, chat, clock, console, acme):
+    chat.say('task "Call the CFO" owner=AR due=2026-11-30')
+    chat.say("reminders at 9")
+    clock.set(clock.now().replace(day=27, hour=8))  # Friday: due next business day (Monday)
+    assert run_reminders(core).reminders == 0  # 09:00 is alice's hour
+    clock.set(clock.now().replace(hour=9))
+    assert run_reminders(core).reminders == 1
+    clock.set(clock.now().replace(day=28, hour=9))  # Saturday: never
+    assert run_reminders(core).reminders == 0
+    clock.set(clock.now().replace(day=30, hour=14))  # hours after its time: not any more
+    assert run_reminders(core).reminders == 0
+    chat.say("reminders off")
+    clock.set(clock.now().replace(day=30, hour=9))
+    assert run_reminders(core).reminders == 0
+    assert "off" in chat.text("reminders")
+
+
+def test_the_account_country_decides_the_days_off(core, chat, clock, console, acme):
+    chat.say("account set country=CN")
+    chat.say('task "Acceptance" owner=FR due=2026-10-09 confirm')
+    clock.set(clock.now().replace(month=10, day=7, hour=8))  # National Day: no digest
+    assert run_reminders(core).reminders == 0
+    clock.set(clock.now().replace(day=10))  # a Saturday worked instead of a holiday
+    assert run_reminders(core).reminders == 1
+    assert "Acceptance: 1 business day(s) late" in posts(console, "acme-team")[-1]
+    assert "❌" not in chat.text("account set country=XX") and \
+        "is not a country I know" in chat.text("account set country=XX")
 
 
 @pytest.fixture
@@ -399,6 +512,7 @@ def slack_team(core, clock):
     slack = RecordingSender(platform="slack")
     core.senders.add(slack)
     core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
+    clock.set(clock.now().replace(hour=8))
     with core.sessions.begin() as s:
         u1 = repos.upsert_person(s, platform="slack", user_id="U1", display_name="Ann")
         u2 = repos.upsert_person(s, platform="slack", user_id="U2", display_name="Ben")
@@ -412,18 +526,22 @@ def slack_team(core, clock):
                            assignee_id=u1.id, due_date=clock.today(), shared=False,
                            at=clock.now())
             repos.add_task(s, account_id=acct.id, title="not due", role="SR",
-                           assignee_id=u2.id, due_date=clock.today() + DAY, shared=False,
+                           assignee_id=u2.id, due_date=clock.today() + DAY * 9, shared=False,
                            at=clock.now())
     return slack
 
 
-def test_reminders_are_one_direct_message_per_person(core, clock, slack_team):
+def test_digest_is_one_direct_message_per_person(core, clock, slack_team):
     run_reminders(core)
     run_reminders(core)
     assert [o.channel for o in slack_team.sent] == ["U1"]
     text = slack_team.sent[0].reply.plain_text()
-    assert "Acme #1 Acme follow-up: due today" in text
-    assert "Globex #1 Globex follow-up: due today" in text
+    assert "Acme #1 Acme follow-up" in text and "Globex #1 Globex follow-up" in text
+    # On Monday the week ahead comes too.
+    clock.set(clock.now().replace(day=30))
+    run_reminders(core)
+    assert [o.channel for o in slack_team.sent] == ["U1", "U1", "U2"]
+    assert "== Later this week ==" in slack_team.sent[-1].reply.plain_text()
 
 
 class _NoDirectMessages:
@@ -441,7 +559,7 @@ class _NoDirectMessages:
         return Sent(channel=out.channel, ref=str(len(self.sent)))
 
 
-def test_reminder_falls_back_to_a_channel_mention_when_dm_fails(core, clock):
+def test_digest_falls_back_to_a_channel_mention_when_dm_fails(core, clock):
     sender = _NoDirectMessages()
     core.senders.add(sender)
     core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
@@ -453,10 +571,13 @@ def test_reminder_falls_back_to_a_channel_mention_when_dm_fails(core, clock):
                            account_id=acct.id, channel_name="acme", at=clock.now())
         repos.add_task(s, account_id=acct.id, title="Call", role="AR", assignee_id=p.id,
                        due_date=clock.today() - DAY, shared=False, at=clock.now())
+    clock.set(clock.now().replace(hour=8))
     summary = run_reminders(core)
     assert summary.reminders == 1
     [out] = sender.sent
     assert out.channel == "-100" and out.reply.title.startswith("@ann")
+    assert "Acme #1 Call: 1 business day(s) late" in out.reply.plain_text()
+    assert run_reminders(core).reminders == 0  # once a day, in the channel too
 
 
 # --- small pure parts ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.alerts import health_jobs
@@ -22,7 +24,11 @@ def test_health_jobs_fixed_ids_times_and_catch_up(core):
         job = sched.scheduler.get_job("daily-health")
         assert (job.next_run_time.hour, job.next_run_time.minute) == (8, 0)
         assert str(job.next_run_time.tzinfo) == "Asia/Shanghai"
-        assert sched.scheduler.get_job("daily-reminders").next_run_time.minute == 30
+        # The digest job runs every hour on the hour; each person's digest waits for theirs.
+        digest = sched.scheduler.get_job("daily-reminders")
+        first = digest.next_run_time
+        second = digest.trigger.get_next_fire_time(first, first + timedelta(minutes=1))
+        assert first.minute == 0 and second - first == timedelta(hours=1)
     finally:
         sched.scheduler.shutdown(wait=False)
     specs = {spec.id: spec for spec in health_jobs(core, poster)}

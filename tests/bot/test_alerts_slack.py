@@ -70,7 +70,7 @@ def test_red_alert_escalation_and_management_reach_slack(slack_core, fake, clock
     channel = posted(fake, CHANNEL)
     assert len(channel) == 2
     assert any("Acme Corp is now" in p and "<@U0ALICE>" in p for p in channel)
-    assert any("Escalated: task #1" in p and "<@U0CAROL>" in p for p in channel)
+    assert any("Escalated to <@U0CAROL>: task #1" in p for p in channel)
     [management] = posted(fake, MANAGEMENT)
     assert "<@U0DAVE>" in management  # the sponsor is really mentioned, not escaped
     clock.advance(timedelta(days=1))
@@ -81,7 +81,7 @@ def test_red_alert_escalation_and_management_reach_slack(slack_core, fake, clock
 def test_reminder_is_a_direct_message_on_slack(slack_core, fake):
     assert run_reminders(slack_core).reminders == 1
     [dm] = posted(fake, "U0CAROL")
-    assert "Fix the install: 8 day(s) overdue" in dm
+    assert "Fix the install: 6 business day(s) late (due 2026-11-16)" in dm
 
 
 def test_rate_limited_alert_is_retried(slack_core, fake):

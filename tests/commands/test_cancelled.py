@@ -23,9 +23,9 @@ def acme(chat: Conversation) -> Conversation:
     chat.say('account new "Acme Corp" tier=core')
     chat.say("triangle AR=@alice SR=@bob FR=@carol")
     # two overdue tasks of bob's, one of which is withdrawn
-    chat.say('task "Send the quote" owner=SR due=2026-11-10')
-    chat.say('task "Send the old bid" owner=SR due=2026-11-12')
-    chat.say('task "Plan the renewal call" owner=AR due=2026-11-20')
+    chat.say('task "Send the quote" owner=SR due=2026-11-10 confirm')
+    chat.say('task "Send the old bid" owner=SR due=2026-11-12 confirm')
+    chat.say('task "Plan the renewal call" owner=AR due=2026-11-20 confirm')
     chat.say("cancel 2 superseded")
     chat.say("cancel 3 not needed")
     return chat

@@ -263,7 +263,7 @@ def test_done_and_reopen(acme: Conversation) -> None:
 def test_open_groups_by_role_with_overdue_first(acme: Conversation) -> None:
     acme.say('task "Quote A" due=2026-12-10')
     acme.say('task "Quote B" due=2026-12-01')
-    acme.say('task "Quote C" due=2026-11-20')  # overdue
+    acme.say('task "Quote C" due=2026-11-20 confirm')  # overdue
     acme.say('task "Renew contract"')
     reply = acme.say("open")
     assert "3 overdue" not in reply.title and "1 overdue" in reply.title
@@ -280,7 +280,7 @@ def test_open_when_nothing_is_open(acme: Conversation) -> None:
 
 
 def test_tasks_filters(acme: Conversation) -> None:
-    acme.say('task "Quote" due=2026-11-01')
+    acme.say('task "Quote" due=2026-11-01 confirm')
     acme.say('task "Renew"')
     acme.say('task "Negotiate the contract"')
     acme.say("done 2")

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from commands.handlers.health import parse_day
 from commands.i18n import template_fields
-from storage.models import AuditLog, Signal
+from storage.models import AuditLog, HealthSnapshot, Signal
 
 LOCALES = Path(__file__).resolve().parents[2] / "commands" / "locales"
 
@@ -22,11 +22,34 @@ def acme(chat):
     return chat
 
 
-def test_new_account_without_data_is_green(acme):
+def test_new_account_without_data_is_not_enough_data_not_green(core, acme):
     text = acme.text("health")
-    assert "Acme Corp: 🟢 green, score 100/100" in text
-    assert "Nothing needs attention." in text
-    assert "First assessment today." in text
+    assert text.startswith("Acme Corp: not enough data yet")
+    assert "0 measure(s) with data, 2 needed" in text and "green" not in text
+    assert "No data yet: NPS, CSAT, Usage" in text
+    with core.sessions.begin() as s:  # nothing saved: a report says "no health data"
+        assert s.exec(select(HealthSnapshot)).all() == []
+    acme.say("note meeting kickoff with the customer")
+    acme.say('task "Send the deck" due=friday')
+    text = acme.text("health")
+    assert text.startswith("✔ Acme Corp: 🟢 green, score 100/100")
+    assert "Nothing needs attention." in text and "First assessment today." in text
+    assert "🟢 Meeting cadence: 100/100 · weight 10" in text
+    assert "🟢 Overdue work: 100/100 · weight 20" in text
+
+
+def test_the_scorecard_shows_weights_colour_rule_and_what_pulls_it_down(acme):
+    acme.say("note meeting QBR")
+    acme.say("signal nps=-20 csat=4.8")
+    text = acme.text("health")
+    assert "🔴 NPS: 32/100 · weight 15" in text
+    assert "🟢 CSAT: 95/100 · weight 10" in text
+    assert "Colour from the score 69: green from 75, red below 45." in text
+    assert "Red by rule: NPS is red, whatever the score." in text
+    assert "Pulling the score down: NPS −" in text
+    zh = acme.text("健康度")
+    assert "🔴 NPS：32/100 · 权重 15" in zh and "按规则判为红灯：NPS为红" in zh
+    assert "暂无数据：使用率、响应时间" in zh
 
 
 def test_health_needs_a_bound_channel(chat):
@@ -48,6 +71,7 @@ def test_signal_records_and_shows_health(core, acme):
 
 
 def test_latest_signal_per_metric_counts(acme):
+    acme.say("note meeting kickoff")
     acme.say("signal nps=-10")
     acme.say("signal nps=60")
     assert "🟢 green" in acme.text("health")
@@ -59,6 +83,7 @@ def test_latest_signal_per_metric_counts(acme):
     ("signal nps=200", "nps=200 is not valid: a number from -100 to 100"),
     ("signal usage=2", "usage=2 is not valid"),
     ("signal exec_meeting=2030-01-01", "exec_meeting=2030-01-01 is not valid"),
+    ("signal exec_meeting=tomorrow", "exec_meeting=tomorrow is not valid: a past date"),
     ("signal exec_meeting=someday", "exec_meeting=someday is not valid"),
 ])
 def test_signal_refusals(core, acme, line, expected):
@@ -87,22 +112,49 @@ def test_exec_meeting_dates(core, acme):
     ("-3d", date(2026, 11, 21)), ("3天前", date(2026, 11, 21)),
     ("2026-11-02", date(2026, 11, 2)), ("11月20日", date(2026, 11, 20)),
     ("Nov 20", date(2026, 11, 20)), ("nonsense", None),
+    # A day of the week means the last one, never a year back or ahead (today: Tuesday).
+    ("friday", date(2026, 11, 20)), ("fri", date(2026, 11, 20)), ("周五", date(2026, 11, 20)),
+    ("tuesday", date(2026, 11, 24)), ("last tuesday", date(2026, 11, 17)),
+    ("last friday", date(2026, 11, 20)), ("上周五", date(2026, 11, 20)),
+    ("上周二", date(2026, 11, 17)), ("上上周五", date(2026, 11, 13)),
+    ("本周一", date(2026, 11, 23)), ("this friday", None), ("本周五", None),
+    ("yesterday", date(2026, 11, 23)), ("3 days ago", date(2026, 11, 21)),
+    ("a week ago", date(2026, 11, 17)), ("两天前", date(2026, 11, 22)),
+    ("Dec 5", date(2025, 12, 5)), ("tomorrow", None), ("next week", None),
 ])
 def test_parse_day(raw, expected):
     assert parse_day(raw, date(2026, 11, 24)) == expected
 
 
-def test_core_account_without_a_meeting_for_30_days_is_yellow(chat, clock):
+def test_signal_friday_on_a_monday_is_last_friday(core, acme, clock):
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2026, 11, 23, 10, tzinfo=UTC))  # a Monday
+    reply = acme.say("signal exec_meeting=friday")
+    assert "executive meeting 2026-11-20" in reply.plain_text()
+    assert "高层会晤 2026-11-20" in acme.text("信号 exec_meeting=上周五")
+
+
+def test_core_account_meeting_cadence_turns_yellow_at_30_days(chat, clock):
     chat.say('account new "Core Co" tier=core')
-    chat.say("note kickoff with the customer")
+    chat.say("note meeting kickoff with the customer")
+    chat.say("signal nps=70 csat=4.8")
     clock.advance(timedelta(days=29))
-    assert "🟢 green" in chat.text("health")
+    text = chat.text("health")
+    assert "🟢 green" in text and "🟢 Meeting cadence" in text
     clock.advance(timedelta(days=1))
     text = chat.text("health")
-    assert "🟡 yellow" in text and "No meeting note for 30 days (limit 30)" in text
-    assert "AR (account manager)" in text and "record it: note" in text
-    chat.say("note QBR held, customer happy")
-    assert "🟢 green" in chat.text("health")
+    # The measure turns yellow; the account, with good signals, stays green to watch.
+    assert "🟡 Meeting cadence: 74/100" in text and "🟢 green" in text
+    assert "To watch" in text and "No meeting for 30 days (limit 30)" in text
+    assert "AR (account manager)" in text and "record it: note meeting" in text
+    chat.say("note the CFO emailed about invoices")  # a note, not a meeting
+    assert "No meeting for 30 days" in chat.text("health")
+    clock.advance(timedelta(days=31))
+    text = chat.text("health")
+    assert "🔴 Meeting cadence" in text and "🟡 yellow" in text  # a red measure: yellow
+    chat.say("note meeting QBR held, customer happy")
+    assert "✔ Core Co: 🟢 green, score 96/100" in chat.text("health")
 
 
 def test_change_since_last_month_and_what_turns_it_green(chat, clock):
@@ -112,14 +164,16 @@ def test_change_since_last_month_and_what_turns_it_green(chat, clock):
     clock.advance(timedelta(days=31))
     chat.say("signal nps=-20 cis=3")
     text = chat.text("health")
-    assert "🟡 yellow 88 on 2026-11-24 → 🔴 red 30 now (-58)" in text
-    assert "Changes: 🟡 yellow 88 (11-24) → 🔴 red 30 (12-25)" in text
+    assert "🟡 yellow 52 on 2026-11-24 → 🔴 red 32 now (-20)" in text
+    assert "Changes: 🟡 yellow 52 (11-24) → 🔴 red 32 (12-25)" in text
+    assert "Moved since 2026-11-24" in text and "NPS 51 → 32" in text
     assert "What would turn it green" in text
     assert "SR (solution manager) (nobody holds this role: triangle sr=@someone)" in text
 
 
 def test_trend_without_a_month_of_history(chat, clock):
     chat.say('account new "Acme Corp"')
+    chat.say("signal nps=50 csat=4.5")
     chat.text("health")
     clock.advance(timedelta(days=3))
     assert "No assessment from a month ago yet; first assessed on 2026-11-24." in chat.text("health")

@@ -18,7 +18,7 @@ def acme(chat: Conversation) -> Conversation:
     chat.say('account new "Acme Corp"')
     chat.say("triangle AR=@alice SR=@bob FR=@carol")
     chat.say('task "Send the quote" shared')
-    chat.say('task "INTERNAL-CANARY renegotiate margin" due=2026-11-01')
+    chat.say('task "INTERNAL-CANARY renegotiate margin" due=2026-11-01 confirm')
     chat.say("done 1")
     chat.core.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
     return chat

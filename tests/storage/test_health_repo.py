@@ -101,3 +101,28 @@ def test_snapshot_kept_only_when_colour_or_score_changes(sessions, clock):
         month_ago = health_repo.snapshot_at(s, account_id=acct.id,
                                             at=clock.now() + timedelta(days=1))
         assert month_ago is not None and month_ago.score == 88
+
+
+def test_inputs_count_meetings_and_weigh_each_overdue_task(sessions, clock):
+    today = clock.today()
+    earlier = clock.now() - timedelta(days=40)
+    with sessions.begin() as s:
+        acct = repos.create_account(s, name="Acme", tier="core", at=earlier)
+        assert acct.id is not None
+        fresh = health_repo.gather_inputs(s, account=acct, today=today)
+        assert fresh.tasks_recorded is False and fresh.note_recorded is False
+        repos.add_note(s, account_id=acct.id, text="met", author_id=None,
+                       at=clock.now() - timedelta(days=20), kind="meeting")
+        repos.add_note(s, account_id=acct.id, text="an email", author_id=None,
+                       at=clock.now() - timedelta(days=2), kind="note")
+        repos.add_task(s, account_id=acct.id, title="shared", role="SR", assignee_id=None,
+                       due_date=today - timedelta(days=4), shared=True, at=earlier)
+        gone = repos.add_task(s, account_id=acct.id, title="withdrawn", role="FR",
+                              assignee_id=None, due_date=today - timedelta(days=9),
+                              shared=False, at=earlier)
+        gone.status = TaskStatus.CANCELLED.value
+        s.flush()
+        inputs = health_repo.gather_inputs(s, account=acct, today=today)
+    assert inputs.days_since_note == 20 and inputs.note_recorded  # the email is no meeting
+    assert inputs.tasks_recorded and inputs.overdue_count == 1  # cancelled is never overdue
+    assert [(i.number, i.days, i.shared, i.role) for i in inputs.overdue] == [(1, 4, True, "SR")]

@@ -62,13 +62,13 @@ def test_bound_channel_never_answers_about_another_account(chat, seeded):
 def test_health_and_why(chat, seeded):
     # Assessed now, as `health` does (nothing saved); the trend is against the last record.
     reply = chat.say("ask how is Acme doing?")
-    assert reply.title == "Acme Corp is 🟡 yellow (score 76, checked 2026-11-24)"
+    assert reply.title == "Acme Corp is 🟡 yellow (score 75, checked 2026-11-24)"
     assert reply.tone is Tone.WARNING
     text = reply.plain_text()
     assert "🟡 2 overdue task(s); the oldest, #1, is 4 day(s) late" in text
     assert "Changed from" not in text  # the last recorded state was yellow too
     assert reply.footer == "Sources: #1"
-    assert chat.say("ask 健康度怎么样").title == "Acme Corp 为🟡 黄灯（得分 76，2026年11月24日 评估）"
+    assert chat.say("ask 健康度怎么样").title == "Acme Corp 为🟡 黄灯（得分 75，2026年11月24日 评估）"
 
 
 def test_last_meeting_and_its_actions(chat, seeded):

@@ -170,7 +170,7 @@ async def test_message_shortcut_saves_a_meeting_note(slack, slack_core):
 
 async def test_app_home_lists_my_tasks_and_accounts_and_its_done_button(slack, slack_core):
     for n, text in enumerate(['account new "Acme Corp" tier=core', "triangle AR=<@U0ANN|ann>",
-                              'task "Renewal call" owner=AR due=2026-11-20',
+                              'task "Renewal call" owner=AR due=2026-11-20 confirm',
                               'task "Contract draft" owner=AR due=2026-12-20'], start=1):
         await slack.command(text)
         await slack.fake.await_for("chat.postMessage", n)
