@@ -16,7 +16,8 @@ Meaning of the relative forms (Monday starts the week, as on a Chinese calendar)
   which can be today or, on a weekend, a day already past.
 - ``next friday`` / ``下周五`` / ``下星期五``: the Friday of next week (never this week's).
   ``下下周五``: the week after.
-- ``next week`` / ``下周``: Monday of next week. ``next month`` / ``下个月``: the 1st of
+- ``next week`` / ``下周``: the Friday of next week (a deadline "next week" is met by the
+  end of that business week); ``下下周``: the week after's. ``next month`` / ``下个月``: the 1st of
   next month. ``end of month`` / ``eom`` / ``月底``: the last day of this month;
   ``下个月底``: of next month. ``eow`` / ``end of week`` / ``this week`` / ``本周内``:
   this week's Friday (next week's on a weekend); ``end of next week`` / ``下周内``: next
@@ -24,9 +25,10 @@ Meaning of the relative forms (Monday starts the week, as on a Chinese calendar)
   ``今天下班前``: today; ``eod friday``: that Friday.
 - ``Q1`` / ``end of Q1`` / ``一季度末`` / ``第一季度``: the last day of that quarter, the
   coming one; ``eoq`` / ``end of the quarter`` / ``本季度末``: of this quarter.
-- ``春节前`` / ``before Chinese New Year`` / ``国庆前`` / ``中秋前`` / ``元旦前`` …: the
-  last day before that holiday's break starts (from the ``holidays`` package's calendar of
-  China; 春节's break starts on New Year's Eve).
+- ``春节前`` / ``before Chinese New Year`` / ``国庆前`` / ``中秋前`` …: the last working day
+  before that holiday's break starts (from the ``holidays`` package's calendar of China,
+  with its weekends and make-up working days; 春节's break starts on New Year's Eve).
+  ``元旦前``: 31 December, the year's last day (a year-end deadline).
 - ``Dec 5`` / ``5 Dec`` / ``dec-5`` / ``12月5日`` / ``12/15`` / ``15/12`` without a year:
   :func:`parse_date` takes this year's, or next year's when that day has passed. Inside a
   note or a task title (:func:`scan_due`) the NEAREST such day is taken, and the result

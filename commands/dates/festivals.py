@@ -7,6 +7,8 @@ import functools
 import re
 from datetime import date, timedelta
 
+import holidays  # China's public holidays, lunar ones computed, with make-up working days
+
 # Holidays whose break people plan around: key -> the holidays package's English name.
 _FESTIVALS = {
     "spring": "Chinese New Year",
@@ -45,34 +47,38 @@ _FESTIVAL_WORDS = {
 
 
 @functools.lru_cache(maxsize=16)
-def _china_holidays(year: int) -> tuple[tuple[date, str], ...]:
-    import holidays  # a calendar of China's public holidays, lunar ones computed
-
-    table = holidays.country_holidays("CN", years=[year], language="en_US")
-    return tuple(sorted(table.items()))
+def _china_calendar(year: int) -> holidays.HolidayBase:
+    # The year before too: a break can reach back over a weekend into it.
+    return holidays.country_holidays("CN", years=[year - 1, year], language="en_US")
 
 
-def _break_start(year: int, festival: str) -> date | None:
-    """The first day off of the break around ``festival`` in ``year`` (eve included)."""
-    days = _china_holidays(year)
+def _last_working_day_before(year: int, festival: str) -> date | None:
+    """The last working day before the break around ``festival`` in ``year`` starts: the
+    break is the holiday's first day off (eve included) and the days off right before it
+    (a weekend, unless the calendar makes it a working day)."""
+    table = _china_calendar(year)
     name = _FESTIVALS[festival]
-    hits = [day for day, label in days if label.startswith(name)]
+    hits = sorted(day for day, label in table.items() if day.year == year and label.startswith(name))
     if not hits:
         return None
-    start = hits[0]
-    off = {day for day, _ in days}
-    while start - timedelta(days=1) in off:
-        start -= timedelta(days=1)
-    return start
+    day = hits[0] - timedelta(days=1)
+    for _ in range(31):  # no break in China's calendar is a month long
+        if table.is_working_day(day):
+            return day
+        day -= timedelta(days=1)
+    return None
 
 
 def before_festival(g: dict[str, str | None], today: date) -> date:
-    """Before a holiday: the last day before its break starts."""
+    """Before a holiday: the last working day before its break starts; before New Year's
+    Day (元旦前): 31 December, a year-end deadline whatever day of the week it falls on."""
     festival = _FESTIVAL_WORDS[re.sub(r"\s+", " ", g["fest"] or "")]
+    if festival == "newyear":
+        return date(today.year, 12, 31)
     for year in (today.year, today.year + 1):
-        start = _break_start(year, festival)
-        if start is not None and start - timedelta(days=1) >= today:
-            return start - timedelta(days=1)
+        day = _last_working_day_before(year, festival)
+        if day is not None and day >= today:
+            return day
     raise ValueError("no such holiday ahead")
 
 

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from commands.dates.arithmetic import (
     add_months,
     in_week,
-    monday,
     month_end,
     quarter_end,
     shift,
@@ -120,8 +119,8 @@ def _weekday_zh(g: Groups, today: date) -> date:
 
 def _next_period(g: Groups, today: date) -> date:
     what = g["what"] or ""
-    if what == "week":
-        return monday(today) + timedelta(weeks=1)
+    if what == "week":  # a deadline "next week" is met by the end of that business week
+        return week_friday(today, 1)
     if what == "month":
         return add_months(today.replace(day=1), 1)
     return date(today.year + 1, 1, 1)
@@ -146,10 +145,8 @@ def _this_week(g: Groups, today: date) -> date:
 
 
 def _zh_week(g: Groups, today: date) -> date:
-    weeks = (g["mod"] or "下").count("下")
-    if g.get("within"):  # 下周内: by the end of next week
-        return week_friday(today, weeks)
-    return monday(today) + timedelta(weeks=weeks)
+    # 下周 / 下周内 as a deadline: by the end of that business week (its Friday).
+    return week_friday(today, (g["mod"] or "下").count("下"))
 
 
 def _zh_month(g: Groups, today: date) -> date:

@@ -33,7 +33,7 @@ DEC5, EOM = date(2026, 12, 5), date(2026, 11, 30)
         ("AI: prepare demo due=+3d", "prepare demo", None, FRI),
         ("TODO call the CFO", "call the CFO", None, None),
         ("TODO: review logistics plan", "review logistics plan", None, None),
-        ("- [ ] book the install team next week", "book the install team", None, MON),
+        ("- [ ] book the install team next week", "book the install team", None, NEXT_FRI),
         ("* [ ] draft proposal (SR)", "draft proposal", "SR", None),
         ("1. [ ] draft proposal (@bob)", "draft proposal", "@bob", None),
         ("@bob will send the quote by Friday", "send the quote", "@bob", FRI),
