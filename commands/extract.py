@@ -10,7 +10,7 @@ for anything that holds no action. The work is in ``commands.extraction``:
   Robert, Chinese forms of address such as 张总 / 小王 are derived), the customer's people
   (stakeholders) and the account's name. Roles (AR / 客户经理 / "the delivery team" / 交付),
   the customer ("the customer", "they", 客户方) and "I" (the author) are known anyway;
-- ``lines``: one line. Owners lead (``Bob to …``, ``Bob will …``, ``Carol needs to …``,
+- ``lines``: one line (with ``cleaning``, ``fields``, ``owners`` and ``wording``). Owners lead (``Bob to …``, ``Bob will …``, ``Carol needs to …``,
   ``Bob owes them …``, ``Bob: …``, ``Bob - …``, ``@bob …``, ``[Bob] …``, ``【张伟】…``,
   ``张伟 12月18日前提交…``, ``由张伟负责…``, ``李娜负责…``, ``请张伟…``, ``张伟跟进…``,
   ``下周三前 张伟 提交…``) or trail (``… (Alice)``, ``… — Alice``, ``… @alice``,
