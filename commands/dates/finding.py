@@ -29,7 +29,7 @@ _SEP = r"(?:\s?[:=]\s?|\s)"
 _TIME_EN = r"(?:\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|noon|midday)"
 _TIME_ZH = r"(?:上午|下午|中午|晚上|早上|傍晚|下班|午饭|\d{1,2}\s?[点:时](?:\s?\d{1,2}\s?分?|半)?)"
 _EN_KEYWORDS = (
-    r"(?:due\s(?:by|on|date)|due|by|before|on|until|till|deadline|no\slater\sthan"
+    r"(?:due\s(?:by|on|date)|due|by|before|on|until|till|deadline|ddl|no\slater\sthan"
     r"|not\slater\sthan|nlt|latest\sby|by\slatest|target(?:\sdate)?|eta|ahead\sof|prior\sto)"
 )
 _DUE_VALUE = re.compile(
@@ -45,7 +45,7 @@ _ZH_BOUNDED = re.compile(
     rf"(?:\s?{_TIME_ZH}){{0,2}}\s?(?:之前|以前|前|截止|为止)"
 )
 _ZH_DEADLINE = re.compile(
-    rf"(?:截止到|截止日期|截止时间|截止|截至|最晚|最迟|完成时间|完成日期|时间节点|期限|交付时间|时间(?=\s?:))"
+    rf"(?:截止到|截止日期|截止时间|截止|截至|最晚|最迟|完成时间|完成日期|时间节点|期限|交付时间|ddl|时间(?=\s?:))"
     rf"\s?[:=]?\s?(?P<date>{_ALL})(?:\s?{_TIME_ZH}){{0,2}}(?:\s?(?:之前|以前|前))?"
 )
 _ZH_FREE = re.compile(

@@ -12,6 +12,7 @@ from commands.dates.arithmetic import (
     add_months,
     in_week,
     month_end,
+    nearest,
     quarter_end,
     shift,
     upcoming,
@@ -76,6 +77,26 @@ def _slashed(g: Groups, today: date) -> date:
     else:
         raise ValueError("month/day or day/month?")
     return _ymd({"y": g.get("y"), "m": str(month), "d": str(day)}, today)
+
+
+def _weekday_slashed(g: Groups, today: date) -> date:
+    """``Mon 12/7``: the weekday settles month/day against day/month (month first when it
+    cannot); the nearest such day, as for any day without a year."""
+    first, second = int(g["a"] or "0"), int(g["b"] or "0")
+    weekday = WEEKDAYS_EN[g["wd"] or ""]
+    readings = [(first, second), (second, first)] if first != second else [(first, second)]
+    valid = []
+    for month, day in readings:
+        try:
+            valid.append(_ymd({"y": g.get("y"), "m": str(month), "d": str(day)}, today))
+        except ValueError:
+            continue
+    if not valid:
+        raise ValueError("no such day")
+    if g.get("y"):
+        return next((d for d in valid if d.weekday() == weekday), valid[0])
+    near = [nearest(today, d.month, d.day) for d in valid]
+    return next((d for d in near if d.weekday() == weekday), near[0])
 
 
 def _day_only(g: Groups, today: date) -> date:
@@ -207,9 +228,23 @@ RULES: tuple[Rule, ...] = (
         calendar=True,
     ),
     Rule(rf"(?P<m>{CN})\s?月\s?(?P<d>{CN})", _ymd, find=False, calendar=True),
+    # A weekday before a numeric date settles which number is the month: "Mon 12/7".
+    Rule(
+        rf"(?P<wd>{WD})\.?,?\s(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?:/(?P<y>\d{{4}}|\d{{2}}))?(?![0-9/])",
+        _weekday_slashed,
+        free=True,
+        calendar=True,
+    ),
     Rule(
         r"(?<![0-9/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![0-9/])",
         _slashed,
+        calendar=True,
+    ),
+    # 12.15 (month.day, as Chinese notes write it): only after 前 / by / 截止 or as a field,
+    # never glued to a letter or another number (v2.1, 1.5M, 3.5%).
+    Rule(
+        r"(?<![0-9.a-z])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?![0-9.%a-z])",
+        _ymd,
         calendar=True,
     ),
     Rule(
@@ -220,13 +255,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(rf"mid[-\s]?(?P<mon>{MON})\.?(?![a-z])", _mid_month, free=True, calendar=True),
     Rule(
-        rf"(?P<mon>{MON})(?:\.\s?|\s?-\s?|\s)?{DAY_NUMBER}(?:\s?,?\s?(?P<y>\d{{4}}))?(?![0-9])",
+        rf"(?:{WD}\.?,?\s)?(?P<mon>{MON})(?:\.\s?|\s?-\s?|\s)?{DAY_NUMBER}(?:\s?,?\s?(?P<y>\d{{4}}))?(?![0-9])",
         _month_name,
         free=True,
         calendar=True,
     ),
     Rule(
-        rf"{DAY_NUMBER}(?:\s?-\s?|\s)?(?:of\s)?(?P<mon>{MON})(?![a-z])\.?(?:\s?,?\s?(?P<y>\d{{4}}))?",
+        rf"(?:{WD}\.?,?\s)?{DAY_NUMBER}(?:\s?-\s?|\s)?(?:of\s)?(?P<mon>{MON})(?![a-z])\.?(?:\s?,?\s?(?P<y>\d{{4}}))?",
         _month_name,
         free=True,
         calendar=True,
@@ -242,6 +277,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         rf"(?:eod|cob|end\sof\s(?:the\s)?(?:business\s)?day)\s(?:on\s)?(?:(?P<mod>this|next)\s)?(?P<wd>{WD})",
         _weekday_en,
+        free=True,
     ),
     Rule(
         rf"(?:(?P<mod>this|next)\s)?(?P<wd>{WD})\s(?:eod|cob|end\sof\s(?:the\s)?day)",
@@ -266,6 +302,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(r"(?P<w>今天|今日|今晚|明天|明日|明早|明晚|大后天|后天)", _day_word, chinese=True),
     Rule(rf"(?P<mod>next)\s(?P<wd>{WD})", _weekday_en, free=True),
+    Rule(rf"(?P<mod>this\scoming|coming|this)\s(?P<wd>{WD})", _weekday_en, free=True),
+    Rule(
+        rf"first\sthing\s(?:on\s)?(?:(?P<mod>this|next)\s)?(?P<wd>{WD})",
+        _weekday_en,
+        free=True,
+    ),
+    Rule(r"first\sthing\s(?P<w>tomorrow|tmrw|tmr)", _day_word, free=True),
     Rule(rf"(?:(?P<mod>this\scoming|coming|this)\s)?(?P<wd>{WD})", _weekday_en),
     Rule(r"next\s(?P<what>week|month|year)", _next_period),
     Rule(

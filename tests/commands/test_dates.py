@@ -222,6 +222,15 @@ def test_relative_months_clamp_to_month_end() -> None:
         ("三天后回访客户", date(2026, 11, 27), "回访客户"),
         ("5号前提交标书", date(2026, 12, 5), "提交标书"),
         ("ship 12月5日前", date(2026, 12, 5), "ship"),
+        # a weekday settles which number is the month; prose forms without "by"
+        ("sign off the plan by Mon 11/30", date(2026, 11, 30), "sign off the plan"),
+        ("sign off the plan by Tue, Dec 1", date(2026, 12, 1), "sign off the plan"),
+        ("call Tom about the budget this Friday", date(2026, 11, 27), "call Tom about the budget"),
+        ("update the board first thing Monday", date(2026, 11, 30), "update the board"),
+        ("send it end of day Friday", date(2026, 11, 27), "send it"),
+        ("POC 方案 review，DDL 12/10", date(2026, 12, 10), "POC 方案 review"),
+        ("跟进二期合同 12.15前", date(2026, 12, 15), "跟进二期合同"),
+        ("完成验收，截止12.5", date(2026, 12, 5), "完成验收"),
     ],
 )
 def test_find_due(text: str, due: date, rest: str) -> None:
@@ -242,6 +251,9 @@ def test_find_due(text: str, due: date, rest: str) -> None:
         "每周五例会",
         "上周五的问题",
         "准备下个月的预算",
+        "门店APP v2.1 已发布",
+        "release 1.5 is out",
+        "usage up 3.5% this month",
         "deadline 2026-02-30",
         "",
         "nothing here",
