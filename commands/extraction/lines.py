@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from commands.dates import DueScan, scan_due
+from commands.extraction import vocab
 from commands.extraction.cleaning import (
     CJK,
     DANGLING_ZH,
@@ -34,6 +35,7 @@ from commands.extraction.wording import (
     first_word,
     is_instruction,
     is_past,
+    not_work,
 )
 
 __all__ = ["LineAction", "parse_line", "strip_list", "clean_line"]
@@ -45,6 +47,30 @@ class LineAction:
     owner: Owner | None
     due: DueScan
     shared: bool = False
+
+
+def _dated_lead(text: str, body: str, lead: Lead, due: DueScan) -> bool:
+    """The owner is followed right away by the due date: "客户经理下周一前就需求澄清…"."""
+    owner_part = body[: len(body) - len(lead.rest)].strip()
+    if not owner_part or not due.phrase or not text.startswith(owner_part):
+        return False
+    after = re.sub(r"^\s?(?:在|于)?\s?", "", text[len(owner_part) :])
+    return after.startswith(due.phrase)
+
+
+def _bare_action(title: str, lead: Lead, text: str, body: str, due: DueScan, *, chinese: bool) -> bool:
+    """A name and then the action with no joining word ("张伟跟进…", "王芳 follow up …")."""
+    if chinese:
+        if due.day is None and vocab.ZH_REPORTS.match(title.strip()):
+            return False  # "客户反馈APP的登录速度有明显提升": a report
+        if is_instruction(title):
+            return True
+        return _dated_lead(text, body, lead, due) and vocab.ZH_PREPOSITIONS.match(title.strip()) is not None
+    word = first_word(title)
+    # "owes them …"; an English verb after a name, as mixed notes write ("Lina send …").
+    return word == "owes" or (
+        word in vocab.EN_VERBS and lead.owner is not None and lead.owner.kind in ("person", "role")
+    )
 
 
 def parse_line(
@@ -118,6 +144,8 @@ def parse_line(
         return None
     title = lead.rest if lead.owner is not None else body
     joined = lead.joined
+    if joined == "" and explicit is not None:
+        joined = "field"  # "Prepare the guide — Assignee: Carol Diaz — Due: …"
     if lead.owner is not None:
         owner = owner or lead.owner
     if owner is None or lead.owner is None:
@@ -134,28 +162,32 @@ def parse_line(
         if trailing is not None and (trailing == owner or trailing.kind == "mention"):
             title = rest
     title = tidy(title)
+    if lead.asked:
+        title = tidy(re.sub(r"\s?[?？]+\s?$", "", title))
     if not re.search(r"[^\W_]", title):
         return None
     if in_block and not listed and box == "" and found is None and owner is None and block_owner is None:
         return None  # a plain line under the list, with no owner: prose, not an item
-    if QUESTION.search(title) or QUESTION.search(body):
+    if not lead.asked and (QUESTION.search(title) or QUESTION.search(body)):
         return None
     if joined == "modal" and WILL_BE.match(title):
         return None
-    if is_past(title):
+    if is_past(title, ahead=due.day is not None and due.day >= today) or not_work(title):
         return None
+    chinese = bool(re.match(rf"[{CJK}]", title.strip()))
+    if joined == "sep" and not chinese and first_word(title) in vocab.EN_NOT_VERBS:
+        return None  # "[12:14] Priya: We need the price to come down": a statement
     if not marked:
-        if lead.owner is None and joined != "trailing":
+        if lead.owner is None and joined not in ("trailing", "field"):
             return None
         if joined == "trailing" and not is_instruction(title):
             return None
         if joined == "sep" and not is_instruction(title, strict=lead.owner is None or lead.owner.kind not in ("person", "role")):
             return None
-        if joined == "bare":
-            chinese = bool(re.match(rf"[{CJK}]", title.strip()))
-            owes = first_word(title) == "owes"
-            if not owes and not (chinese and is_instruction(title)):
-                return None
-            if descriptive and chinese and due.day is None:
-                return None
+        if joined == "field" and not is_instruction(title, strict=False):
+            return None
+        if joined == "bare" and not _bare_action(title, lead, text, body, due, chinese=chinese):
+            return None
+        if joined == "bare" and descriptive and chinese and due.day is None:
+            return None
     return LineAction(title=title, owner=owner, due=due, shared=shared)

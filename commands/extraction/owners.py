@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from commands.extraction import vocab
 from commands.extraction.roster import Owner, OwnerMatcher, fold_line
+from commands.extraction.unplaced import unplaced_owner
+from commands.extraction.wording import is_instruction
 
 MENTION = re.compile(r"<@[A-Za-z0-9]+(?:\|[^<>]{0,80})?>|@[^\s@:：,，;；()（）<>\[\]]{1,64}")
 BRACKET_OWNER = re.compile(r"^[\[【]\s?(?P<who>[^\[\]【】]{1,40})\s?[\]】]\s?")
@@ -18,27 +20,32 @@ _TRAIL_MENTION = re.compile(
     r"(?<![a-z])(?P<prep>to|with|for|from|cc|and|by|给|和|与|跟|向)?\s?"
     r"(?P<x><@[A-Za-z0-9]+(?:\|[^<>]{0,80})?>|@[^\s@,，;；()（）<>]{1,64})\s?[.。]?$"
 )
-_EN_UNKNOWN = re.compile(
-    r"(?P<who>(?:The\s[a-z][a-z-]{1,20}|[A-Z][A-Za-z'’.-]{1,20}(?:\s[A-Z][A-Za-z'’.-]{1,20}){0,2})"
-    r"(?:\s(?:from|at|in|of|on)\s(?:the\s)?[A-Za-z][\w'’-]{1,20}(?:\s[a-z][\w-]{1,20}){0,2})?)"
-    r"(?=\s(?:to|will|should|must|needs\sto|need\sto|has\sto|is\sgoing\sto|owes)\s)"
-)
-_EN_NOT_OWNERS = frozenset("""
-it this that there these those he she which what who whoever someone somebody nobody
-each both any some no our their his her its my your if when once then also please
-next action todo phase step item items
-""".split())
-_ZH_ORG = re.compile(
-    r"(?P<who>[\u4e00-\u9fff]{1,8}?(?:部门|部|组|中心|团队|处|科|室|公司|厂商|供应商|厂家|集团|办公室))"
-)
-_ZH_PERSON = re.compile(rf"(?P<who>[{vocab.COMMON_SURNAMES}][\u4e00-\u9fff]{{1,2}})")
 
 
 @dataclass
 class Lead:
     owner: Owner | None
     rest: str
-    joined: str  # "modal" | "sep" | "bare" | "request" | ""
+    joined: str  # "modal" | "sep" | "bare" | "request" | "speech" | ""
+    asked: bool = False  # a request put as a question: "@carol can you confirm …?"
+
+
+# "Need to book the flights", "需要在月底前完成…": an instruction with no one named (ours).
+_IMPLIED_WE = re.compile(r"(?:need|needs|have|has|got)\sto\s|must\s|(?:需要|必须|务必)\s?", re.I)
+# A title or form of address after a name: "赵敏主任", "Li Wei (CIO)" is a paren.
+_ZH_TITLE = re.compile(r"\s?(?:主任|总监|总经理|总|经理|工程师|工|老师|主管|部长|处长|科长|局长|院长|董事长|博士)")
+# The customer's department: "Acme IT", "Acme's procurement", "客户信息中心", "对方财务部".
+_EN_DEPARTMENT = re.compile(
+    r"(?:['’]s)?\s(?:[A-Z]{2,6}|[A-Z][a-z]{2,20}|[a-z]{2,20})(?:\s(?:team|department|dept|group|office))?"
+)
+_ZH_DEPARTMENT = re.compile(r"[A-Za-z\u4e00-\u9fff]{0,6}?(?:部门|部|组|中心|团队|处|科|室|办公室)")
+# "我这边", "孙磊那边": the owner's side, not part of the action.
+_SIDE = re.compile(r"\s?(?:这边|那边|这里|那里|这块|方面)")
+# "李娜 owner，POC review": the owner labelled after the name.
+_OWNER_AFTER = re.compile(r"\s?(?:owner|dri)\s?[,，:：;；]\s?", re.I)
+_ASKED = re.compile(r"\s?,?\s?(?:can|could|would|will)\syou\s(?:please\s|kindly\s)?", re.I)
+# "I can send …", "Bob could take this": an offer from someone on the team.
+_CAN = re.compile(r"\s(?:can|could)\s(?!you\b|we\b|i\b|be\b|not\b|also\b|only\b|still\b)", re.I)
 
 
 def mention_owner(token: str, matcher: OwnerMatcher) -> Owner:
@@ -89,31 +96,21 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
         owner, end = found
         if owner.kind == "person":
             owner, end = _with_surname(owner, body, end, matcher)
-        # "Acme's procurement": the customer's team.
-        poss = re.match(r"['’]s\s[a-z][a-z-]{1,20}", folded[end:])
-        if poss is not None and owner.kind == "customer":
-            end += poss.end()
+        if owner.kind in ("person", "customer") and not owner.text.isascii():
+            title = _ZH_TITLE.match(body, end)
+            end = title.end() if title is not None else end
+        if owner.kind == "customer" and owner.stakeholder is None:
+            end = _department(body, end)
     elif mention is not None:
         owner, end = mention_owner(mention.group(0), matcher), mention.end()
     if owner is None:
-        unknown = _EN_UNKNOWN.match(body)
-        if unknown is not None and unknown.group("who").split()[0].lower() not in _EN_NOT_OWNERS:
-            owner, end = Owner("text", unknown.group("who")), unknown.end()
-        else:
-            for regex, size in ((_ZH_ORG, 0), (_ZH_PERSON, 2), (_ZH_PERSON, 3)):
-                hit = regex.match(body)
-                if hit is None:
-                    continue
-                stop = hit.end() if not size else size
-                if size and (stop > hit.end()):
-                    continue
-                after = body[stop:]
-                if vocab.ZH_CONNECT.match(after) or vocab.ZH_SEP.match(after) or (
-                    regex is _ZH_ORG and vocab.ZH_VERB_RE.match(after.lstrip())
-                ):
-                    owner, end = Owner("text", body[:stop]), stop
-                    break
+        unknown = unplaced_owner(body)
+        if unknown is not None:
+            owner, end = unknown
     if owner is None:
+        implied = _IMPLIED_WE.match(body)
+        if implied is not None and is_instruction(body[implied.end() :].lstrip()):
+            return Lead(Owner("team", implied.group(0).strip()), body[implied.end() :], "modal")
         return Lead(None, text, "")
     # Co-owners and team words after the first owner: "Bob and Carol", "张伟和李娜", "Carol and team".
     while True:
@@ -133,7 +130,19 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
     paren = re.match(r"\s?[(（][^()（）]{1,30}[)）]", body[end:])
     if paren is not None:
         end += paren.end()
+    side = _SIDE.match(body, end)
+    end = side.end() if side is not None else end
     rest = body[end:]
+    labelled = _OWNER_AFTER.match(rest)
+    if labelled is not None:
+        return Lead(owner, rest[labelled.end() :], "sep")
+    asked = _ASKED.match(rest)
+    if asked is not None:
+        return Lead(owner, rest[asked.end() :], "modal", asked=True)
+    if owner.kind == "person" and vocab.EN_MODAL.match(rest) is None:
+        offer = _CAN.match(rest)
+        if offer is not None:
+            return Lead(owner, rest[offer.end() :], "modal")
     modal = vocab.EN_MODAL.match(rest)
     if modal is None and (vocab.EN_SPEECH.match(rest) or (rest[:1] not in " :：" and vocab.ZH_SPEECH.match(rest))):
         return Lead(owner, rest, "speech")
@@ -155,6 +164,18 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
     if rest[:1] in ("", " ") or not rest[:1].isascii():
         return Lead(owner, rest, "bare")
     return Lead(None, text, "")
+
+
+def _department(body: str, end: int) -> int:
+    """Where the customer's department named after the customer ends ("Acme IT to …",
+    "客户信息中心周五前…"); ``end`` when none is named or nothing joins an action to it."""
+    if vocab.EN_MODAL.match(body, end) is not None:
+        return end
+    dept = _EN_DEPARTMENT.match(body, end)
+    if dept is not None and vocab.EN_MODAL.match(body, dept.end()) is not None:
+        return dept.end()
+    dept = _ZH_DEPARTMENT.match(body, end)
+    return dept.end() if dept is not None else end
 
 
 def trailing_owner(text: str, matcher: OwnerMatcher) -> tuple[Owner | None, str]:

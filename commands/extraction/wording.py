@@ -22,13 +22,15 @@ def first_word(text: str) -> str:
     return match.group(0) if match else ""
 
 
-def is_past(title: str) -> bool:
+def is_past(title: str, *, ahead: bool = False) -> bool:
+    """Reads as work done. ``ahead``: the line gives a date still to come, so a 了 is the
+    particle of a request ("周一前把报销单交了"), not the past."""
     word = first_word(title)
     if word in vocab.PAST_EN:
         return True
     if word.endswith("ed") and len(word) >= 5 and word not in vocab.NOT_PAST_ED:
         return True
-    return bool(vocab.PAST_ZH.search(title))
+    return bool(vocab.PAST_ZH.search(title)) or (not ahead and bool(vocab.PAST_ZH_LE.search(title)))
 
 
 _ZH_LEAD_TIME = re.compile(r"(?:一起|共同|协同|配合|下个?月|下周|本周|本月|这周|月底|年底|明年|今年|近期|后续|马上|立即|随后|会后)?")
@@ -48,3 +50,12 @@ def is_instruction(title: str, *, strict: bool = True) -> bool:
     if word in vocab.EN_VERBS or word == "owes":
         return True
     return not strict and bool(word) and word not in vocab.EN_NOT_VERBS and not is_past(text)
+
+
+def not_work(title: str) -> bool:
+    """Where someone is or will be, not work to do: "出差，不在公司", "retire next year";
+    or what someone else is asked to do: "(孙磊那边要)我们补一份资质文件"."""
+    text = title.strip()
+    if vocab.ZH_STATES.match(text) or first_word(text) in vocab.EN_STATES:
+        return True
+    return re.match(r"(?:我们|我|你们|你|他们|他|她们|她)(?![方司])", text) is not None
