@@ -26,6 +26,7 @@ from commands.extraction.cleaning import (
     tidy,
 )
 from commands.extraction.fields import FIELD_LABELS, explicit_owner, marker
+from commands.extraction.lexicon import starts_with_verb
 from commands.extraction.owners import BRACKET_OWNER, Lead, leading_owner, trailing_owner
 from commands.extraction.roster import Owner, OwnerMatcher
 from commands.extraction.wording import (
@@ -65,7 +66,10 @@ def _bare_action(title: str, lead: Lead, text: str, body: str, due: DueScan, *, 
             return False  # "客户反馈APP的登录速度有明显提升": a report
         if is_instruction(title):
             return True
-        return _dated_lead(text, body, lead, due) and vocab.ZH_PREPOSITIONS.match(title.strip()) is not None
+        # Owner, date, then the action: a verb the word list lacks, or its object first.
+        return _dated_lead(text, body, lead, due) and (
+            vocab.ZH_PREPOSITIONS.match(title.strip()) is not None or starts_with_verb(title.strip())
+        )
     word = first_word(title)
     # "owes them …"; an English verb after a name, as mixed notes write ("Lina send …").
     return word == "owes" or (
@@ -183,8 +187,6 @@ def parse_line(
         if joined == "trailing" and not is_instruction(title):
             return None
         if joined == "sep" and not is_instruction(title, strict=lead.owner is None or lead.owner.kind not in ("person", "role")):
-            return None
-        if joined == "field" and not is_instruction(title, strict=False):
             return None
         if joined == "bare" and not _bare_action(title, lead, text, body, due, chinese=chinese):
             return None

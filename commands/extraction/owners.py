@@ -135,7 +135,7 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
     rest = body[end:]
     labelled = _OWNER_AFTER.match(rest)
     if labelled is not None:
-        return Lead(owner, rest[labelled.end() :], "sep")
+        return Lead(owner, rest[labelled.end() :], "field")
     asked = _ASKED.match(rest)
     if asked is not None:
         return Lead(owner, rest[asked.end() :], "modal", asked=True)

@@ -12,16 +12,13 @@ two more characters that are not a common word of the language (jieba's dictiona
 
 from __future__ import annotations
 
-import functools
-import logging
 import re
 
 from commands.extraction import vocab
+from commands.extraction.lexicon import known_word
 from commands.extraction.roster import Owner, known_given_name
 
 __all__ = ["likely_chinese_name", "unplaced_owner"]
-
-log = logging.getLogger(__name__)
 
 _EN_UNKNOWN = re.compile(
     r"(?P<who>(?:The\s[a-z][a-z-]{1,20}|[A-Z][A-Za-z'’.-]{1,20}(?:\s[A-Z][A-Za-z'’.-]{1,20}){0,2})"
@@ -51,21 +48,6 @@ _ZH_PERSON = re.compile(rf"(?P<who>[{vocab.COMMON_SURNAMES}][\u4e00-\u9fff]{{1,2
 _NOT_IN_NAMES = frozenset("的了是在和与对把被将会要需这那个们下本上前后周月年日号天时点说已也都就还再请给让")
 
 
-@functools.lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, int], dict[str, str]] | None:
-    """jieba's word frequencies and part-of-speech tags (loaded once, about a second)."""
-    try:
-        import jieba
-        import jieba.posseg
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.dt.check_initialized()
-        return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
-    except Exception:  # noqa: BLE001 - without the dictionary, no unknown Chinese names
-        log.warning("jieba's dictionary is not available; unknown Chinese names are not read")
-        return None
-
-
 def likely_chinese_name(word: str) -> bool:
     """A common surname and one or two characters that make no common word (马强, 黄磊;
     not 方案, 高层, 马上): jieba's dictionary either does not know it or tags it a name."""
@@ -73,11 +55,8 @@ def likely_chinese_name(word: str) -> bool:
         return False
     if any(ch in _NOT_IN_NAMES for ch in word[1:]):
         return False
-    tables = _dictionary()
-    if tables is None:
-        return False
-    freq, tags = tables
-    return not freq.get(word) or tags.get(word) == "nr"
+    tag = known_word(word)
+    return tag is None or tag == "nr"
 
 
 def _english(body: str) -> tuple[Owner, int] | None:

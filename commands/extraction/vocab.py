@@ -76,7 +76,8 @@ sync take talk test track train transfer update upgrade upload validate verify v
 write translate benchmark pull provision configure enable grant circulate nudge patch debug
 troubleshoot diagnose tune optimise optimize measure audit define extend hire recruit
 interview brief debrief host facilitate print scan invoice refund reimburse apply export
-import archive delete remove merge sort pair staff kick-off kickoff sign-off
+import archive delete remove merge sort pair staff kick-off kickoff sign-off release remind
+renew resend retest
 """.split())
 # Chinese verbs that open an instruction (提交…, 安排…, 把…发给…).
 ZH_VERBS = (
