@@ -59,7 +59,9 @@ _EN_FREE = re.compile(
 )
 # A date standing as a field of its own: "(Fri)", "— Dec 5", "| 12/15 |", "- friday -".
 _FIELD = re.compile(rf"(?:^|[-–—|,;(\[（【])\s?(?P<date>{_ALL})\s?(?:[)\]）】]|(?=$|[-–—|,;]))")
-_SEARCHES = (_DUE_VALUE, _EN_KEYWORD, _ZH_BOUNDED, _ZH_DEADLINE, _ZH_FREE, _EN_FREE, _FIELD)
+# 12.10 standing between Chinese words ("王芳 负责 12.10 完成验收"), not an amount (1.5 亿).
+_ZH_SPACED = re.compile(r"(?<=[\u3400-\u9fff] )(?P<date>\d{1,2}\.\d{1,2})(?= [\u3400-\u9fff])(?! [亿万元倍个人家台套])")
+_SEARCHES = (_DUE_VALUE, _EN_KEYWORD, _ZH_BOUNDED, _ZH_DEADLINE, _ZH_FREE, _EN_FREE, _FIELD, _ZH_SPACED)
 _AMBIGUOUS = re.compile(
     rf"(?<![{_EDGE}]){_EN_KEYWORDS}\s?[:=]?\s?(?P<date>\d{{1,2}}/\d{{1,2}})(?![0-9/])"
     rf"|(?<![0-9/])(?P<zh>\d{{1,2}}/\d{{1,2}})\s?(?:之前|以前|前)"

@@ -53,6 +53,7 @@ def strip_list(text: str) -> tuple[str, bool, str]:
 
 def tidy(title: str) -> str:
     title = re.sub(r"\s+", " ", title).strip()
+    title = re.sub(r"\s?[(（\[【][\s,，;；:：]*[)）\]】]", "", title)  # "(DRI: Bob, due 12/11)" emptied
     title = _CJK_SPACE.sub("", title)
     title = re.sub(r"\s+([,.;:!?，。；：！？、)）])", r"\1", title)
     title = re.sub(r"^(?:to|please|then|and|并|请|再)\s(?=\S)", "", title, flags=re.I)

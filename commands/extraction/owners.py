@@ -31,12 +31,13 @@ class Lead:
 
 
 # "Need to book the flights", "需要在月底前完成…": an instruction with no one named (ours).
-_IMPLIED_WE = re.compile(r"(?:need|needs|have|has|got)\sto\s|must\s|(?:需要|必须|务必)\s?", re.I)
+_IMPLIED_WE = re.compile(r"(?:need|needs|have|has|got)\sto\s|must\s|(?:需要|需(?!求)|必须|务必)\s?", re.I)
 # A title or form of address after a name: "赵敏主任", "Li Wei (CIO)" is a paren.
 _ZH_TITLE = re.compile(r"\s?(?:主任|总监|总经理|总|经理|工程师|工|老师|主管|部长|处长|科长|局长|院长|董事长|博士)")
 # The customer's department: "Acme IT", "Acme's procurement", "客户信息中心", "对方财务部".
 _EN_DEPARTMENT = re.compile(
-    r"(?:['’]s)?\s(?:[A-Z]{2,6}|[A-Z][a-z]{2,20}|[a-z]{2,20})(?:\s(?:team|department|dept|group|office))?"
+    r"(?:['’]s)?\s(?:[A-Z]{2,6}|[A-Z][a-z]{2,20}|[a-z]{2,20})"
+    r"(?:\s(?:team|department|dept|group|office|lead|manager|director|head|people|folks))?"
 )
 _ZH_DEPARTMENT = re.compile(r"[A-Za-z\u4e00-\u9fff]{0,6}?(?:部门|部|组|中心|团队|处|科|室|办公室)")
 # "我这边", "孙磊那边": the owner's side, not part of the action.

@@ -93,7 +93,7 @@ _TEAM_WORDS = {
                 "高层负责人", "高层领导"),
 }
 _CUSTOMER_WORDS = (
-    "the customer", "customer", "the client", "client", "they", "their side", "their team",
+    "the customer", "customer", "the client", "client", "they", "their", "their side", "their team",
     "customer side", "the customer side", "客户方", "客户那边", "客户侧", "客户", "甲方", "对方",
 )
 _TEAM_US = ("we", "us", "our team", "the team", "team", "everyone", "all",

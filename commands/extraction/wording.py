@@ -58,4 +58,6 @@ def not_work(title: str) -> bool:
     text = title.strip()
     if vocab.ZH_STATES.match(text) or first_word(text) in vocab.EN_STATES:
         return True
+    if re.match(r"(?:去|到|赴|在)[\u3400-\u9fff]{1,6}?(?:出差|休假)", text):
+        return True  # "去北京出差"
     return re.match(r"(?:我们|我|你们|你|他们|他|她们|她)(?![方司])", text) is not None
