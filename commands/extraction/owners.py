@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from commands.extraction import vocab
-from commands.extraction.roster import Owner, OwnerMatcher, fold_line
+from commands.extraction.roster import CUSTOMER, Owner, OwnerMatcher, fold_line
 from commands.extraction.unplaced import unplaced_owner
 from commands.extraction.wording import is_instruction
 
@@ -44,6 +44,7 @@ _ZH_DEPARTMENT = re.compile(r"[A-Za-z\u4e00-\u9fff]{0,6}?(?:部门|部|组|中�
 _SIDE = re.compile(r"\s?(?:这边|那边|这里|那里|这块|方面)")
 # "李娜 owner，POC review": the owner labelled after the name.
 _OWNER_AFTER = re.compile(r"\s?(?:owner|dri)\s?[,，:：;；]\s?", re.I)
+_THEIR_TEAM = re.compile(r"['’]s\s(?:team|people|folks|office|group|staff)", re.I)
 _ASKED = re.compile(r"\s?,?\s?(?:can|could|would|will)\syou\s(?:please\s|kindly\s)?", re.I)
 # "I can send …", "Bob could take this": an offer from someone on the team.
 _CAN = re.compile(r"\s(?:can|could)\s(?!you\b|we\b|i\b|be\b|not\b|also\b|only\b|still\b)", re.I)
@@ -102,12 +103,19 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
             end = title.end() if title is not None else end
         if owner.kind == "customer" and owner.stakeholder is None:
             end = _department(body, end)
+        team = _THEIR_TEAM.match(body, end)  # "Priya's team to …": hers
+        end = team.end() if team is not None and vocab.EN_MODAL.match(body, team.end()) else end
     elif mention is not None:
         owner, end = mention_owner(mention.group(0), matcher), mention.end()
     if owner is None:
         unknown = unplaced_owner(body)
         if unknown is not None:
             owner, end = unknown
+            # "Lisa from Acme IT": someone of the customer's is theirs.
+            place = re.search(r"\s(?:from|at|of)\s(?:the\s)?", owner.text)
+            theirs = matcher.match(fold_line(owner.text), place.end()) if place is not None else None
+            if theirs is not None and theirs[0].kind == "customer":
+                owner = Owner("customer", owner.text, role=CUSTOMER)
     if owner is None:
         implied = _IMPLIED_WE.match(body)
         if implied is not None and is_instruction(body[implied.end() :].lstrip()):

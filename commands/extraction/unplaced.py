@@ -22,7 +22,7 @@ __all__ = ["likely_chinese_name", "unplaced_owner"]
 
 _EN_UNKNOWN = re.compile(
     r"(?P<who>(?:The\s[a-z][a-z-]{1,20}|[A-Z][A-Za-z'’.-]{1,20}(?:\s[A-Z][A-Za-z'’.-]{1,20}){0,2})"
-    r"(?:\s(?:from|at|in|of|on)\s(?:the\s)?[A-Za-z][\w'’-]{1,20}(?:\s[a-z][\w-]{1,20}){0,2})?)"
+    r"(?:\s(?:from|at|in|of|on)\s(?:the\s)?[A-Za-z][\w'’-]{1,20}(?:\s(?!to\s|will\s)[A-Za-z][\w-]{1,20}){0,2})?)"
     r"\s(?P<join>to|will|should|must|needs\sto|need\sto|has\sto|is\sgoing\sto|owes)\s(?P<verb>[a-z][a-z'-]{0,20})?"
 )
 _EN_NOT_OWNERS = frozenset("""
