@@ -65,6 +65,7 @@ _SEARCHES = (_DUE_VALUE, _EN_KEYWORD, _ZH_BOUNDED, _ZH_DEADLINE, _ZH_FREE, _EN_F
 _AMBIGUOUS = re.compile(
     rf"(?<![{_EDGE}]){_EN_KEYWORDS}\s?[:=]?\s?(?P<date>\d{{1,2}}/\d{{1,2}})(?![0-9/])"
     rf"|(?<![0-9/])(?P<zh>\d{{1,2}}/\d{{1,2}})\s?(?:之前|以前|前)"
+    rf"|(?:截止|截至|最晚|最迟|期限)\s?[:=]?\s?(?P<zhkey>\d{{1,2}}/\d{{1,2}})(?![0-9/])"
     rf"|(?:^|[-–—|,;(\[（【])\s?(?P<field>\d{{1,2}}/\d{{1,2}})\s?(?:[)\]）】]|(?=$|[-–—|,;]))"
 )
 
@@ -161,7 +162,7 @@ def scan_due(text: str, *, today: date) -> DueScan:
     ambiguous = _AMBIGUOUS.search(squeezed)
     if ambiguous is not None:
         # 12/4 in a note: read month first (as US and Chinese writers mean it) and say so.
-        name = next(k for k in ("date", "zh", "field") if ambiguous.group(k))
+        name = next(k for k in ("date", "zh", "zhkey", "field") if ambiguous.group(k))
         month, _, day_text = ambiguous.group(name).partition("/")
         try:
             day = nearest(today, int(month), int(day_text))

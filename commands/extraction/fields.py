@@ -34,6 +34,9 @@ def explicit_owner(text: str, matcher: OwnerMatcher) -> tuple[Owner, int, int] |
     key = _OWNER_KEY.search(folded)
     if key is None:
         return None
+    before = matcher.find(text[: key.start()])
+    if before is not None and before.kind in ("person", "role", "customer"):
+        return None  # "王芳 owner：门店巡检": the name before the label is the owner
     found = matcher.match(folded, key.end())
     if found is not None and not text[key.end() : found[1]].startswith(("@", "<@")):
         return found[0], key.start(), found[1]

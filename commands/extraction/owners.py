@@ -31,7 +31,9 @@ class Lead:
 
 
 # "Need to book the flights", "需要在月底前完成…": an instruction with no one named (ours).
-_IMPLIED_WE = re.compile(r"(?:need|needs|have|has|got)\sto\s|must\s|(?:需要|需(?!求)|必须|务必)\s?", re.I)
+_IMPLIED_WE = re.compile(
+    r"(?:need|needs|have|has|got)\sto\s|must\s|(?:需要|需(?!求)|要(?![求点是不])|必须|务必)\s?", re.I
+)
 # A title or form of address after a name: "赵敏主任", "Li Wei (CIO)" is a paren.
 _ZH_TITLE = re.compile(r"\s?(?:主任|总监|总经理|总|经理|工程师|工|老师|主管|部长|处长|科长|局长|院长|董事长|博士)")
 # The customer's department: "Acme IT", "Acme's procurement", "客户信息中心", "对方财务部".
@@ -118,7 +120,8 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
                 owner = Owner("customer", owner.text, role=CUSTOMER)
     if owner is None:
         implied = _IMPLIED_WE.match(body)
-        if implied is not None and is_instruction(body[implied.end() :].lstrip()):
+        after = body[implied.end() :].lstrip() if implied is not None else ""
+        if implied is not None and (is_instruction(after) or vocab.ZH_PREPOSITIONS.match(after)):
             return Lead(Owner("team", implied.group(0).strip()), body[implied.end() :], "modal")
         return Lead(None, text, "")
     # Co-owners and team words after the first owner: "Bob and Carol", "张伟和李娜", "Carol and team".
