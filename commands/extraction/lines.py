@@ -179,8 +179,10 @@ def parse_line(
     if is_past(title, ahead=due.day is not None and due.day >= today) or not_work(title):
         return None
     chinese = bool(re.match(rf"[{CJK}]", title.strip()))
-    if joined == "sep" and not chinese and first_word(title) in vocab.EN_NOT_VERBS:
-        return None  # "[12:14] Priya: We need the price to come down": a statement
+    if joined == "sep" and not chinese and not listed and first_word(title) in vocab.EN_NOT_VERBS:
+        # "[12:14] Priya: We need the price to come down": a statement, even under the
+        # action items (a list item "- Carol: the SSO guide" stays an item).
+        return None
     if not marked:
         if lead.owner is None and joined not in ("trailing", "field"):
             return None
