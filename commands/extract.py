@@ -10,15 +10,21 @@ for anything that holds no action. The work is in ``commands.extraction``:
   Robert, Chinese forms of address such as 张总 / 小王 are derived), the customer's people
   (stakeholders) and the account's name. Roles (AR / 客户经理 / "the delivery team" / 交付),
   the customer ("the customer", "they", 客户方) and "I" (the author) are known anyway;
-- ``lines``: one line. Owners lead (``Bob to …``, ``Bob will …``, ``Carol needs to …``,
+- ``lines``: one line (with ``cleaning``, ``fields``, ``owners`` and ``wording``). Owners lead (``Bob to …``, ``Bob will …``, ``Carol needs to …``,
   ``Bob owes them …``, ``Bob: …``, ``Bob - …``, ``@bob …``, ``[Bob] …``, ``【张伟】…``,
   ``张伟 12月18日前提交…``, ``由张伟负责…``, ``李娜负责…``, ``请张伟…``, ``张伟跟进…``,
   ``下周三前 张伟 提交…``) or trail (``… (Alice)``, ``… — Alice``, ``… @alice``,
   ``(负责人：王芳)``, ``owner=SR``); markers (``ACTION:``, ``AI:``, ``TODO bob:``,
   ``Next step:``, ``待办：``, ``【待办】``, ``（待办：…）`` and ``ACTION:`` inside a line);
-  open check boxes; someone we cannot place is kept as written. Past work (``we sent``,
-  ``已经``, ``了``), questions, ``will be`` states, reported speech (``Bob said``, ``王芳说``),
-  ticked boxes and struck-out lines are not actions;
+  open check boxes; fields anywhere (``— Assignee: Carol — Due: …``, ``李娜 owner，…``);
+  requests asked as questions (``@carol can you … by tomorrow?``); owner-less ``Need to …``
+  / ``需要…``; the customer by department or title (``Acme IT``, ``Their CIO``,
+  ``客户信息中心``, ``赵敏主任``); someone we cannot place is kept as written when the words
+  read as a person or a team (``unplaced``; jieba's dictionary tells 马强 from 方案).
+  Past work (``we sent``, ``已经``, ``了`` with no date ahead), questions, ``will be``
+  states, whereabouts (``出差``, ``retire``), reports (``客户反馈…``), transcript
+  statements (``Priya: We need …``), reported speech (``Bob said``, ``王芳说``), ticked
+  boxes and struck-out lines are not actions;
 - ``notes``: sections. Under "Action items" / "Next steps" / "Follow-ups" / "待办事项" /
   "行动项" / "下一步" / "后续工作安排" every list item is an action, and a line that is only
   a name gives its owner to the lines below it; "Decisions" / "结论" / "会议决定" lines are

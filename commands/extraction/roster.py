@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from commands.routing import parse_role
 
-__all__ = ["Owner", "OwnerMatcher", "Roster", "RosterPerson", "RosterStakeholder"]
+__all__ = ["Owner", "OwnerMatcher", "Roster", "RosterPerson", "RosterStakeholder", "known_given_name"]
 
 CUSTOMER = "CUSTOMER"
 
@@ -93,7 +93,7 @@ _TEAM_WORDS = {
                 "高层负责人", "高层领导"),
 }
 _CUSTOMER_WORDS = (
-    "the customer", "customer", "the client", "client", "they", "their side", "their team",
+    "the customer", "customer", "the client", "client", "they", "their", "their side", "their team",
     "customer side", "the customer side", "客户方", "客户那边", "客户侧", "客户", "甲方", "对方",
 )
 _TEAM_US = ("we", "us", "our team", "the team", "team", "everyone", "all",
@@ -123,6 +123,33 @@ def _nicknames(first: str) -> set[str]:
     return {name for name in found if len(name) >= 3}
 
 
+def known_given_name(word: str) -> bool:
+    """``word`` is an English given name or nickname of the ``nicknames`` table (Kevin,
+    Mike): evidence that an unknown capitalised word is a person."""
+    namer = _nicknamer()
+    if namer is None or not word.isascii() or len(word) < 3:
+        return False
+    try:
+        low = word.lower()
+        return bool(namer.nicknames_of(low) or namer.canonicals_of(low))  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a data package must not break extraction
+        return False
+
+
+def _title_forms(title: str, account: str) -> set[str]:
+    """How a note names a customer's person by their title: "their CIO", "Acme's CIO",
+    "the CIO", "信息中心主任", "客户信息中心主任"."""
+    title = " ".join(title.split())
+    if not title:
+        return set()
+    if _CJK.search(title):
+        return {title, "客户" + title, "对方" + title, "甲方" + title}
+    forms = {title, "the " + title, "their " + title, "the customer's " + title, "the client's " + title}
+    for name in {account, account.split(" ")[0]} if account else set():
+        forms |= {f"{name}'s {title}", f"{name}’s {title}", f"{name} {title}"}
+    return forms
+
+
 def _person_forms(name: str) -> tuple[set[str], set[str]]:
     """Strong forms (the name itself) and weak ones (first name, nicknames, 张总, 小王)."""
     name = " ".join(name.split())
@@ -137,6 +164,8 @@ def _person_forms(name: str) -> tuple[set[str], set[str]]:
             weak |= {h + surname for h in _HONORIFIC_BEFORE}
             if len(given) >= 2:
                 weak.add(given)
+            else:  # 李娜: 娜娜, 小娜, 阿娜, as colleagues call her
+                weak |= {given * 2, "小" + given, "阿" + given}
         return strong, weak
     parts = name.split(" ")
     first = parts[0]
@@ -180,6 +209,7 @@ class OwnerMatcher:
         for holder in roster.stakeholders:
             owner = Owner("customer", holder.name, role=CUSTOMER, stakeholder=holder.key)
             names, loose = _person_forms(holder.name)
+            loose |= _title_forms(holder.title or "", " ".join(roster.account.split()))
             for form in names | set(holder.aliases):
                 add(strong, form, owner)
             for form in loose:

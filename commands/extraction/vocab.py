@@ -73,7 +73,11 @@ reach-out read rebook reconcile record redline reduce refresh register reply rep
 research reserve resolve respond restart return review revise rework run schedule scope
 secure send set settle setup share ship sign speak start submit summarise summarize
 sync take talk test track train transfer update upgrade upload validate verify visit walk
-write
+write translate benchmark pull provision configure enable grant circulate nudge patch debug
+troubleshoot diagnose tune optimise optimize measure audit define extend hire recruit
+interview brief debrief host facilitate print scan invoice refund reimburse apply export
+import archive delete remove merge sort pair staff kick-off kickoff sign-off release remind
+renew resend retest
 """.split())
 # Chinese verbs that open an instruction (提交…, 安排…, 把…发给…).
 ZH_VERBS = (
@@ -87,19 +91,23 @@ ZH_VERBS = (
     "支持", "确保", "敲定", "明确", "列出", "给出", "报价", "搭建", "配置", "迁移", "升级", "修复",
     "排查", "定位", "打电话", "致电", "去", "见", "陪同", "带", "催收", "开具", "购买", "采购",
     "负责", "主持", "召开", "举办", "约谈", "面谈", "尽快", "再", "重新", "继续", "务必", "提前",
+    "开放", "开通", "上传", "下发", "分配", "分发", "签约", "补", "改", "写", "填写", "录入", "导出",
+    "导入", "关闭", "讲解", "宣讲", "核算", "剪", "交", "走完",
 )
 ZH_VERB_RE = re.compile("|".join(sorted(ZH_VERBS, key=len, reverse=True)))
 
 # Joining words between an owner and the action.
 EN_MODAL = re.compile(
-    r"\s?(?:,\s?)?(?:please\s)?(?:will|'ll|’ll|shall|should|must|needs?\sto|has\sto|have\sto|"
+    r"\s?(?:,\s?)?(?:please\s)?(?:will|'ll|’ll|['’]m\sgoing\sto|am\sgoing\sto|['’]m\sto|am\sto|"
+    r"shall|should|must|needs?\sto|has\sto|have\sto|"
     r"had\sto|is\sto|are\sto|(?:is|are)\sgoing\sto|going\sto|(?:is|are)\sresponsible\sfor|"
     r"responsible\sfor|to\sown|promised\sto|agreed\sto|offered\sto|volunteered\sto|"
     r"plans?\sto|intends?\sto|(?:will\s)?take\scare\sof|is\sasked\sto|to|please)\s"
 )
 EN_SEP = re.compile(r"\s?(?::|->|=>|--?|–|—|→)\s?")
 ZH_CONNECT = re.compile(
-    r"\s?(?:来负责|负责|牵头|主导|需要|需|要|将会|将|会(?![后议上前谈面])|应该|应当|应|必须|务必|得(?=[去把])|可以)\s?"
+    r"\s?(?:来负责|负责|牵头|主导|需要|需(?!求)|要(?!求)|将会|将|会(?![后议上前谈面])|应该|应当|应|必须|务必|得(?=[去把])|可以"
+    r"|请(?![假客]))\s?"
 )
 ZH_SEP = re.compile(r"\s?(?:[:：]|->|--?|—{1,2}|–|→)\s?")
 # After an owner, these report what someone said or did, not what they will do.
@@ -114,6 +122,13 @@ i we you he she they it this that these those there here the a an our their my y
 her its yes no ok okay sure thanks thank great good fine agreed right well so maybe
 not just also as if when what why how who which where
 """.split())
+# After an owner, words that tell where someone is or will be, not work they will do:
+# "赵敏下周出差", "王芳请假", "李娜这周在杭州", "Li Wei will retire next year".
+ZH_STATES = re.compile(r"出差|出国|休假|请假|放假|不在|在岗|到岗|离职|入职|退休|生病|外出|值班")
+EN_STATES = frozenset("retire resign remain stay relocate vacation travel".split())
+# Verbs that report as often as they promise (客户反馈APP…有明显提升): with no date and no
+# joining word they report.
+ZH_REPORTS = re.compile(r"反馈|回复|答复|汇报|反映|通报")
 ZH_SPEECH = re.compile(
     r"\s?(?:说|表示|提到|提出|问|询问|介绍|认为|觉得|希望|担心|讲|称|指出|强调|反映|同意|建议|已|曾|刚)"
 )
@@ -124,7 +139,11 @@ spent stood taught thought understood won took made came arrived finished comple
 already just has have thanks thank ok okay yes no sure great good agreed
 """.split())
 NOT_PAST_ED = frozenset("need proceed exceed succeed embed feed speed seed breed bleed shred shed".split())
-PAST_ZH = re.compile(r"已经|已|曾经|曾|上周|上个月|昨天|前天|刚才|刚刚|(?<!为)(?<!除)了(?!解|结|如指掌)")
+PAST_ZH = re.compile(r"已经|已|曾经|曾|上周|上个月|昨天|前天|刚才|刚刚")
+# 了 marks work done ("发了报价") unless a date ahead says it is still to do ("周一前把报销单交了").
+PAST_ZH_LE = re.compile(r"(?<!为)(?<!除)了(?!解|结|如指掌)")
+# Openers of an instruction that starts with its object or partner: "就需求澄清给赵敏答复".
+ZH_PREPOSITIONS = re.compile(r"就|针对|关于|给|向|对|和|与|跟|同|为|把|将")
 COMMON_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"

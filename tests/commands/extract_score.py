@@ -1,8 +1,8 @@
 """Scores the rule-based extractor on the labelled corpus in extract_corpus/.
 
 ``python -m tests.commands.extract_score`` prints recall and precision per language, for
-the tuned part and the held-out part (``heldout_*.toml``) apart; add ``-v`` to see every
-miss and every extra. See extract_corpus/README.md for the format and what a hit is.
+the tuned part and the held-out part (``heldout_*.toml``) apart; add ``--files`` for the
+figures of each file, ``-v`` to see every miss and every extra. See extract_corpus/README.md for the format and what a hit is.
 """
 
 from __future__ import annotations
@@ -112,7 +112,8 @@ def score_file(path: Path, rosters: dict[str, Roster], score: Score) -> None:
             score.misses.append(f"MISS  {path.name}: {e!r}  in {text.strip()[:80]!r}")
 
 
-def scores() -> dict[tuple[str, str], Score]:
+def scores(*, by_file: bool = False) -> dict[tuple[str, str], Score]:
+    """Scores per (language, part), or per (language, file name) with ``by_file``."""
     rosters = load_rosters()
     result: dict[tuple[str, str], Score] = {}
     for path in sorted(CORPUS.glob("*.toml")):
@@ -120,13 +121,13 @@ def scores() -> dict[tuple[str, str], Score]:
             continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         part = "held-out" if path.name.startswith("heldout") else "tuned"
-        score_file(path, rosters, result.setdefault((data["lang"], part), Score()))
+        score_file(path, rosters, result.setdefault((data["lang"], path.name if by_file else part), Score()))
     return result
 
 
 def main(argv: list[str]) -> int:
-    for (lang, part), score in sorted(scores().items()):
-        print(f"{lang} {part:8}  actions {score.expected:3}  non-empty lines {score.lines:3}  "
+    for (lang, part), score in sorted(scores(by_file="--files" in argv).items()):
+        print(f"{lang} {part:22}  actions {score.expected:3}  non-empty lines {score.lines:3}  "
               f"extracted {score.extracted:3}  hits {score.hits:3}  "
               f"recall {score.recall:.3f}  precision {score.precision:.3f}")
         if "-v" in argv:

@@ -225,7 +225,7 @@ def test_task_due_phrase_in_title_and_shared_flag(acme: Conversation) -> None:
 
 
 def test_task_dates(acme: Conversation) -> None:
-    for due, expected in [("+3d", date(2026, 11, 27)), ("next week", date(2026, 11, 30)),
+    for due, expected in [("+3d", date(2026, 11, 27)), ("next week", date(2026, 12, 4)),
                           ("下周五", date(2026, 12, 4)), ("12月5日", date(2026, 12, 5))]:
         acme.say(f'task "Send quote" due="{due}"')
         assert tasks_in_db(acme)[-1].due_date == expected, due

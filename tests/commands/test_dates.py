@@ -36,7 +36,7 @@ TODAY = date(2026, 11, 24)  # a Tuesday
         ("this monday", date(2026, 11, 23)),  # the Monday of this week, already past
         ("next friday", date(2026, 12, 4)),
         ("next tue", date(2026, 12, 1)),
-        ("next week", date(2026, 11, 30)),
+        ("next week", date(2026, 12, 4)),  # a deadline: the end of that business week
         ("next month", date(2026, 12, 1)),
         ("end of month", date(2026, 11, 30)),
         ("end of the month", date(2026, 11, 30)),
@@ -77,8 +77,10 @@ TODAY = date(2026, 11, 24)  # a Tuesday
         ("下星期五", date(2026, 12, 4)),
         ("下个礼拜一", date(2026, 11, 30)),
         ("下下周五", date(2026, 12, 11)),
-        ("下周", date(2026, 11, 30)),
-        ("下个星期", date(2026, 11, 30)),
+        ("下周", date(2026, 12, 4)),
+        ("下个星期", date(2026, 12, 4)),
+        ("下周内", date(2026, 12, 4)),
+        ("下下周", date(2026, 12, 11)),
         ("月底", date(2026, 11, 30)),
         ("本月底", date(2026, 11, 30)),
         ("下个月", date(2026, 12, 1)),
@@ -155,6 +157,32 @@ def test_weekday_on_that_weekday_is_next_week() -> None:
     assert parse_date("this friday", today=friday) == friday
 
 
+def test_next_week_on_a_sunday_is_the_coming_week() -> None:
+    sunday = date(2026, 11, 29)
+    assert parse_date("next week", today=sunday) == date(2026, 12, 4)
+    assert parse_date("下周", today=sunday) == date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        # 2027: the holidays package makes New Year's Eve (Fri 5 Feb) the first day off.
+        ("春节前完成签约", date(2026, 12, 3), date(2027, 2, 4)),
+        ("before CNY", date(2026, 12, 3), date(2027, 2, 4)),
+        # 2026: the break starts on Sunday 15 Feb; Saturday 14 Feb is a make-up working day.
+        ("春节前完成签约", date(2026, 1, 5), date(2026, 2, 14)),
+        # 2026: Tomb-Sweeping Day is a Sunday; the break takes the weekend before it.
+        ("清明前提交", date(2026, 1, 5), date(2026, 4, 3)),
+        ("国庆前上线", date(2026, 3, 1), date(2026, 9, 30)),
+        # 元旦前: the year's last day, a year-end deadline.
+        ("元旦前完成年度报告", date(2026, 12, 3), date(2026, 12, 31)),
+        ("元旦前完成年度报告", date(2027, 1, 5), date(2027, 12, 31)),
+    ],
+)
+def test_before_a_holiday_is_the_last_working_day_before_its_break(text: str, today: date, expected: date) -> None:
+    assert find_due(text, today=today)[0] == expected
+
+
 def test_relative_months_clamp_to_month_end() -> None:
     assert parse_date("+1mo", today=date(2027, 1, 31)) == date(2027, 2, 28)
     assert parse_date("下个月底", today=date(2027, 1, 31)) == date(2027, 2, 28)
@@ -174,7 +202,7 @@ def test_relative_months_clamp_to_month_end() -> None:
         ("call the CFO due: 2026-12-05", date(2026, 12, 5), "call the CFO"),
         ("update the plan before Dec 5.", date(2026, 12, 5), "update the plan."),
         ("meet the CIO on friday", date(2026, 11, 27), "meet the CIO"),
-        ("book the flights next week", date(2026, 11, 30), "book the flights"),
+        ("book the flights next week", date(2026, 12, 4), "book the flights"),
         ("ship it tomorrow", date(2026, 11, 25), "ship it"),
         ("ship it in 3 days", date(2026, 11, 27), "ship it"),
         ("sign by end of month", date(2026, 11, 30), "sign"),
@@ -194,6 +222,15 @@ def test_relative_months_clamp_to_month_end() -> None:
         ("三天后回访客户", date(2026, 11, 27), "回访客户"),
         ("5号前提交标书", date(2026, 12, 5), "提交标书"),
         ("ship 12月5日前", date(2026, 12, 5), "ship"),
+        # a weekday settles which number is the month; prose forms without "by"
+        ("sign off the plan by Mon 11/30", date(2026, 11, 30), "sign off the plan"),
+        ("sign off the plan by Tue, Dec 1", date(2026, 12, 1), "sign off the plan"),
+        ("call Tom about the budget this Friday", date(2026, 11, 27), "call Tom about the budget"),
+        ("update the board first thing Monday", date(2026, 11, 30), "update the board"),
+        ("send it end of day Friday", date(2026, 11, 27), "send it"),
+        ("POC 方案 review，DDL 12/10", date(2026, 12, 10), "POC 方案 review"),
+        ("跟进二期合同 12.15前", date(2026, 12, 15), "跟进二期合同"),
+        ("完成验收，截止12.5", date(2026, 12, 5), "完成验收"),
     ],
 )
 def test_find_due(text: str, due: date, rest: str) -> None:
@@ -214,6 +251,9 @@ def test_find_due(text: str, due: date, rest: str) -> None:
         "每周五例会",
         "上周五的问题",
         "准备下个月的预算",
+        "门店APP v2.1 已发布",
+        "release 1.5 is out",
+        "usage up 3.5% this month",
         "deadline 2026-02-30",
         "",
         "nothing here",

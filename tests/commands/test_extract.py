@@ -33,7 +33,7 @@ DEC5, EOM = date(2026, 12, 5), date(2026, 11, 30)
         ("AI: prepare demo due=+3d", "prepare demo", None, FRI),
         ("TODO call the CFO", "call the CFO", None, None),
         ("TODO: review logistics plan", "review logistics plan", None, None),
-        ("- [ ] book the install team next week", "book the install team", None, MON),
+        ("- [ ] book the install team next week", "book the install team", None, NEXT_FRI),
         ("* [ ] draft proposal (SR)", "draft proposal", "SR", None),
         ("1. [ ] draft proposal (@bob)", "draft proposal", "@bob", None),
         ("@bob will send the quote by Friday", "send the quote", "@bob", FRI),
@@ -261,3 +261,30 @@ def test_a_generated_mix_of_odd_lines_never_raises() -> None:
         line = "".join(pieces[(seed * 7919 + i * 104729) % len(pieces)] for i in range(seed % 23))
         for action in extract_actions(line, today=TODAY):
             assert action.title.strip()
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [("马强", True), ("黄磊", True), ("杨帆", True), ("方案", False), ("高层", False), ("马上", False),
+     ("周五", False), ("任务", False), ("王的", False), ("Jason", False), ("张", False)],
+)
+def test_a_likely_chinese_name_is_a_surname_and_no_common_word(word: str, name: bool) -> None:
+    from commands.extraction.unplaced import likely_chinese_name
+
+    assert likely_chinese_name(word) is name
+
+
+def test_an_unknown_owner_needs_person_like_evidence() -> None:
+    # "X to <verb>" assigns; "X will …" needs a known given name, a full name, a team word
+    # or an instruction verb; "The <thing> will …" only for a team or a hired party.
+    assert [a.owner for a in extract_actions("Jason to share the checklist", today=TODAY)] == [None]
+    assert [a.who.text for a in extract_actions("Kevin will install the gateways", today=TODAY)] == ["Kevin"]
+    assert [a.who.text for a in extract_actions("The vendor will ship the parts", today=TODAY)] == ["The vendor"]
+    assert extract_actions("The pilot will run until the end of January.", today=TODAY) == []
+    assert extract_actions("Usage will grow after the rollout.", today=TODAY) == []
+
+
+def test_a_request_asked_as_a_question_is_an_action_without_the_question_mark() -> None:
+    found = extract_actions("@bob can you send the quote by Friday?", today=TODAY)
+    assert brief(found) == [ExtractedAction("send the quote", "@bob", FRI, 1, "@bob can you send the quote by Friday?")]
+    assert extract_actions("Can we move the demo to next week?", today=TODAY) == []
