@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     KAMBOT_LANGUAGE: str = "en"
     KAMBOT_ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     KAMBOT_MANAGEMENT_CHANNEL: str | None = None
+    # Signs button values and modal metadata (bot/seals.py); made and kept in the database
+    # when unset.
+    KAMBOT_SECRET_KEY: SecretStr | None = None
 
     PORT: int = 3000
 

@@ -97,6 +97,8 @@ class Account(SQLModel, table=True):
     task_seq: int = 0
     note_seq: int = 0
     created_at: datetime = _ts(nullable=False, default=utcnow)
+    # Set while the account is archived: read-only, out of jobs, portfolio and Home tabs.
+    archived_at: datetime | None = _ts(nullable=True)
 
 
 class ChannelBinding(SQLModel, table=True):
@@ -122,6 +124,9 @@ class Person(SQLModel, table=True):
     display_name: str = Field(default="", max_length=200)
     username: str | None = Field(default=None, max_length=200, index=True)
     language: str | None = Field(default=None, max_length=8)
+    # Set by `person remove` outside an account channel: no access anywhere until the
+    # person is given a role again.
+    removed_at: datetime | None = _ts(nullable=True)
 
 
 class RoleAssignment(SQLModel, table=True):
@@ -297,3 +302,29 @@ class AuditLog(SQLModel, table=True):
     person_id: int | None = None
     action: str = Field(max_length=60)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+
+
+class ChannelMember(SQLModel, table=True):
+    """A person seen in a channel: joined (or acted there), and when they left.
+
+    Members of an account's bound channels may read it and work on it (commands/authz.py);
+    the platform's own membership is the truth, so a leave event ends the access.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("platform", "workspace", "channel", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    workspace: str = Field(max_length=100)
+    channel: str = Field(max_length=100)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    joined_at: datetime = _ts(nullable=False)
+    left_at: datetime | None = _ts(nullable=True)
+
+
+class Secret(SQLModel, table=True):
+    """Keys kambot makes for itself when no setting gives one (the button seal key)."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+    created_at: datetime = _ts(nullable=False)

@@ -21,7 +21,8 @@ from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
 from bot.messages import Incoming, Reply, Section, Tone
 from bot.render.slack import ACTION_PREFIX, action_command
-from commands.home import home_for
+from bot.seals import BUTTON, HOME, MODAL, ChannelSealer, Opened, SealError, generation, peek
+from commands.home import HomeTask, home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
 from commands.registry import lookup
@@ -39,6 +40,10 @@ class SlackHandlers:
         self.core = core
         self.poster = poster
         self.directory = directory
+        self.seals = core.dispatcher.seals
+        self.sealer = ChannelSealer(self.seals, core.sessions, PLATFORM)
+        if poster.sealer is None:
+            poster.sealer = self.sealer
 
     # helpers
     def translator(self, workspace: str, channel: str) -> Translator:
@@ -60,6 +65,30 @@ class SlackHandlers:
 
     def dispatch(self, incoming: Incoming) -> Reply | None:
         return self.core.dispatcher.handle(incoming)
+
+    # seals (bot/seals.py)
+    def open_button(self, value: str, channel: str) -> Opened | None:
+        """A message button's verified command, or None (the dispatcher will refuse it)."""
+        try:
+            return self.seals.open(value, purpose=BUTTON, platform=PLATFORM, channel=channel)
+        except SealError:
+            return None
+
+    def modal_for(self, text: str, *, team: str, channel: str, user: str, thread: str | None,
+                  account: tuple[int, int] | None = None, initial: str = "") -> dict[str, Any] | None:
+        """The modal ``text`` opens (task, note, reassign N), its metadata sealed for this
+        person, this channel and the account bound there (or the one a button was for)."""
+        t = self.translator(team, channel)
+        account_id, gen = account if account is not None else self.sealer.account_of(channel)
+
+        def metadata(callback: str, number: int | None) -> str:
+            extra = {"thread": thread or "", "number": "" if number is None else str(number)}
+            return self.seals.seal(purpose=f"{MODAL}:{callback}", platform=PLATFORM,
+                                   channel=channel, user=user, account_id=account_id,
+                                   generation=gen, carry_channel=True,
+                                   extra={k: v for k, v in extra.items() if v})
+
+        return modal_view(t, text, metadata=metadata, initial=initial)
 
     def answer(self, incoming: Incoming, reply: Reply, *, response_url: str | None = None) -> None:
         t = self.translator(incoming.workspace, incoming.channel)
@@ -161,17 +190,23 @@ class SlackHandlers:
 
     # buttons
     def action(self, body: dict[str, Any]) -> None:
+        channel = str((body.get("channel") or {}).get("id", ""))
         for action in body.get("actions") or []:
             action_id = str(action.get("action_id", ""))
             if action_id.startswith(views.HOME_ACTION):
                 self._home_action(body, action)
             elif action_id.startswith(ACTION_PREFIX):
-                if modal_command(action_command(action)[0]):
+                opened = self.open_button(action_command(action)[0], channel)
+                if opened is not None and modal_command(opened.command):
                     continue  # opened as a modal by the ack
                 self._message_action(body, action)
 
     def _message_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
-        command, label = action_command(action)
+        value, label = action_command(action)
+        claimed = peek(value)
+        # What the seal claims is only for the trace on the message; the dispatcher runs
+        # what the verified seal holds, or refuses.
+        command = claimed.command if claimed is not None else ""
         incoming = inc.from_action(body, action, command, lookup=self.directory.user)
         reply = self.dispatch(incoming)
         if reply is None:
@@ -190,7 +225,7 @@ class SlackHandlers:
             # An ephemeral message cannot be updated, only replaced through its response_url.
             try:
                 self.poster.respond(body["response_url"], with_reassign(reply, t), public=False,
-                                    replace_original=True, t=t)
+                                    replace_original=True, t=t, channel=incoming.channel)
                 return
             except SlackApiError as exc:
                 log.warning("response_url failed: %s", slack_error(exc))
@@ -198,11 +233,9 @@ class SlackHandlers:
 
     def _home_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
-        target = views.read_home_button(str(action.get("value", "")))
-        if target is None:
-            return
-        channel, command = target
-        incoming = inc.from_action(body, action, command, channel=channel,
+        claimed = peek(str(action.get("value", "")))
+        incoming = inc.from_action(body, action, claimed.command if claimed else "",
+                                   channel=claimed.channel if claimed else "", via=HOME,
                                    lookup=self.directory.user)
         reply = self.dispatch(incoming)
         if reply is not None and reply.is_error:
@@ -219,11 +252,17 @@ class SlackHandlers:
         if text is None:
             return
         incoming = inc.from_view(body, text, lookup=self.directory.user)
-        if not incoming.channel:
-            return
         reply = self.dispatch(incoming)
-        if reply is not None:
-            self.answer(incoming, reply)
+        if reply is None:
+            return
+        if not incoming.channel:  # metadata that names no channel: a refusal, by DM
+            user_id = incoming.user.id
+            try:
+                self.poster.direct(user_id, reply, t=self.user_translator(user_id))
+            except SlackApiError as exc:
+                log.warning("could not DM %s: %s", user_id, slack_error(exc))
+            return
+        self.answer(incoming, reply)
 
     # App Home
     def publish_home(self, user_id: str) -> None:
@@ -232,8 +271,15 @@ class SlackHandlers:
             home = home_for(session, platform=PLATFORM, user_id=user_id, today=self.core.clock.today())
             lang = home.person.language if home.person else None
         t = Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
+
+        def seal(item: HomeTask, command: str) -> str:
+            return self.seals.seal(purpose=HOME, platform=PLATFORM, channel=item.channel or "",
+                                   command=command, account_id=item.account.id or 0,
+                                   generation=generation(item.account), user=user_id,
+                                   carry_channel=True, now=now)
+
         try:
-            self.poster.publish_home(user_id, views.home_view(t, home, now=now))
+            self.poster.publish_home(user_id, views.home_view(t, home, now=now, seal=seal))
         except SlackApiError as exc:
             log.warning("views.publish failed for %s: %s", user_id, slack_error(exc))
 
@@ -267,19 +313,23 @@ def view_command(view: dict[str, Any]) -> str | None:
     if callback == views.NOTE_VIEW:
         return views.note_command(state)
     if callback == views.REASSIGN_VIEW:
-        number = inc.decode_metadata(view.get("private_metadata", "")).get("number", "")
-        return views.reassign_command(state, number)
+        meta = peek(str(view.get("private_metadata", "")))
+        # The number as the metadata claims it; the dispatcher refuses altered metadata.
+        return views.reassign_command(state, meta.extra.get("number", "") if meta else "")
     return None
 
 
-def modal_view(t: Translator, text: str, *, channel: str, thread: str | None) -> dict[str, Any] | None:
+def modal_view(t: Translator, text: str, *, metadata: Callable[[str, int | None], str],
+               initial: str = "") -> dict[str, Any] | None:
+    """The modal for ``text``; ``metadata(callback_id, task number)`` seals its metadata."""
     wanted = modal_command(text)
     if wanted is None:
         return None
     kind, number = wanted
     if kind == "task":
-        return views.task_modal(t, channel=channel, thread=thread)
+        return views.task_modal(t, metadata=metadata(views.TASK_VIEW, None))
     if kind == "note":
-        return views.note_modal(t, channel=channel, thread=thread)
+        return views.note_modal(t, metadata=metadata(views.NOTE_VIEW, None), initial=initial)
     assert number is not None
-    return views.reassign_modal(t, channel=channel, number=number, thread=thread)
+    return views.reassign_modal(t, number=number,
+                                metadata=metadata(views.REASSIGN_VIEW, number))

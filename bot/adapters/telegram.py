@@ -52,6 +52,7 @@ from bot.adapters.telegram_updates import (
 from bot.messages import Platform, Reply, Section, User
 from bot.outbox import SendError
 from bot.render.telegram import CallbackStore
+from bot.seals import ChannelSealer
 from commands.i18n import LANGUAGES, t
 from commands.registry import lookup
 from storage import repos
@@ -224,7 +225,9 @@ class TelegramRuntime:
         self.poll_timeout = poll_timeout
         self.callbacks = callbacks or CallbackStore()
         self.api = api or BotApi(self._token, settings.TELEGRAM_API_URL)
-        self.sender = TelegramSender(self.api, self.callbacks)
+        self.sender = TelegramSender(self.api, self.callbacks,
+                                     sealer=ChannelSealer(core.dispatcher.seals, core.sessions,
+                                                          Platform.TELEGRAM.value))
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(self._token)
@@ -421,11 +424,11 @@ def _seconds(value: object) -> float:
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
-def make_sender(settings: Settings) -> TelegramSender:
+def make_sender(settings: Settings, *, sealer: ChannelSealer | None = None) -> TelegramSender:
     """The Telegram Sender for the bot's own posts (reports, alerts) from any thread."""
     token = _token(settings)
     protect_logs(token)
-    return TelegramSender(BotApi(token, settings.TELEGRAM_API_URL))
+    return TelegramSender(BotApi(token, settings.TELEGRAM_API_URL), sealer=sealer)
 
 
 def run_telegram(core: Core, *, webhook: bool | None = None) -> int:

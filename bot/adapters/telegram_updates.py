@@ -22,6 +22,7 @@ from telegram import Chat, Message, MessageEntity, Update
 
 from bot.messages import Incoming, Platform, User
 from bot.render.telegram import CallbackStore
+from bot.seals import BUTTON, peek
 
 WORKSPACE = "telegram"
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$)")
@@ -189,16 +190,20 @@ def translate(
         if not isinstance(query.message, Message) or query.data is None:
             return None
         chat = query.message.chat
-        command = callbacks.decode(query.data)
-        if command is None:
+        sealed = callbacks.decode(query.data)
+        if sealed is None:
             return ExpiredButton(chat.id, query.id, _language(query.from_user))
+        # The data is a seal (bot/seals.py): the dispatcher opens it, or refuses it.
+        claimed = peek(sealed)
         incoming = Incoming(
             platform=Platform.TELEGRAM,
             workspace=WORKSPACE,
             channel=str(chat.id),
             user=user_of(query.from_user),
-            text=command,
+            text=claimed.command if claimed is not None else "",
             key=key,
+            via=BUTTON,
+            seal=sealed,
             is_direct=chat.type == Chat.PRIVATE,
             channel_name=chat.title or "",
             language=_language(query.from_user) if chat.type == Chat.PRIVATE else None,

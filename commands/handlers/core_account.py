@@ -3,10 +3,10 @@ the iron triangle and handovers."""
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from bot.messages import Button, Item, Reply, Section, Tone
+from commands import authz, lifecycle
 from commands.dates import DateParseError, parse_date
 from commands.format import (
     fmt_date,
@@ -47,7 +47,15 @@ _SUB = {
     "set": "set", "设置": "set",
     "score": "score", "评分": "score", "打分": "score",
     "show": "show", "查看": "show",
+    "archive": "archive", "归档": "archive",
+    "unarchive": "unarchive", "restore": "unarchive", "取消归档": "unarchive", "恢复": "unarchive",
+    "delete": "delete", "删除": "delete",
 }
+
+
+def account_sub(word: str) -> str:
+    """The sub-verb ``word`` stands for (``""`` when none); commands.authz reads it too."""
+    return _SUB.get(word.lower(), "")
 
 
 def parse_tier(value: str) -> str:
@@ -96,9 +104,11 @@ def tier_label(t: Translator, tier: str) -> str:
 
 @command("account", aliases=("acct",), needs_account=False)
 def account(ctx: Context, args: Args) -> Reply:
-    sub = _SUB.get(args.words[0].lower(), "") if args.words else "show"
+    sub = account_sub(args.words[0]) if args.words else "show"
     if args.words and not sub:
         raise CommandError("error.account_sub", sub=args.words[0])
+    if sub in ("archive", "unarchive", "delete"):
+        return lifecycle.account_lifecycle(ctx, args, sub)
     if sub == "new":
         return _account_new(ctx, args)
     if sub == "link":
@@ -158,21 +168,9 @@ def _bind(ctx: Context, acct: Account) -> None:
 def _account_link(ctx: Context, args: Args) -> Reply:
     _ensure_unbound(ctx)
     name = _name_from(args, ctx.t)
-    acct = repos.account_by_name(ctx.session, name=name)
-    if acct is None:
-        names = [a.name for a in repos.all_accounts(ctx.session)]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-        if close:
-            raise CommandError("error.account_unknown_suggest", account=name,
-                               suggestions=", ".join(f'"{c}"' for c in close))
-        raise CommandError("error.account_unknown", account=name)
-    assert acct.id is not None
-    # Linking shows the account's whole record to this channel: only its team or an admin.
-    member = any(
-        p.id == ctx.person.id for p in repos.current_holders(ctx.session, account_id=acct.id).values()
-    )
-    if not (member or ctx.is_admin):
-        raise CommandError("error.link_denied", account=acct.name)
+    acct = lifecycle.readable_account_named(ctx, name)
+    # Linking shows the account's whole record to this channel: its AR, sponsor or an admin.
+    authz.require(ctx, authz.Need.LEAD, acct, action="account link")
     _bind(ctx, acct)
     repos.audit(ctx.session, at=ctx.clock.now(), action="account.link", account_id=acct.id,
                 person_id=ctx.person.id, channel=ctx.incoming.channel)
@@ -239,6 +237,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
     if "sponsor" in opts:
         person = person_from_token(ctx, opts["sponsor"])
         assert person.id is not None
+        lifecycle.restore_person(ctx, person)
         repos.assign_role(ctx.session, account_id=acct.id, role=Role.SPONSOR.value,
                           person_id=person.id, at=ctx.clock.now())
         changed.append((t("field.sponsor"), person_name(person)))
@@ -408,6 +407,7 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
     person = person_from_token(ctx, token)
     assert person.id is not None
     now = ctx.clock.now()
+    lifecycle.restore_person(ctx, person)
     previous = repos.assign_role(ctx.session, account_id=acct.id, role=role,
                                  person_id=person.id, at=now)
     if previous is not None and previous.id == person.id:
@@ -418,7 +418,9 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
                                           person_id=person.id)
     repos.audit(ctx.session, at=now, action="role.assign", account_id=acct.id,
                 person_id=ctx.person.id, role=role, to=person.id,
-                previous=previous.id if previous else None, tasks=moved)
+                previous=previous.id if previous else None, tasks=moved,
+                before={"role": role, "person_id": previous.id if previous else None},
+                after={"role": role, "person_id": person.id})
     if previous is None:
         return t("triangle.assigned", role=role_short(t, role), person=person_name(person),
                  tasks=moved)
