@@ -30,6 +30,7 @@ from sqlmodel import Session
 from bot.messages import Item, Outgoing, Reply, Section, Tone
 from bot.outbox import RecordingSender
 from bot.posting import Outcome, Poster, deliver, shared_poster
+from commands import authz
 from commands.format import role_name
 from commands.health import Color, Health, HealthConfig, assess, load_config
 from commands.health_text import (
@@ -522,6 +523,19 @@ def run_reminders(core: Core, *, dry_run: bool = False,
     with core.sessions.begin() as session:
         by_person = health_repo.due_tasks_by_person(session, today=today)
         people = repos.persons_by_ids(session, ids=set(by_person))
+        # A person is reminded only of accounts they may read (commands/authz.py): a task
+        # given to someone outside the team, or who left its channel, is not shown to them.
+        for person_id in list(by_person):
+            person = people.get(person_id)
+            readable = {a.id for a in authz.readable_accounts(
+                session, person=person, is_admin=core.settings.is_admin(
+                    person.platform, person.user_id))} if person is not None else set()
+            kept = [(task, account) for task, account in by_person[person_id]
+                    if account.id in readable]
+            if kept:
+                by_person[person_id] = kept
+            else:
+                del by_person[person_id]
         fallback: dict[int, list[tuple[ChannelBinding, Account, list[Task]]]] = {}
         for person_id, items in by_person.items():
             per_account: dict[int, tuple[Account, list[Task]]] = {}

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.messages import Incoming, Reply, Section, Tone
-from bot.seals import BUTTON, HOME, MODAL, SealError, Seals, generation
+from bot.seals import BUTTON, HOME, IN_CHANNEL, MODAL, Opened, SealError, Seals, generation
 from bot.settings import Settings
 from commands import authz
 from commands.i18n import Translator, language_of, normalize_language
@@ -122,8 +122,9 @@ class Dispatcher:
                     display_name=incoming.user.name,
                     username=incoming.user.username,
                 )
-                text = self._unseal(incoming, account)
-                member = self._presence(session, incoming, person)
+                opened = self._unseal(incoming, account)
+                text = (opened.command or incoming.text) if opened is not None else incoming.text
+                member = self._presence(session, incoming, person, opened)
                 verb, _ = split_verb(text)
                 if not verb:
                     verb = "help"
@@ -175,15 +176,16 @@ class Dispatcher:
                 _safely(lambda listener=listener: listener(account_id))  # type: ignore[misc]
         return reply
 
-    def _unseal(self, incoming: Incoming, account: Account | None) -> str:
-        """The command a button or modal stands for, from its seal (bot/seals.py).
+    def _unseal(self, incoming: Incoming, account: Account | None) -> Opened | None:
+        """What a button or modal stands for, from its seal (bot/seals.py); None for what
+        came without one (typed commands, questions).
 
         A button or modal whose value kambot did not make for this place, this person and
         this account is refused, and the refusal is logged without the value.
         """
         kind = incoming.via.split(":", 1)[0]
         if kind not in (BUTTON, HOME, MODAL):
-            return incoming.text
+            return None
         reason = "missing"
         if incoming.seal is not None:
             try:
@@ -195,17 +197,20 @@ class Dispatcher:
             else:
                 if (opened.account_id == (account.id if account is not None else 0)
                         and opened.generation == generation(account)):
-                    return opened.command or incoming.text
+                    return opened
                 reason = "elsewhere"
         log.warning("refused a %s value (%s) from %s:%s in %s", incoming.via, reason,
                     incoming.platform, incoming.user.id, incoming.channel)
         raise CommandError(f"authz.seal_{'forged' if reason == 'missing' else reason}")
 
-    def _presence(self, session: Session, incoming: Incoming,
-                  person: Person) -> dict[str, Any] | None:
+    def _presence(self, session: Session, incoming: Incoming, person: Person,
+                  opened: Opened | None) -> dict[str, Any] | None:
         """Someone acting in a channel is in it: record them as a member (of the channel,
-        so they are a member of whatever account it is bound to, now or later)."""
-        if (incoming.is_direct or incoming.via not in _PRESENT
+        so they are a member of whatever account it is bound to, now or later). A modal
+        counts when its sealed metadata says it was opened in the channel."""
+        present = incoming.via in _PRESENT or (
+            opened is not None and opened.extra.get(IN_CHANNEL) == "1")
+        if (incoming.is_direct or not present
                 or person.id is None or person.removed_at is not None):
             return None
         member: dict[str, Any] = {"platform": incoming.platform, "workspace": incoming.workspace,

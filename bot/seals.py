@@ -47,6 +47,9 @@ KEY_NAME = "seal_key"
 BUTTON = "button"  # a button on a message, in the channel where the message is
 HOME = "home"  # a button on one person's Slack Home tab
 MODAL = "modal"  # a modal's private_metadata: modal:<callback id>
+# A modal's extra value "1": it was opened from inside the channel (a command, a button or
+# the shortcut there), so its person is in the channel.
+IN_CHANNEL = "in"
 
 TTL: dict[str, timedelta] = {
     BUTTON: timedelta(days=60),

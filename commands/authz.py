@@ -217,8 +217,7 @@ def readable_accounts(session: Session, *, person: Person, is_admin: bool,
     """Every account the person may read, by name: what a direct message, the Home tab and
     reminders may show them."""
     if is_admin:
-        return [a for a in repos.all_accounts(session)
-                if include_archived or a.archived_at is None]
+        return list(repos.all_accounts(session, include_archived=include_archived))
     if person.id is None or person.removed_at is not None:
         return []
     ids = access_repo.readable_account_ids(session, person_id=person.id)

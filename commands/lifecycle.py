@@ -9,14 +9,20 @@
   member of its channels. Outside an account's channel (admins): the same on every
   account, and they have no access anywhere until someone gives them a role again.
 
-Every change is audited with who, when, and what it was before and after.
+Channel membership follows the platforms: a person seen joining (or acting in) a channel
+is a member, one the platform reports leaving is not (:func:`member_joined`,
+:func:`member_left`). Every change is audited with who, when, and what it was before and
+after.
 """
 
 from __future__ import annotations
 
 import difflib
+from datetime import datetime
 
-from bot.messages import Item, Reply, Section, Tone
+from sqlmodel import Session
+
+from bot.messages import Item, Reply, Section, Tone, User
 from commands import authz
 from commands.format import person_name, role_short
 from commands.parsing import Args
@@ -173,3 +179,47 @@ def remove_person(ctx: Context, target: Person) -> Reply:
         hint = t("lifecycle.person_removed_everywhere_hint")
     return Reply(title=title, sections=[Section(items=items), Section(text=hint)],
                  tone=Tone.SUCCESS)
+
+
+# --- channel membership as the platforms report it ----------------------------------------
+
+
+def member_joined(session: Session, *, platform: str, workspace: str, channel: str,
+                  user: User, at: datetime) -> bool:
+    """The platform says ``user`` joined ``channel``: a member from now on (audited when it
+    is news). A person whose access was removed is not let back in by joining."""
+    person = repos.upsert_person(session, platform=platform, user_id=user.id,
+                                 display_name=user.name, username=user.username)
+    if person.id is None or person.removed_at is not None:
+        return False
+    if not access_repo.observe_member(session, platform=platform, workspace=workspace,
+                                      channel=channel, person_id=person.id, at=at):
+        return False
+    _audit_membership(session, platform=platform, workspace=workspace, channel=channel,
+                      person=person, at=at, joined=True)
+    return True
+
+
+def member_left(session: Session, *, platform: str, workspace: str, channel: str,
+                user_id: str, at: datetime) -> bool:
+    """The platform says the user left (or was removed from) ``channel``: no longer a
+    member, so no longer a reader of its account unless they hold a role there."""
+    person = repos.person_by_user(session, platform=platform, user_id=user_id)
+    if person is None or person.id is None:
+        return False
+    if not access_repo.end_membership(session, platform=platform, workspace=workspace,
+                                      channel=channel, person_id=person.id, at=at):
+        return False
+    _audit_membership(session, platform=platform, workspace=workspace, channel=channel,
+                      person=person, at=at, joined=False)
+    return True
+
+
+def _audit_membership(session: Session, *, platform: str, workspace: str, channel: str,
+                      person: Person, at: datetime, joined: bool) -> None:
+    binding = repos.binding_for(session, platform=platform, workspace=workspace,
+                                channel=channel)
+    repos.audit(session, at=at, action="member.join" if joined else "member.leave",
+                account_id=binding.account_id if binding is not None else None,
+                person_id=person.id, platform=platform, channel=channel,
+                before={"member": not joined}, after={"member": joined})

@@ -172,7 +172,8 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
     for callback in (views.TASK_VIEW, views.NOTE_VIEW, views.REASSIGN_VIEW):
         app.view(callback)(ack=ack_view, lazy=[lazy(work.view)])
     app.shortcut(views.NOTE_SHORTCUT)(ack_shortcut)
-    for event in ("app_mention", "message", "member_joined_channel", "channel_rename",
+    for event in ("app_mention", "message", "member_joined_channel", "member_left_channel",
+                  "channel_rename",
                   "group_rename", "channel_archive", "group_archive", "channel_unarchive",
                   "group_unarchive", "channel_deleted", "group_deleted", "channel_id_changed",
                   "app_home_opened"):

@@ -21,7 +21,18 @@ from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
 from bot.messages import Incoming, Reply, Section, Tone
 from bot.render.slack import ACTION_PREFIX, action_command
-from bot.seals import BUTTON, HOME, MODAL, ChannelSealer, Opened, SealError, generation, peek
+from bot.seals import (
+    BUTTON,
+    HOME,
+    IN_CHANNEL,
+    MODAL,
+    ChannelSealer,
+    Opened,
+    SealError,
+    generation,
+    peek,
+)
+from commands import lifecycle
 from commands.home import HomeTask, home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
@@ -82,7 +93,8 @@ class SlackHandlers:
         account_id, gen = account if account is not None else self.sealer.account_of(channel)
 
         def metadata(callback: str, number: int | None) -> str:
-            extra = {"thread": thread or "", "number": "" if number is None else str(number)}
+            extra = {"thread": thread or "", "number": "" if number is None else str(number),
+                     IN_CHANNEL: "1"}
             return self.seals.seal(purpose=f"{MODAL}:{callback}", platform=PLATFORM,
                                    channel=channel, user=user, account_id=account_id,
                                    generation=gen, carry_channel=True,
@@ -147,6 +159,9 @@ class SlackHandlers:
                 self.answer(incoming, reply)
         elif kind == "member_joined_channel" and event.get("user") == bot_user_id:
             self.joined(team, str(event["channel"]), str(body.get("event_id", "")))
+        elif kind in {"member_joined_channel", "member_left_channel"} and event.get("user"):
+            self.membership(team, str(event.get("channel", "")), str(event["user"]),
+                            joined=kind == "member_joined_channel")
         elif kind in {"channel_rename", "group_rename"}:
             channel = event.get("channel") or {}
             self._binding_change(lambda s, at: channels.rename_channel(
@@ -166,6 +181,21 @@ class SlackHandlers:
                 new=str(event.get("new_channel_id")), at=at))
         elif kind == "app_home_opened" and event.get("tab", "home") == "home":
             self.publish_home(str(event["user"]))
+
+    def membership(self, team: str, channel: str, user_id: str, *, joined: bool) -> None:
+        """A person joined or left a channel: they are a member of its account, or no
+        longer (commands/authz.py). Someone who left sees the account no more on Home."""
+        now = self.core.clock.now()
+        with self.core.sessions.begin() as session:
+            if joined:
+                changed = lifecycle.member_joined(session, platform=PLATFORM, workspace=team,
+                                                  channel=channel, at=now,
+                                                  user=self.directory.user(user_id))
+            else:
+                changed = lifecycle.member_left(session, platform=PLATFORM, workspace=team,
+                                                channel=channel, user_id=user_id, at=now)
+        if changed and not joined:
+            self.publish_home(user_id)
 
     def _binding_change(self, change: Callable[[Any, Any], object]) -> None:
         with self.core.sessions.begin() as session:
@@ -268,7 +298,9 @@ class SlackHandlers:
     def publish_home(self, user_id: str) -> None:
         now = self.core.clock.now()
         with self.core.sessions.begin() as session:
-            home = home_for(session, platform=PLATFORM, user_id=user_id, today=self.core.clock.today())
+            home = home_for(session, platform=PLATFORM, user_id=user_id,
+                            today=self.core.clock.today(),
+                            is_admin=self.core.settings.is_admin(PLATFORM, user_id))
             lang = home.person.language if home.person else None
         t = Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
 

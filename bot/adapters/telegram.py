@@ -45,6 +45,7 @@ from bot.adapters.telegram_updates import (
     BotIdentity,
     Dispatch,
     ExpiredButton,
+    Membership,
     Migrate,
     Welcome,
     translate,
@@ -53,6 +54,7 @@ from bot.messages import Platform, Reply, Section, User
 from bot.outbox import SendError
 from bot.render.telegram import CallbackStore
 from bot.seals import ChannelSealer
+from commands import lifecycle
 from commands.i18n import LANGUAGES, t
 from commands.registry import lookup
 from storage import repos
@@ -69,7 +71,9 @@ MENU = (
     "help", "account", "triangle", "note", "task", "open", "tasks", "done", "reopen",
     "health", "signal", "report", "ask", "stakeholder", "plan", "handover", "accounts", "kam",
 )  # fmt: skip
-ALLOWED_UPDATES = ["message", "callback_query"]
+# chat_member: people joining and leaving groups (membership is access, commands/authz.py);
+# Telegram sends it only to a bot that is an administrator of the group.
+ALLOWED_UPDATES = ["message", "callback_query", "chat_member", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -141,6 +145,19 @@ class UpdateHandler:
             self._migrate(action)
         elif isinstance(action, Welcome):
             self._welcome(action)
+        elif isinstance(action, Membership):
+            self._membership(action)
+
+    def _membership(self, action: Membership) -> None:
+        now = self.core.clock.now()
+        platform, channel = Platform.TELEGRAM.value, str(action.chat_id)
+        with self.core.sessions.begin() as session:
+            for user in action.joined:
+                lifecycle.member_joined(session, platform=platform, workspace=WORKSPACE,
+                                        channel=channel, user=user, at=now)
+            for user in action.left:
+                lifecycle.member_left(session, platform=platform, workspace=WORKSPACE,
+                                      channel=channel, user_id=user.id, at=now)
 
     def _dispatch(self, action: Dispatch) -> None:
         if not action.addressed:

@@ -1,7 +1,7 @@
 """Which account a question in a direct message is about.
 
-Only accounts the person may see are candidates (they hold a role on it now, or they are
-an admin); the name is matched in the question exactly, without a company suffix
+Only accounts the person may see are candidates (they hold a role on it now, they are in
+one of its bound channels, or they are an admin); the name is matched in the question exactly, without a company suffix
 ("Acme" for "Acme Corp", "华为" for "华为技术有限公司"), or fuzzily (difflib) for typos.
 An account the person may not see is never named back to them.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from storage import repos
-from storage.models import Account
+from storage.models import Account, Person
 
 _SUFFIXES = re.compile(
     r"[\s,.]*(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|gmbh|ag|sa|group|"
@@ -37,13 +37,15 @@ class Resolution:
 
 
 def accessible_accounts(session: Session, *, person_id: int, is_admin: bool) -> list[Account]:
-    if is_admin:
-        return list(repos.all_accounts(session))
-    seen: dict[int, Account] = {}
-    for _, account in repos.roles_of_person(session, person_id=person_id):
-        if account.id is not None:
-            seen[account.id] = account
-    return sorted(seen.values(), key=lambda a: a.name.casefold())
+    """The accounts the person may read (commands.authz: a role, a bound channel they are
+    in, or admin), by name."""
+    from commands import authz
+
+    person = session.get(Person, person_id)
+    if person is None:
+        return []
+    found = authz.readable_accounts(session, person=person, is_admin=is_admin)
+    return sorted(found, key=lambda a: a.name.casefold())
 
 
 def name_forms(name: str) -> list[str]:

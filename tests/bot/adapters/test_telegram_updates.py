@@ -11,6 +11,7 @@ from bot.adapters.telegram_updates import (
     BotIdentity,
     Dispatch,
     ExpiredButton,
+    Membership,
     Migrate,
     Welcome,
     command_text,
@@ -168,7 +169,11 @@ def test_migration_and_welcome() -> None:
     assert run(moved) == Migrate("-100", "-1009", "Acme team")
     joined = run(update({"new_chat_members": [{"id": 42, "is_bot": True, "first_name": "k"}]}))
     assert isinstance(joined, Welcome) and joined.key == "42:7"
-    assert run(update({"new_chat_members": [BOB]})) is None
+    # people joining and leaving are membership changes (access, commands/authz.py)
+    joined_bob = run(update({"new_chat_members": [BOB]}))
+    assert isinstance(joined_bob, Membership) and [u.id for u in joined_bob.joined] == ["2"]
+    left_bob = run(update({"left_chat_member": BOB}))
+    assert isinstance(left_bob, Membership) and [u.id for u in left_bob.left] == ["2"]
 
 
 def test_messages_from_bots_and_edits_are_ignored() -> None:
