@@ -1,0 +1,42 @@
+"""Probe tallies for the security tests: how many probes of each kind were tried and how
+many failed (acted or showed data where they should not, or were refused where they
+should not be). Printed at the end of the run."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+TALLY: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+
+class Probes:
+    """Records probes of one kind; the test asserts ``failures`` is empty at its end."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+
+    def check(self, category: str, ok: bool, what: str) -> bool:
+        TALLY[category][0] += 1
+        if not ok:
+            TALLY[category][1] += 1
+            self.failures.append(f"{category}: {what}")
+        return ok
+
+
+@pytest.fixture
+def probes() -> Probes:
+    return Probes()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not TALLY:
+        return
+    terminalreporter.write_sep("-", "security probes: tried / failed")
+    for category in sorted(TALLY):
+        tried, failed = TALLY[category]
+        terminalreporter.write_line(f"{category:45} {tried:5} / {failed}")
+    total = [sum(v[0] for v in TALLY.values()), sum(v[1] for v in TALLY.values())]
+    terminalreporter.write_line(f"{'all':45} {total[0]:5} / {total[1]}")
