@@ -9,6 +9,18 @@ from typing import Any
 
 import pytest
 
+from tests.bot.adapters import conftest as telegram_fixtures
+from tests.bot.adapters.slack import conftest as slack_fixtures
+from tests.fakes import slack_api
+
+# The Slack and Telegram fixtures the entry-point probes play against.
+fake_slack = slack_api.fake_slack
+slack_settings = slack_fixtures.slack_settings
+slack_core = slack_fixtures.slack_core
+slack = slack_fixtures.slack
+fake = telegram_fixtures.fake
+make_core = telegram_fixtures.make_core
+
 TALLY: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 
 

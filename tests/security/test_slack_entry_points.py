@@ -22,9 +22,7 @@ from bot.app import Core
 from bot.seals import SEP, peek
 from commands.i18n import catalog
 from storage.models import Note, Task
-from tests.bot.adapters.slack.conftest import slack, slack_core, slack_settings  # noqa: F401
 from tests.bot.adapters.slack.slack_driver import TEAM, SlackDriver, button, sent_message
-from tests.fakes.slack_api import fake_slack  # noqa: F401
 from tests.security.conftest import Probes
 from tests.security.world import (
     ACME,

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.adapters.telegram import TelegramRuntime
 from bot.alerts import run_reminders
 from bot.app import Core
 from bot.messages import User
@@ -21,7 +20,7 @@ from bot.posting import Poster
 from bot.seals import SEP, peek
 from commands.i18n import catalog
 from storage.models import Task
-from tests.bot.adapters.conftest import fake, make_core, runtime_for, until  # noqa: F401
+from tests.bot.adapters.conftest import runtime_for, until
 from tests.fakes.telegram_api import FakeTelegram
 from tests.security.conftest import Probes
 from tests.security.world import ACME, MAY, VERBS, Who, fingerprint, incoming, seed, shows_a
