@@ -99,7 +99,7 @@ async def answer(fake: FakeTelegram, chat_id: int, send: Callable[[], object]) -
     await until(lambda: len(fake.sent_messages(chat_id)) > before
                 or len(fake.callback_answers) > answers, within=15)
     await asyncio.to_thread(fake.wait_idle)
-    await asyncio.sleep(0.15)
+    await asyncio.sleep(0.05)  # a reply split in several messages
     said = fake.sent_texts(chat_id)[before:]
     said += [str(a.get("text") or "") for a in list(fake.callback_answers.values())[answers:]]
     return "\n".join(said)
