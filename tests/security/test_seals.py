@@ -106,3 +106,27 @@ def test_the_key_is_made_once_and_kept_in_the_database(core) -> None:
     configured = Seals.from_settings(clock=core.clock, secret="s3cret", sessions=core.sessions)
     with pytest.raises(SealError):
         configured.open(value, purpose="button", platform="slack", channel="C1")
+
+
+def test_a_refused_value_is_logged_without_the_value_or_the_key(core, caplog) -> None:
+    import logging
+
+    from pydantic import SecretStr
+
+    from bot.app import build_core
+    from bot.messages import Incoming, User
+
+    keyed = build_core(core.settings.model_copy(update={
+        "KAMBOT_SECRET_KEY": SecretStr("key-that-must-not-show")}), clock=core.clock,
+        engine=core.engine, migrate=False, health_alerts=False)
+    forged = "k1~SECRETLOOKINGTAG~1~0~zzzz~~~done 1"
+    caplog.set_level(logging.DEBUG)
+    reply = keyed.dispatcher.handle(Incoming(
+        platform="slack", workspace="T1", channel="C1", user=User("U9", "eve"), text="",
+        key="forged-1", via="button", seal=forged))
+    assert reply is not None and reply.is_error
+    logged = caplog.text
+    assert "refused a button value (forged)" in logged and "U9" in logged
+    assert "SECRETLOOKINGTAG" not in logged and "key-that-must-not-show" not in logged
+    text = repr(keyed.settings) + str(keyed.settings.model_dump())
+    assert "key-that-must-not-show" not in text
