@@ -54,9 +54,12 @@ def _name(args: Args) -> str:
 def _target(ctx: Context, args: Args, sub: str) -> Account:
     """The channel's account; outside an account's channel, the one named (and checked:
     the dispatcher checked the channel's own account already)."""
-    if ctx.account is not None:
-        return ctx.account
     name = _name(args)
+    if ctx.account is not None:
+        if name and repos.name_key(name) != ctx.account.name_key:
+            # Another account is changed in its own channel, never from this one.
+            raise CommandError("lifecycle.not_this_account", account=ctx.account.name, sub=sub)
+        return ctx.account
     if not name:
         raise CommandError("lifecycle.name_needed", sub=sub)
     account = readable_account_named(ctx, name)

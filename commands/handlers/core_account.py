@@ -172,8 +172,11 @@ def _account_link(ctx: Context, args: Args) -> Reply:
     # Linking shows the account's whole record to this channel: its AR, sponsor or an admin.
     authz.require(ctx, authz.Need.LEAD, acct, action="account link")
     _bind(ctx, acct)
+    inc = ctx.incoming
     repos.audit(ctx.session, at=ctx.clock.now(), action="account.link", account_id=acct.id,
-                person_id=ctx.person.id, channel=ctx.incoming.channel)
+                person_id=ctx.person.id, channel=inc.channel,
+                before={"binding": None},
+                after={"binding": {"platform": inc.platform, "channel": inc.channel}})
     ctx.account = acct
     return Reply(title=ctx.t("account.linked", account=acct.name), tone=Tone.SUCCESS)
 

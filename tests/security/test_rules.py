@@ -270,3 +270,12 @@ def test_role_changes_are_audited_with_before_and_after(acme) -> None:
         assert last["before"] == {"role": "SR", "person_id": bob.id}
         assert last["after"] == {"role": "SR", "person_id": zed.id}
         assert s.exec(select(RoleAssignment).where(RoleAssignment.person_id == bob.id)).one().ended_at
+
+
+def test_another_account_is_never_archived_from_this_channel(acme) -> None:
+    acme.say('account new "Umbra Foods"', user="uma", channel="umbra")
+    reply = acme.say('account archive "Umbra Foods"', user="alice")
+    assert reply.is_error and "This channel belongs to Acme Corp" in reply.title
+    with acme.core.sessions.begin() as s:
+        assert all(a.archived_at is None for a in s.exec(select(Account)).all())
+    assert acme.say('account archive "Acme Corp"', user="alice").tone is Tone.SUCCESS
