@@ -19,8 +19,8 @@ from bot.adapters.telegram_updates import (
 )
 from bot.clock import FixedClock
 from bot.messages import User
-from bot.seals import Seals
 from bot.render.telegram import CallbackStore
+from bot.seals import Seals
 from tests.fakes.telegram_api import FakeTelegram, auto_entities, utf16_len
 
 BOT = BotIdentity(id=42, username="kambot_test_bot")
