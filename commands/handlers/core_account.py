@@ -138,7 +138,9 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     assert acct.id is not None
     _bind(ctx, acct)
     repos.audit(ctx.session, at=now, action="account.new", account_id=acct.id,
-                person_id=ctx.person.id, name=name, tier=tier)
+                person_id=ctx.person.id, name=name, tier=tier, before=None,
+                after={"name": name, "tier": tier, "binding": {
+                    "platform": ctx.incoming.platform, "channel": ctx.incoming.channel}})
     ctx.account = acct
     t = ctx.t
     return Reply(

@@ -224,6 +224,8 @@ async def test_message_buttons(slack, slack_core, probes: Probes):
         ("altered account", PEOPLE["ar"], with_value(done1, SEP.join(
             value.split(SEP)[:2] + ["2"] + value.split(SEP)[3:])), A),
         ("bare command (old buttons)", PEOPLE["ar"], with_value(done1, "done 1"), A),
+        ("a bare command making the presser SR", EVE,
+         with_value(done1, f"triangle SR=<@{EVE.user}>"), FREE),
         ("Home-style JSON", PEOPLE["ar"], with_value(done1, '{"c": "C0ACME", "cmd": "done 1"}'), A),
         ("a made-up seal", EVE, with_value(done1, "k1~AAAAAAAAAAAAAAAA~1~0~zzzz~~~done 1"), A),
         ("B's value pressed in A's channel", PEOPLE["ar"], b_done, A),
@@ -299,6 +301,9 @@ async def test_home_tab_and_its_buttons(slack, slack_core, probes: Probes):
         ("the member's value pressed by a stranger", EVE, done["value"]),
         ("old-style JSON naming A's channel", EVE, json.dumps({"c": A, "cmd": f"done {mine}"})),
         ("old-style JSON by a team member", PEOPLE["sr"], json.dumps({"c": A, "cmd": "done 1"})),
+        ("old-style JSON making the stranger SR", EVE,
+         json.dumps({"c": A, "cmd": f"triangle SR=<@{EVE.user}>"})),
+        ("old-style JSON creating a task", EVE, json.dumps({"c": A, "cmd": 'task "Planted"'})),
         ("the value with another command", PEOPLE["member"],
          done["value"].replace(f"done {mine}", f"done {other}")),
         ("the value with another channel", PEOPLE["member"], done["value"].replace(A, B)),
