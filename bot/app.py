@@ -35,18 +35,23 @@ def build_core(
     engine: Engine | None = None,
     migrate: bool = True,
     health_alerts: bool = True,
+    auto_playbooks: bool = False,
 ) -> Core:
     """Wire the core. The database is upgraded to the newest schema unless told not to.
 
     ``health_alerts``: re-assess an account's health right after every write to it, and
     alert its channel at once when the colour worsens (the daily job does the rest).
+    ``auto_playbooks``: start playbooks on account events (a new key account, a renewal
+    inside its window, a health colour) right after the write that caused them; the bot's
+    commands (`kambot slack|telegram|run|console|demo`) turn it on, so tests of other
+    verbs see only what those verbs do. The daily job starts them either way.
     """
     engine = engine if engine is not None else make_engine(settings.DATABASE_URL)
     if migrate:
         upgrade(engine)
     clock = clock if clock is not None else SystemClock(settings.KAMBOT_TIMEZONE)
     sessions = SessionFactory(engine)
-    services: dict[str, Any] = {}
+    services: dict[str, Any] = {"auto_playbooks": auto_playbooks}
     if settings.llm_enabled:
         from bot.llm import build_llm
 
@@ -65,4 +70,10 @@ def build_core(
         from bot.alerts import health_listener
 
         dispatcher.add_listener(health_listener(core))
+    from bot.commercial import check_playbook_files, commercial_listener
+
+    check_playbook_files(core)
+    if auto_playbooks:
+        # After the health listener: a colour that just turned is known to it.
+        dispatcher.add_listener(commercial_listener(core))
     return core

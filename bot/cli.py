@@ -42,13 +42,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db = Path(args.database) if args.database else Path(tempfile.mkdtemp(prefix="kambot-demo-")) / "demo.db"
     settings = _settings(DATABASE_URL=f"sqlite:///{db}", KAMBOT_ADMINS=["console:alice"])
-    core = build_core(settings)
+    core = build_core(settings, auto_playbooks=True)
     info = seed_demo(core)
     banner = (
         "kambot demo: four accounts (Acme Corp, Globex, Initech, 华星零售) on a fresh SQLite "
         f"database at {db}.\nYou are alice, the AR of Acme Corp, in its channel #acme. Try: "
         "open · account · triangle · task \"Book the QBR\" due=friday · note ... · health · "
-        "help\nSwitch with :channel globex / :channel huaxing, :user bob, :dm; quit with :quit "
+        "opportunities · playbooks · pipeline · help\nSwitch with :channel globex / :channel huaxing, :user bob, :dm; quit with :quit "
         "or Ctrl-D."
     )
     return run_console(core, channel=info.channel, user=info.user, stdin=sys.stdin,
@@ -58,7 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.adapters.console import run_console
 
-    core = build_core(_settings())
+    core = build_core(_settings(), auto_playbooks=True)
     return run_console(core, channel=args.channel, user=args.user, stdin=sys.stdin,
                        stdout=sys.stdout, banner="kambot console: type help; :quit to leave.")
 
@@ -87,7 +87,7 @@ def _platform_core() -> Core:
     """A core for a long-running bot: every configured platform can be posted to."""
     from bot.platforms import add_configured_senders, enable_followups
 
-    core = build_core(_settings())
+    core = build_core(_settings(), auto_playbooks=True)
     add_configured_senders(core)
     enable_followups(core)
     return core
@@ -135,6 +135,14 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.what == "transcript":
+        from bot.import_transcript import import_transcript_file
+
+        if not args.account:
+            raise SystemExit("kambot import transcript: say which account: --account NAME")
+        core = build_core(_settings())
+        return import_transcript_file(core, Path(args.file), account=args.account,
+                                      lang=args.lang, create=args.create, out=sys.stdout)
     from bot.transfer import import_accounts
 
     core = build_core(_settings())
@@ -190,9 +198,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="assess and print, post nothing")
     p.set_defaults(func=cmd_alerts)
 
-    p = sub.add_parser("import", help="import data")
-    p.add_argument("what", choices=["accounts"])
-    p.add_argument("file", help="CSV with columns name,tier,industry,revenue,margin,renewal")
+    p = sub.add_parser("import", help="import data: accounts from CSV, a meeting transcript",
+                       description=(
+        "import accounts FILE.csv: columns name,tier,industry,revenue,margin,renewal. "
+        "import transcript FILE --account NAME: a .vtt, .srt, .txt or .docx transcript or "
+        "minutes file becomes a meeting note of the account (speakers kept); its actions "
+        "and decisions are printed as proposals and nothing else is created unless "
+        "--create is given (in the channel: accept <note> all)."))
+    p.add_argument("what", choices=["accounts", "transcript"])
+    p.add_argument("file", help="accounts: a CSV; transcript: a .vtt, .srt, .txt or .docx file")
+    p.add_argument("--account", help="transcript: the account the meeting was with")
+    p.add_argument("--lang", choices=["en", "zh"],
+                   help="transcript: language of the note's heading and of the output "
+                        "(default: the account's)")
+    p.add_argument("--create", action="store_true",
+                   help="transcript: also create the proposed actions and record the decisions")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="export the record (accounts as CSV, one account as JSON)")

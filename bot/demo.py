@@ -1,8 +1,10 @@
 """A believable demo data set, so a newcomer sees the product working in the first minute.
 
 Four accounts in three tiers (one run in Chinese), a full triangle on most, notes with
-actions, open / done / overdue tasks, signals, stakeholders and a plan. Dates are relative
-to the clock, so the demo always looks current.
+actions, open / done / overdue tasks, signals, stakeholders and a plan; opportunities at
+several lead-to-cash stages with payment milestones (Globex has one overdue) and a
+renewal playbook running on Globex. Dates are relative to the clock, so the demo always
+looks current.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ _ACCOUNTS: list[dict] = [
     },
     {
         "name": "Globex", "tier": "important", "channel": "globex", "industry": "Energy",
-        "revenue": 1_350_000, "margin": 0.22, "renewal": 150, "lang": None,
+        "revenue": 1_350_000, "margin": 0.22, "renewal": 80, "lang": None,
         "team": {"AR": "erin", "SR": "frank", "FR": "grace"},
         "notes": [(70, "Steering committee. Outage on the Houston site last month; they "
                        "expect a root-cause report.\nACTION: FR to send the incident "
@@ -137,6 +139,7 @@ def seed_demo(core: Core) -> DemoInfo:
             channels[spec["name"]] = spec["channel"]
             if repos.account_by_name(session, name=spec["name"]) is None:
                 _seed_account(session, core, spec, today)
+                _seed_commercial(session, core, spec, today)
                 _seed_health(session, core, spec, today)
     return DemoInfo(channel="acme", user="alice", channels=channels)
 
@@ -220,3 +223,88 @@ def _seed_account(session: Session, core: Core, spec: dict, today: date) -> None
     for section, text in spec["plan"].items():
         session.add(PlanSection(account_id=acct.id, section=section, text=text,
                                 updated_at=_at(today - timedelta(days=30), core)))
+
+
+@dataclass(frozen=True)
+class _Opp:
+    name: str
+    value: float
+    stages: tuple[tuple[str, int], ...]  # (stage, days ago it was entered), in order
+    close: int | None  # days from today
+    kind: str = "new"
+    probability: float | None = None
+    payments: tuple[tuple[float, int, int | None], ...] = ()  # (amount, due in, received in)
+
+
+_OPPORTUNITIES: dict[str, list[_Opp]] = {
+    "Acme Corp": [
+        _Opp("Line 3 upgrade", 1_800_000, (("lead", 75), ("opportunity", 20)), 60,
+             probability=0.5),
+        _Opp("Predictive maintenance for all five plants", 3_500_000, (("lead", 50),), 180,
+             kind="upsell"),
+        _Opp("Sensor network phase 1", 2_400_000,
+             (("lead", 200), ("opportunity", 160), ("contract", 120), ("delivery", 90)), -90,
+             payments=((720_000, -60, -58), (960_000, 40, None), (720_000, 100, None))),
+    ],
+    "Globex": [
+        _Opp("Grid analytics platform", 1_600_000,
+             (("opportunity", 240), ("contract", 150), ("delivery", 100)), -150,
+             payments=((480_000, -70, -65), (640_000, -12, None), (480_000, 60, None))),
+        _Opp("API gateway for the trading desk", 450_000, (("lead", 60), ("opportunity", 45)),
+             90, kind="cross-sell"),
+        _Opp("Houston site expansion", 900_000, (("lead", 12),), 200),
+        _Opp("2027 support renewal", 1_350_000, (("opportunity", 10),), 80, kind="renewal"),
+    ],
+    "华星零售": [
+        _Opp("新门店系统一期", 2_600_000, (("opportunity", 90), ("contract", 40)), 30,
+             payments=((780_000, 25, None), (1_820_000, 120, None))),
+        _Opp("会员营销平台", 1_200_000, (("lead", 20),), 150, kind="upsell"),
+    ],
+}
+
+
+def _seed_commercial(session: Session, core: Core, spec: dict, today: date) -> None:
+    """Opportunities with their stage history and payments; Globex's renewal playbook,
+    started ten days ago with its first step done (the key the daily job would use, so
+    it is not started again)."""
+    from commands.playbooks.engine import start, trigger_key
+    from commands.playbooks.loader import load_library
+    from commands.playbooks.model import TriggerKind
+    from storage import opportunity_repo
+
+    account = repos.account_by_name(session, name=spec["name"])
+    assert account is not None and account.id is not None
+    for item in _OPPORTUNITIES.get(spec["name"], []):
+        first, first_days = item.stages[0]
+        opp = opportunity_repo.add_opportunity(
+            session, account_id=account.id, name=item.name, kind=item.kind, stage=first,
+            value=item.value, probability=item.probability,
+            close_date=today + timedelta(days=item.close) if item.close is not None else None,
+            at=_at(today - timedelta(days=first_days), core))
+        for stage, days in item.stages[1:]:
+            opportunity_repo.record_stage(session, opp=opp, to_stage=stage,
+                                          at=_at(today - timedelta(days=days), core),
+                                          person_id=None)
+        assert opp.id is not None
+        for amount, due, received in item.payments:
+            row = opportunity_repo.add_payment(
+                session, account_id=account.id, opportunity_id=opp.id, amount=amount,
+                due_date=today + timedelta(days=due),
+                at=_at(today - timedelta(days=first_days), core))
+            if received is not None:
+                row.received_on = today + timedelta(days=received)
+                session.add(row)
+    if spec["name"] == "Globex" and account.renewal_date is not None:
+        windows = core.settings.KAMBOT_RENEWAL_WINDOWS
+        playbook = load_library(folder=None, windows=windows).playbooks["renewal"]
+        began = today - timedelta(days=10)
+        started = start(session, account=account, playbook=playbook,
+                        key=trigger_key(TriggerKind.RENEWAL, account.renewal_date.isoformat(),
+                                        playbook.trigger.window),
+                        today=began, now=_at(began, core, 8), lang="en",
+                        deadline=account.renewal_date)
+        assert started is not None
+        first_step = started.tasks[0]
+        first_step.status = TaskStatus.DONE.value
+        first_step.closed_at = _at(today - timedelta(days=4), core, 16)
+        session.add(first_step)

@@ -24,14 +24,16 @@ class ThreadFollowUp:
         self.senders = senders
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kambot-followup")
 
-    def later(self, incoming: Incoming, work: Callable[[], Reply]) -> Future[None]:
+    def later(self, incoming: Incoming, work: Callable[[], Reply | None]) -> Future[None]:
         return self._pool.submit(self._run, incoming, work)
 
-    def _run(self, incoming: Incoming, work: Callable[[], Reply]) -> None:
+    def _run(self, incoming: Incoming, work: Callable[[], Reply | None]) -> None:
         try:
             reply = work()
         except Exception:  # the work has its own fallback; this is the last guard
             log.exception("follow-up work failed")
+            return
+        if reply is None:  # nothing worth a message (the model found nothing more)
             return
         sender = self.senders.get(incoming.platform)
         if sender is None:

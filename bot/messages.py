@@ -27,6 +27,19 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file that came with what a person did (a transcript posted in a channel).
+
+    ``size`` is what the platform said; ``content`` is None when the adapter did not fetch
+    it (too big to read, or the download failed), so the core can say which.
+    """
+
+    name: str
+    size: int
+    content: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """One thing a person said or did, translated out of its platform.
 
@@ -55,6 +68,7 @@ class Incoming:
     language: str | None = None
     via: str = "typed"
     seal: str | None = None
+    file: IncomingFile | None = None
 
 
 class Style(StrEnum):
@@ -82,12 +96,17 @@ class Item:
 
 @dataclass(slots=True)
 class Section:
-    """A block of a reply: an optional heading, prose, label/value fields and a list."""
+    """A block of a reply: an optional heading, prose, label/value fields and a list.
+
+    ``code`` is a line meant to be copied as it is (a command to change and send back);
+    platforms that can show it as code (tap to copy on Telegram) do.
+    """
 
     title: str = ""
     text: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

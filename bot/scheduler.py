@@ -82,9 +82,33 @@ def _health_jobs(core: Core, poster: Poster) -> list[JobSpec]:
     return health_jobs(core, poster)
 
 
+def _commercial_jobs(core: Core, poster: Poster) -> list[JobSpec]:
+    from bot.commercial import commercial_jobs  # "daily-commercial" (08:15)
+
+    return commercial_jobs(core, poster)
+
+
+def purge_undo_stash(core: Core) -> int:
+    """Forget what undo kept of deleted things once it can no longer be asked for (a
+    deleted note's text): every quarter of an hour, so nothing outlives its window by more."""
+    from storage.audit_repo import purge_stash
+
+    with core.sessions.begin() as session:
+        return purge_stash(session, now=core.clock.now())
+
+
+def _undo_jobs(core: Core, poster: Poster) -> list[JobSpec]:
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    return [JobSpec("undo-stash-purge",
+                    IntervalTrigger(minutes=15, timezone=core.settings.KAMBOT_TIMEZONE),
+                    lambda: purge_undo_stash(core), catch_up=True)]
+
+
 # Each feature's jobs: a function (core, poster) -> list[JobSpec]. A new feature adds its
 # function here and nothing else.
-JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs, _health_jobs]
+JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs, _health_jobs,
+                                                              _commercial_jobs, _undo_jobs]
 
 
 def catch_up(core: Core, *, poster: Poster | None = None) -> jobs.RunSummary:

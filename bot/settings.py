@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     # Signs button values and modal metadata (bot/seals.py); made and kept in the database
     # when unset.
     KAMBOT_SECRET_KEY: SecretStr | None = None
+    # The commercial spine: amounts, renewal windows, custom playbooks, stalled stages.
+    KAMBOT_CURRENCY: str = "CNY"
+    KAMBOT_RENEWAL_WINDOWS: Annotated[tuple[int, ...], NoDecode] = (90, 60, 30)
+    KAMBOT_PLAYBOOKS_DIR: str | None = None
+    KAMBOT_STAGE_STALE_DAYS: int = Field(default=30, ge=1)
+    # How long after a change its author can take it back with `undo`.
+    KAMBOT_UNDO_MINUTES: int = Field(default=10, ge=1, le=1440)
 
     PORT: int = 3000
 
@@ -55,6 +62,27 @@ class Settings(BaseSettings):
         if value.startswith("en"):
             return "en"
         raise ValueError("KAMBOT_LANGUAGE must be 'en' or 'zh'")
+
+    @field_validator("KAMBOT_CURRENCY")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        value = value.strip().upper()
+        if not value or len(value) > 8 or not value.isalpha():
+            raise ValueError("KAMBOT_CURRENCY must be a currency code such as CNY, USD or EUR")
+        return value
+
+    @field_validator("KAMBOT_RENEWAL_WINDOWS", mode="before")
+    @classmethod
+    def _windows(cls, value: object) -> object:
+        """``90,60,30`` -> (90, 60, 30): days before a renewal, largest first."""
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if not parts or not all(p.isdigit() and 0 < int(p) <= 3650 for p in parts):
+                raise ValueError("KAMBOT_RENEWAL_WINDOWS must be days, e.g. 90,60,30")
+            value = [int(p) for p in parts]
+        if isinstance(value, list | tuple):
+            return tuple(sorted({int(v) for v in value}, reverse=True))
+        return value
 
     @property
     def llm_enabled(self) -> bool:

@@ -1,229 +1,144 @@
-"""Actions found in a meeting note: who does what by when, in English and Chinese.
+"""Actions and decisions found in a meeting note, in English and Chinese, without a model.
 
-``extract_actions`` reads a note line by line and returns the lines that are actions,
-with the marker, the owner and the due phrase cut out of the title. Pure and total: it
-never raises and returns ``[]`` for anything that is not an action list.
+``extract_note(text, today=..., roster=...)`` reads a note the way people write one and
+returns its actions (who does what by when) and decisions; ``extract_actions`` is the
+same list of actions alone. Pure and total: no database, no clock, never raises, ``[]``
+for anything that holds no action. The work is in ``commands.extraction``:
 
-Recognised (case-insensitive, full-width letters and punctuation too):
+- ``roster``: who the note can name. The caller builds a :class:`Roster` from storage:
+  the team (display names, usernames, aliases; first names, nicknames such as Bob for
+  Robert, Chinese forms of address such as 张总 / 小王 are derived), the customer's people
+  (stakeholders) and the account's name. Roles (AR / 客户经理 / "the delivery team" / 交付),
+  the customer ("the customer", "they", 客户方) and "I" (the author) are known anyway;
+- ``lines``: one line. Owners lead (``Bob to …``, ``Bob will …``, ``Carol needs to …``,
+  ``Bob owes them …``, ``Bob: …``, ``Bob - …``, ``@bob …``, ``[Bob] …``, ``【张伟】…``,
+  ``张伟 12月18日前提交…``, ``由张伟负责…``, ``李娜负责…``, ``请张伟…``, ``张伟跟进…``,
+  ``下周三前 张伟 提交…``) or trail (``… (Alice)``, ``… — Alice``, ``… @alice``,
+  ``(负责人：王芳)``, ``owner=SR``); markers (``ACTION:``, ``AI:``, ``TODO bob:``,
+  ``Next step:``, ``待办：``, ``【待办】``, ``（待办：…）`` and ``ACTION:`` inside a line);
+  open check boxes; someone we cannot place is kept as written. Past work (``we sent``,
+  ``已经``, ``了``), questions, ``will be`` states, reported speech (``Bob said``, ``王芳说``),
+  ticked boxes and struck-out lines are not actions;
+- ``notes``: sections. Under "Action items" / "Next steps" / "Follow-ups" / "待办事项" /
+  "行动项" / "下一步" / "后续工作安排" every list item is an action, and a line that is only
+  a name gives its owner to the lines below it; "Decisions" / "结论" / "会议决定" lines are
+  decisions; agenda and attendee lists are neither; markdown tables with task / owner /
+  due columns are read by column.
 
-- markers: ``ACTION:`` ``Action item:`` ``AI:`` ``TODO`` ``TODO:`` ``待办：`` ``待办事项：``
-  ``行动：`` ``行动项：`` ``跟进：``, optionally owned: ``ACTION(SR):`` ``ACTION @bob:``;
-  ``**Action:**`` and list bullets / numbers in front are fine;
-- open check boxes ``- [ ] ...`` ``* [ ] ...`` ``1. [ ] ...`` (a ticked ``[x]`` is done,
-  not an action);
-- a header with nothing after it (``Action items:`` ``Next steps:`` ``待办：``) makes the
-  following bullet lines, or ``owner: text`` lines, actions until a blank line;
-- an owner leading with a verb, no marker needed: ``@bob will ...`` ``<@U123> to ...``
-  ``SR will ...`` ``AR to ...`` ``@张三 负责 ...`` ``交付经理负责 ...``.
-
-The owner is a role (``"AR"``, ``"SR"``, ``"FR"``, ``"SPONSOR"``) or a mention exactly as
-written (``@bob``, ``<@U123ABC>``, ``<@U123ABC|bob>``). It comes from the marker, a
-leading owner (``客户经理：...``, ``AR ...`` after a marker), ``owner=SR`` / ``负责人=@bob``
-anywhere, or a trailing ``(SR)`` / ``(@bob)``. A mention elsewhere in the line is not the
-owner (``send the deck to @bob``). The due date comes from ``commands.dates.find_due``.
+Due dates come from ``commands.dates.scan_due`` (which also says when a day without a year
+was taken as already past or next year's); titles lose the owner, the joining words, the
+date phrase, markers, emphasis, time stamps and ``(shared)`` / ``（共享）``, which sets
+the shared flag.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from commands.dates import find_due
-from commands.parsing import fold_width
-from commands.routing import parse_role
+from commands.extraction.notes import read_note
+from commands.extraction.roster import Owner, Roster, RosterPerson, RosterStakeholder
 
-__all__ = ["ExtractedAction", "extract_actions"]
+__all__ = [
+    "ExtractedAction",
+    "ExtractedDecision",
+    "Extraction",
+    "Owner",
+    "Roster",
+    "RosterPerson",
+    "RosterStakeholder",
+    "extract_actions",
+    "extract_note",
+]
 
 
 @dataclass(frozen=True)
 class ExtractedAction:
+    """One action of a note.
+
+    ``owner`` is the owner as a command would take it: a role code (``"SR"``), a mention
+    (``"@bob"``, ``"<@U123>"``) or None; ``who`` says everything known about the owner
+    (a team member, a role, the customer, someone unplaced). ``due_phrase`` is the date as
+    typed and ``due_assumed`` what was assumed about it (see ``commands.dates.DueScan``).
+    """
+
     title: str
     owner: str | None
     due: date | None
     line_no: int  # 1-based line of the note
     raw: str  # that line, stripped
+    who: Owner | None = None
+    shared: bool = False
+    due_phrase: str = ""
+    due_assumed: str | None = None
 
+    @property
+    def customer(self) -> bool:
+        """A commitment of the customer's side, not work of ours."""
+        return self.who is not None and self.who.is_customer
 
-_Found = tuple[str, str | None, date | None]  # title, owner, due
-
-# All patterns run on width-folded text (same length as the original, so spans can be
-# used to cut the original).
-_MENTION = r"<@[A-Za-z0-9]+(?:\|[^<>\n]{0,80})?>|@[^\s@:,;()<>\[\]]{1,64}"
-_BULLET = r"(?:[-*+•·]|\d{1,3}[.)、])"
-_PREFIX = rf"^\s*(?:>\s*)?(?:{_BULLET}\s*)?"
-_EMPH = r"(?:\*\*|__)?"
-_STRONG_ROLE = r"(?:(?:AR|SR|FR)(?![A-Za-z0-9])|客户经理|客户负责人|解决方案经理|解决方案负责人|方案经理|交付经理|交付负责人|高层负责人)"
-_EN_VERB = r"(?:will|to|shall|should|must|needs?\s+to|has\s+to|is\s+to|is\s+going\s+to)"
-_ZH_VERB = r"(?:负责|将会|将|需要)"
-
-_DONE_BOX = re.compile(rf"{_PREFIX}\[[xX✓✔]\]")
-_OPEN_BOX = re.compile(rf"{_PREFIX}\[\s?\]\s*")
-_MARKER = re.compile(
-    rf"{_PREFIX}{_EMPH}(?:(?P<colon>action\s*items?|actions?|ai|行动项|行动|跟进|跟进项)"
-    rf"|(?P<loose>todo|to-do|待办事项|待办))"
-    rf"(?:\s*\((?P<paren>[^()]{{0,40}})\))?(?:\s*(?P<mention>{_MENTION}))?{_EMPH}"
-    rf"(?:\s*:{_EMPH}\s*|(?(loose)\s+|(?!)))",
-    re.IGNORECASE,
-)
-_HEADER = re.compile(
-    rf"{_PREFIX}{_EMPH}(?:action\s*items?|actions?|next\s+steps?|todos?|to-dos?|待办事项|待办|"
-    rf"行动项|行动计划|后续行动|下一步|跟进事项){_EMPH}\s*:?{_EMPH}\s*$",
-    re.IGNORECASE,
-)
-_BULLET_LINE = re.compile(rf"^\s*(?:>\s*)?{_BULLET}\s+")
-_LEAD_MENTION = re.compile(rf"\s*(?P<who>{_MENTION})")
-_LEAD_ROLE_COLON = re.compile(r"\s*(?P<who>[^:\s][^:]{0,23}?)\s*:\s*")
-_LEAD_STRONG = re.compile(rf"\s*(?P<who>{_STRONG_ROLE})")
-_SEP_EN_VERB = re.compile(rf"\s+{_EN_VERB}\s+", re.IGNORECASE)
-_SEP_ZH_VERB = re.compile(rf"\s*{_ZH_VERB}\s*")
-_SEP_COLON = re.compile(r"\s*:\s*")
-_SEP_SPACE = re.compile(r"\s+")
-_OWNER_KEY = re.compile(
-    rf"(?<![A-Za-z0-9_])(?:owner|assignee|负责人|责任人)\s*[=:]\s*(?P<who>{_MENTION}|[^\s,;]+)",
-    re.IGNORECASE,
-)
-_TRAILING_OWNER = re.compile(rf"\s*\(\s*(?P<who>{_MENTION}|[^()]{{1,24}})\s*\)\s*[.。]?\s*$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
-
-
-def _owner_of(token: str) -> str | None:
-    """A role for a role name, the token itself for a mention, else None."""
-    token = token.strip()
-    if re.fullmatch(_MENTION, fold_width(token)):
-        return token
-    return parse_role(token)
-
-
-def _peel_lead(text: str, *, marked: bool) -> tuple[str | None, str]:
-    """An owner leading ``text`` and the rest; ``marked``: the line is known to be an action.
-
-    Unmarked lines need an owner followed by a verb (``@bob will``, ``SR to``, ``@张三 负责``);
-    after a marker a colon or, for a mention or role code, a space is enough.
-    """
-    folded = fold_width(text)
-    seps = (_SEP_EN_VERB, _SEP_ZH_VERB) + ((_SEP_COLON, _SEP_SPACE) if marked else ())
-    for lead in (_LEAD_MENTION, _LEAD_STRONG):
-        match = lead.match(folded)
-        if match is None:
-            continue
-        for sep in seps:
-            after = sep.match(folded, match.end())
-            if after is not None:
-                who = text[match.start("who") : match.end("who")]
-                return (who if lead is _LEAD_MENTION else parse_role(who)), text[after.end() :]
-        # A Chinese role name may run straight into the task: 交付经理12月5日前完成验收.
-        if marked and lead is _LEAD_STRONG and not match.group("who").isascii():
-            return parse_role(match.group("who")), text[match.end() :]
-    if marked:
-        match = _LEAD_ROLE_COLON.match(folded)
-        if match is not None:
-            owner = parse_role(match.group("who"))
-            if owner is not None:
-                return owner, text[match.end() :]
-    return None, text
-
-
-def _cut(text: str, start: int, end: int) -> str:
-    return text[:start] + " " + text[end:]
-
-
-def _tidy_title(text: str) -> str:
-    text = _CONTROL.sub(" ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s+([,.;:!?，。；：！？、)）])", r"\1", text)
-    return text.strip(" ,;:.-–—，。；：、*_").strip()
-
-
-def _action(text: str, *, marked: bool, owner: str | None, today: date) -> _Found | None:
-    """(title, owner, due) of one action text, or None when it is not an action."""
-    lead, rest = _peel_lead(text, marked=marked)
-    if lead is None and not marked:
+    @property
+    def unplaced(self) -> str | None:
+        """The owner as written when they are not on the team (nor the customer's)."""
+        if self.who is not None and self.who.kind == "text":
+            return self.who.text
         return None
-    owner = owner or lead
-    due, rest = find_due(rest, today=today)
-    key = _OWNER_KEY.search(fold_width(rest))
-    if key is not None:
-        explicit = _owner_of(rest[key.start("who") : key.end("who")])
-        if explicit is not None:
-            owner, rest = explicit, _cut(rest, key.start(), key.end())
-    tail = _TRAILING_OWNER.search(fold_width(rest))
-    if tail is not None and owner is None:
-        trailing = _owner_of(rest[tail.start("who") : tail.end("who")])
-        if trailing is not None:
-            owner, rest = trailing, rest[: tail.start()]
-    title = _tidy_title(rest)
-    if not re.search(r"[^\W_]", title):
-        return None
-    return title, owner, due
 
 
-def _marked_text(line: str) -> tuple[str, str | None] | None:
-    """The text after an action marker or open check box, and the marker's owner."""
-    folded = fold_width(line)
-    if _DONE_BOX.match(folded):
+@dataclass(frozen=True)
+class ExtractedDecision:
+    text: str
+    line_no: int
+    raw: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    actions: list[ExtractedAction]
+    decisions: list[ExtractedDecision]
+
+
+def _command_owner(who: Owner | None, roster: Roster | None) -> str | None:
+    if who is None:
         return None
-    box = _OPEN_BOX.match(folded)
-    if box is not None:
-        line, folded = line[box.end() :], folded[box.end() :]
-    marker = _MARKER.match(folded)
-    if marker is not None:
-        owner = None
-        if marker.group("mention"):
-            owner = line[marker.start("mention") : marker.end("mention")]
-        elif marker.group("paren"):
-            owner = _owner_of(line[marker.start("paren") : marker.end("paren")])
-        return line[marker.end() :], owner
-    if box is not None:
-        return line, None
+    if who.kind == "mention":
+        return who.text
+    if who.kind == "role":
+        return who.role
+    if who.kind == "person":
+        person = next((p for p in (roster.people if roster else ()) if p.key == who.person), None)
+        if person is not None and person.username:
+            return "@" + person.username.lstrip("@")
+        return who.role
     return None
 
 
-def _line_action(line: str, *, in_block: bool, today: date) -> _Found | None:
-    marked = _marked_text(line)
-    if marked is not None:
-        text, owner = marked
-        return _action(text, marked=True, owner=owner, today=today)
-    if _DONE_BOX.match(fold_width(line)):
-        return None
-    if in_block:
-        bullet = _BULLET_LINE.match(fold_width(line))
-        if bullet is not None:
-            return _action(line[bullet.end() :], marked=True, owner=None, today=today)
-        lead, _ = _peel_lead(line, marked=True)
-        if lead is not None:
-            return _action(line, marked=True, owner=None, today=today)
-    return _action(line, marked=False, owner=None, today=today)
-
-
-def _continues_block(line: str) -> bool:
-    folded = fold_width(line)
-    if _BULLET_LINE.match(folded) or _OPEN_BOX.match(folded) or _DONE_BOX.match(folded):
-        return True
-    return _peel_lead(line, marked=True)[0] is not None
-
-
-def extract_actions(text: str, *, today: date) -> list[ExtractedAction]:
-    """The action lines of ``text`` in order; ``[]`` when there are none (never raises)."""
+def extract_note(text: str, *, today: date, roster: Roster | None = None) -> Extraction:
+    """The actions and decisions of ``text``, in order (never raises)."""
     if not isinstance(text, str) or not isinstance(today, date):
-        return []
-    found: list[ExtractedAction] = []
-    in_block = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            if not line.strip():
-                in_block = False
-                continue
-            if _HEADER.match(fold_width(line)):
-                in_block = True
-                continue
-            in_block = in_block and _continues_block(line)
-            result = _line_action(line, in_block=in_block, today=today)
-        except Exception:  # noqa: BLE001
-            # Notes are saved whatever the extractor thinks: one odd line must not lose
-            # the note or the other actions. The fuzz tests call the parts unguarded.
-            continue
-        if result is not None:
-            title, owner, due = result
-            found.append(ExtractedAction(title, owner, due, number, line.strip()))
-    return found
+        return Extraction([], [])
+    try:
+        found, decided = read_note(text, today=today, roster=roster)
+    except Exception:  # noqa: BLE001 - the note is saved whatever the extractor does
+        return Extraction([], [])
+    actions = [
+        ExtractedAction(
+            title=f.action.title,
+            owner=_command_owner(f.action.owner, roster),
+            due=f.action.due.day,
+            line_no=f.line_no,
+            raw=f.raw,
+            who=f.action.owner,
+            shared=f.action.shared,
+            due_phrase=f.action.due.phrase if f.action.due.day else "",
+            due_assumed=f.action.due.assumed,
+        )
+        for f in found
+    ]
+    decisions = [ExtractedDecision(d.text, d.line_no, d.raw) for d in decided]
+    return Extraction(actions, decisions)
+
+
+def extract_actions(text: str, *, today: date, roster: Roster | None = None) -> list[ExtractedAction]:
+    """The action lines of ``text`` in order; ``[]`` when there are none (never raises)."""
+    return extract_note(text, today=today, roster=roster).actions

@@ -86,6 +86,8 @@ def task_line(
         parts.append(t("task.due", date=fmt_date(t.lang, task.due_date)))
     if task.status == TaskStatus.DONE.value:
         parts.append(t("task.done_mark"))
+    elif task.status == TaskStatus.CANCELLED.value:
+        parts.append(t("task.cancelled_mark"))
     elif is_overdue(task, today):
         assert task.due_date is not None
         parts.append(t("task.overdue_days", days=(today - task.due_date).days))

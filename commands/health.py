@@ -64,6 +64,10 @@ class HealthInputs:
     exec_meeting_recorded: bool = True
     renewal_date: date | None = None
     has_renewal_task: bool = False
+    # Payment milestones (回款) not received by their due date.
+    overdue_payments: int = 0
+    oldest_overdue_payment_days: int | None = None
+    oldest_overdue_payment_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Thresholds:
     exec_red_days: int | None = 365
     renewal_yellow_days: int | None = 90
     renewal_red_days: int | None = 30
+    # An overdue payment is yellow; one overdue this long (or more) is red.
+    payment_red_days: int | None = 30
 
 
 #: Per-tier defaults: a core account with no meeting note for 30 days is yellow.
@@ -98,7 +104,7 @@ DEFAULT_TIERS: dict[str, Thresholds] = {
         response_hours_yellow=8, response_hours_red=24,
         overdue_yellow_count=1, overdue_red_count=3, overdue_red_days=14,
         note_yellow_days=30, note_red_days=60, exec_yellow_days=90, exec_red_days=180,
-        renewal_yellow_days=120, renewal_red_days=45,
+        renewal_yellow_days=120, renewal_red_days=45, payment_red_days=21,
     ),
     "important": Thresholds(),
     "potential": Thresholds(
@@ -106,7 +112,7 @@ DEFAULT_TIERS: dict[str, Thresholds] = {
         usage_red=0.1, response_hours_yellow=48, response_hours_red=120,
         overdue_yellow_count=2, overdue_red_count=6, overdue_red_days=30,
         note_yellow_days=90, note_red_days=180, exec_yellow_days=None, exec_red_days=None,
-        renewal_yellow_days=60, renewal_red_days=21,
+        renewal_yellow_days=60, renewal_red_days=21, payment_red_days=45,
     ),
 }
 
@@ -237,6 +243,7 @@ FIX_ROLE = {
     "exec_none": "SPONSOR",
     "renewal_no_task": "AR",
     "renewal_passed_no_task": "AR",
+    "payment_overdue": "AR",
 }
 
 
@@ -301,6 +308,8 @@ def assess(inputs: HealthInputs, *, tier: str, today: date, thresholds: Threshol
             found.append(Reason(code, Color.RED if red else Color.YELLOW,
                                 {"days": abs(days), "date": inputs.renewal_date.isoformat()}))
 
+    found += payment_reasons(inputs, th)
+
     score = max(0, min(100, 100 - sum(PENALTY[r.severity] for r in found)))
     color = Color.GREEN
     for r in found:
@@ -314,6 +323,18 @@ def assess(inputs: HealthInputs, *, tier: str, today: date, thresholds: Threshol
     found.sort(key=lambda r: -r.severity.rank)
     fixes = [Fix(r.code, _fix_role(r.code, inputs), dict(r.values)) for r in found]
     return Health(color=color, score=score, reasons=found, fixes=fixes)
+
+
+def payment_reasons(inputs: HealthInputs, th: Thresholds) -> list[Reason]:
+    """Overdue payments (回款): yellow, red once the oldest is ``payment_red_days`` late."""
+    if inputs.overdue_payments <= 0:
+        return []
+    days = inputs.oldest_overdue_payment_days or 0
+    red = th.payment_red_days is not None and days >= th.payment_red_days
+    return [Reason("payment_overdue", Color.RED if red else Color.YELLOW, {
+        "count": inputs.overdue_payments, "days": days,
+        "number": inputs.oldest_overdue_payment_number or 0,
+    })]
 
 
 def _fix_role(code: str, inputs: HealthInputs) -> str:

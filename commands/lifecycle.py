@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.messages import Item, Reply, Section, Tone, User
-from commands import authz
+from commands import audit, authz
 from commands.format import person_name, role_short
 from commands.parsing import Args
 from commands.registry import CommandError, Context
@@ -88,9 +88,8 @@ def account_lifecycle(ctx: Context, args: Args, sub: str) -> Reply:
         before, after = account.archived_at.isoformat(), None
         account.archived_at = None
     ctx.session.add(account)
-    repos.audit(ctx.session, at=now, action=f"account.{sub}", account_id=account.id,
-                person_id=ctx.person.id, before={"archived_at": before},
-                after={"archived_at": after})
+    audit.record(ctx, f"account.{sub}", target="archive", account_id=account.id,
+                 before={"archived_at": before}, after={"archived_at": after})
     return Reply(title=t(f"lifecycle.{sub}d", account=account.name),
                  sections=[Section(text=t(f"lifecycle.{sub}d_text"))], tone=Tone.SUCCESS)
 
@@ -128,9 +127,8 @@ def restore_person(ctx: Context, person: Person) -> None:
         return
     before = person.removed_at.isoformat()
     access_repo.set_removed(ctx.session, person=person, at=None)
-    repos.audit(ctx.session, at=ctx.clock.now(), action="person.restore",
-                account_id=ctx.account.id if ctx.account else None, person_id=ctx.person.id,
-                target=person.id, before={"removed_at": before}, after={"removed_at": None})
+    audit.record(ctx, "person.restore", target=f"person:{person.id}", person=person.id,
+                 before={"removed_at": before}, after={"removed_at": None})
 
 
 def remove_person(ctx: Context, target: Person) -> Reply:
@@ -160,15 +158,15 @@ def remove_person(ctx: Context, target: Person) -> Reply:
     for account_id, role in ended:
         roles_by_account.setdefault(account_id, []).append(role)
     for account_id in sorted(set(roles_by_account) | ({scope} if scope else set())):
-        repos.audit(ctx.session, at=now, action="person.remove", account_id=account_id,
-                    person_id=ctx.person.id, target=target.id,
-                    before={"roles": roles_by_account.get(account_id, []), "member": True},
-                    after={"roles": [], "member": False}, tasks_unassigned=unassigned)
+        audit.record(ctx, "person.remove", target=f"person:{target.id}", account_id=account_id,
+                     person=target.id,
+                     before={"roles": roles_by_account.get(account_id, []), "member": True},
+                     after={"roles": [], "member": False}, tasks_unassigned=unassigned)
     if account is None:
-        repos.audit(ctx.session, at=now, action="person.remove", person_id=ctx.person.id,
-                    target=target.id, everywhere=True, channels=len(left),
-                    before={"removed_at": was_removed.isoformat() if was_removed else None},
-                    after={"removed_at": now.isoformat()})
+        audit.record(ctx, "person.remove", target=f"person:{target.id}", person=target.id,
+                     everywhere=True, channels=len(left),
+                     before={"removed_at": was_removed.isoformat() if was_removed else None},
+                     after={"removed_at": now.isoformat()})
     who = person_name(target)
     roles = ", ".join(role_short(t, role) for _, role in ended) or t("lifecycle.no_roles")
     items = [Item(t("lifecycle.person_roles", roles=roles)),
@@ -222,7 +220,8 @@ def _audit_membership(session: Session, *, platform: str, workspace: str, channe
                       person: Person, at: datetime, joined: bool) -> None:
     binding = repos.binding_for(session, platform=platform, workspace=workspace,
                                 channel=channel)
+    # Told by the platform: the person is the member themselves.
     repos.audit(session, at=at, action="member.join" if joined else "member.leave",
                 account_id=binding.account_id if binding is not None else None,
-                person_id=person.id, platform=platform, channel=channel,
-                before={"member": not joined}, after={"member": joined})
+                person_id=person.id, target=f"member:{person.id}", platform=platform,
+                channel=channel, before={"member": not joined}, after={"member": joined})

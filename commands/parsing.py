@@ -79,6 +79,9 @@ KEY_ALIASES: dict[str, str] = {
     "态度": "stance",
     "language": "lang",
     "assignee": "owner",
+    "标题": "title",
+    "原因": "reason",
+    "理由": "reason",
 }
 
 

@@ -25,6 +25,7 @@ from bot.messages import Attachment, Item, Reply, Section
 from commands.ask.narrative import CUSTOMER, TEAM, NarrativeFacts, draft_narrative
 from commands.ask.port import LanguageModel
 from commands.i18n import normalize_language, t
+from storage import decisions as decision_repo
 from storage import report_repo as rr
 from storage import repos
 from storage.models import Account, Note, Task, TaskStatus
@@ -155,6 +156,8 @@ class AccountMonth:
     by_role: dict[str, Tally] = field(default_factory=dict)
     by_person: dict[str, Tally] = field(default_factory=dict)
     notes: list[NoteLine] = field(default_factory=list)
+    # What meetings decided this month (internal: never in the customer's version).
+    decisions: list[str] = field(default_factory=list)
     meetings: int = 0  # notes of kind "meeting"
     exec_meetings: int = 0  # days with an executive meeting (signal exec_meeting=)
     health_now: HealthPoint | None = None
@@ -231,6 +234,8 @@ def gather_month(
     )
     open_now: list[TaskLine] = []
     for task in tasks:
+        if task.status == TaskStatus.CANCELLED.value:
+            continue  # withdrawn: neither opened, closed nor overdue work
         role_tally = facts.by_role.setdefault(task.role, Tally())
         owner_line = line(task)
         person_tally = facts.by_person.setdefault(owner_line.owner, Tally())
@@ -260,6 +265,8 @@ def gather_month(
     notes = rr.notes_between(session, account_id=account.id, start=start, end=as_of)
     facts.notes = [NoteLine(n.number, n.kind, _summary(n)) for n in notes]
     facts.meetings = sum(1 for n in notes if n.kind == "meeting")
+    facts.decisions = [d.text for d in reversed(decision_repo.decisions_of(
+        session, account_id=account.id, since=start, until=as_of))]
     facts.exec_meetings = len(rr.exec_meeting_days(
         session, account_id=account.id, start=start.date(),
         end=end.date() if as_of == end else as_of_day + timedelta(days=1)))
@@ -482,7 +489,15 @@ def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True,
         )
         if len(facts.notes) > LIST_LIMIT:
             notes.items.append(Item(t(lang, "report.more", count=len(facts.notes) - LIST_LIMIT)))
-        sections += [notes, health, renewal, next_up]
+        sections.append(notes)
+        if facts.decisions:
+            sections.append(Section(
+                title=t(lang, "capture.report_decisions", count=len(facts.decisions)),
+                items=[Item(d) for d in facts.decisions[:LIST_LIMIT]]
+                + ([Item(t(lang, "report.more", count=len(facts.decisions) - LIST_LIMIT))]
+                   if len(facts.decisions) > LIST_LIMIT else []),
+            ))
+        sections += [health, renewal, next_up]
     if narrative:
         sections.insert(0, Section(text=narrative))
     reply = Reply(title=title, sections=sections, footer=_footer(facts, lang))

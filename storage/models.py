@@ -96,6 +96,8 @@ class Account(SQLModel, table=True):
     score_cost: int | None = None
     task_seq: int = 0
     note_seq: int = 0
+    opportunity_seq: int = 0
+    payment_seq: int = 0
     created_at: datetime = _ts(nullable=False, default=utcnow)
     # Set while the account is archived: read-only, out of jobs, portfolio and Home tabs.
     archived_at: datetime | None = _ts(nullable=True)
@@ -210,6 +212,117 @@ class Decision(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
 
 
+class Proposal(SQLModel, table=True):
+    """An action or a decision a transcript proposes, kept as it was shown to the team.
+
+    Nothing is created until a person accepts it; ``accepted_at`` is claimed with a
+    conditional update, so a double press or a retried event creates nothing more.
+    ``number`` counts each kind within its note (action 1, 2 ...; decision 1, 2 ...).
+    """
+
+    __table_args__ = (sa.UniqueConstraint("note_id", "kind", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
+    kind: str = Field(max_length=10)  # action | decision
+    number: int
+    line_no: int
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    owner: str | None = Field(default=None, max_length=200)  # as written in the transcript
+    due_date: date | None = None
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    accepted_by_id: int | None = Field(default=None, foreign_key="person.id")
+    accepted_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts(nullable=False)
+
+
+class Opportunity(SQLModel, table=True):
+    """A deal on its way from lead to cash (LTC): lead, opportunity, contract, delivery,
+    payment, then won or lost. Upsell, cross-sell and renewal are kinds of opportunity."""
+
+    __table_args__ = (sa.UniqueConstraint("account_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    number: int
+    name: str = Field(max_length=200)
+    kind: str = Field(default="new", max_length=20)
+    stage: str = Field(default="lead", max_length=20)
+    # open, won or lost; a closed opportunity keeps the stage it was closed in.
+    status: str = Field(default="open", max_length=10, index=True)
+    value: float = 0
+    # 0..1; None means the stage's default (commands/pipeline.py).
+    probability: float | None = None
+    close_date: date | None = None
+    # When the stage last moved: a stage that has not moved for long is flagged.
+    stage_changed_at: datetime = _ts(nullable=False)
+    created_at: datetime = _ts(nullable=False)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: datetime | None = _ts(nullable=True)
+    close_reason: str | None = Field(default=None, max_length=500)
+
+
+class StageChange(SQLModel, table=True):
+    """The opportunity's history: every stage it entered, and its outcome (won / lost)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    from_stage: str | None = Field(default=None, max_length=20)
+    to_stage: str = Field(max_length=20)
+    at: datetime = _ts(nullable=False)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Payment(SQLModel, table=True):
+    """A payment milestone (回款) of a contract: an amount due on a day, received or not."""
+
+    __table_args__ = (sa.UniqueConstraint("account_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    number: int
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    amount: float
+    due_date: date
+    received_on: date | None = None
+    created_at: datetime = _ts(nullable=False)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class PlaybookRun(SQLModel, table=True):
+    """One start of a playbook on an account. Unique per (account, playbook, trigger key),
+    so a trigger seen twice (a retried event, two replicas, the daily job again) starts it
+    once. Its steps are the tasks whose rule_key is ``playbook:<run id>:<step>``."""
+
+    __table_args__ = (sa.UniqueConstraint("account_id", "playbook", "trigger_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    playbook: str = Field(max_length=60)
+    # The playbook's title when it started ({"en": .., "zh": ..}): kept if it is removed.
+    title: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    trigger: str = Field(max_length=20)
+    trigger_key: str = Field(max_length=100)
+    steps: int = 0
+    opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
+    started_at: datetime = _ts(nullable=False)
+    started_by_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class PlaybookDefinition(SQLModel, table=True):
+    """A playbook an admin added from chat (TOML or YAML text), for every account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, sa_column_kwargs={"unique": True})
+    source: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    format: str = Field(default="toml", max_length=10)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _ts(nullable=False)
+
+
 class Signal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
@@ -296,12 +409,35 @@ class ProcessedEvent(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
+    """The account's history: who changed what, when and where, with what it was before
+    and after (the conventions are in commands/audit.py), so it can be read and undone."""
+
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts(nullable=False)
     account_id: int | None = Field(default=None, index=True)
-    person_id: int | None = None
+    person_id: int | None = Field(default=None, index=True)
     action: str = Field(max_length=60)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    # Where the change was made ("slack:T1:C1"): undo reverses a person's last change there.
+    channel_key: str | None = Field(default=None, max_length=300)
+    # The event (command, button, modal) that made it: one command's entries undo together.
+    event_key: str | None = Field(default=None, max_length=200)
+    # What it changed ("task:42", "note:7", "role:AR", "card", "plan:goals"): a later entry
+    # on the same target means someone changed it since.
+    target: str | None = Field(default=None, max_length=240, index=True)
+    # On an "undo" entry, the entry it reversed; unique, so nothing is undone twice.
+    undoes_id: int | None = Field(default=None, foreign_key="auditlog.id", unique=True)
+
+
+class UndoStash(SQLModel, table=True):
+    """What an undo needs for a few minutes and nobody should keep longer (a deleted note's
+    text and decisions), kept apart from the audit log and purged once it expires."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="auditlog.id", unique=True)
+    account_id: int = Field(index=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    expires_at: datetime = _ts(nullable=False, index=True)
 
 
 class ChannelMember(SQLModel, table=True):

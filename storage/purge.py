@@ -19,8 +19,9 @@ from storage import search
 from storage.models import Account, AuditLog, ChannelBinding, ChannelMember
 from storage.repos import audit
 
-# Tables that hold no account's data (people, events seen, keys): nothing to delete there.
-NOT_ACCOUNT_DATA = frozenset({"person", "processedevent", "secret"})
+# Tables that hold no account's data (people, events seen, keys, playbooks admins wrote for
+# every account): nothing to delete there.
+NOT_ACCOUNT_DATA = frozenset({"person", "processedevent", "secret", "playbookdefinition"})
 
 
 def _secure(session: Session) -> None:

@@ -395,7 +395,12 @@ def persons_by_ids(session: Session, *, ids: set[int]) -> dict[int, Person]:
 
 def audit(
     session: Session, *, at: datetime, action: str, account_id: int | None = None,
-    person_id: int | None = None, **detail: object,
-) -> None:
-    session.add(AuditLog(at=at, action=action, account_id=account_id, person_id=person_id,
-                         detail={k: v for k, v in detail.items()}))
+    person_id: int | None = None, target: str | None = None, channel_key: str | None = None,
+    event_key: str | None = None, undoes_id: int | None = None, **detail: object,
+) -> AuditLog:
+    """One entry of the account's history (commands/audit.py says what ``detail`` holds)."""
+    entry = AuditLog(at=at, action=action, account_id=account_id, person_id=person_id,
+                     target=target, channel_key=channel_key, event_key=event_key,
+                     undoes_id=undoes_id, detail={k: v for k, v in detail.items()})
+    session.add(entry)
+    return entry

@@ -122,6 +122,15 @@ def index_note(session: Session, *, note: Note) -> None:
     _index_rows(session, [(note.id, note.account_id, note.text)])
 
 
+def unindex_note(session: Session, *, note_id: int) -> None:
+    """Take a note out of the index (it is being deleted). The caller owns the transaction."""
+    dialect = _dialect(session)
+    if dialect == "sqlite":
+        session.execute(sa.text("DELETE FROM note_fts WHERE rowid = :id"), {"id": note_id})
+    elif dialect == "postgresql":
+        session.execute(sa.text("DELETE FROM note_search WHERE note_id = :id"), {"id": note_id})
+
+
 def _index_rows(session: Session, rows: Sequence[tuple[int, int, str]]) -> None:
     if not rows:
         return

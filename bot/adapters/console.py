@@ -1,7 +1,7 @@
 """The console adapter: lines from stdin, plain-text replies on stdout.
 
 ``:channel X`` and ``:user Y`` switch who speaks where, ``:dm`` talks to the bot directly,
-a line ending in ``\\`` continues on the next one, and there is no prompt when stdin is
+``:file PATH`` posts a file in the channel (a transcript, as on Slack or Telegram), a line ending in ``\\`` continues on the next one, and there is no prompt when stdin is
 not a terminal, so a script can pipe a conversation in and read the replies.
 """
 
@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import Core
-from bot.messages import Incoming, Outgoing, Platform, User
+from bot.messages import Incoming, IncomingFile, Outgoing, Platform, User
 from bot.outbox import Sent
 from bot.render.plain import render_plain
 
@@ -112,7 +114,24 @@ class ConsoleSession:
         if word == "dm":
             self.direct = True
             return f"(direct message to kambot as {self.user})"
-        return "(console commands: :channel NAME, :user NAME, :dm, :quit)"
+        if word == "file" and value:
+            return self._post_file(Path(value).expanduser())
+        return "(console commands: :channel NAME, :user NAME, :dm, :file PATH, :quit)"
+
+    def _post_file(self, path: Path) -> str:
+        """Post a file in the channel, as a person shares one on Slack or Telegram."""
+        from commands.transcripts import MAX_FILE_BYTES
+
+        try:
+            size = path.stat().st_size
+            # like the platforms: a file over the limit is not even fetched
+            content = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        except OSError as exc:
+            return f"(cannot read {path}: {exc.strerror or exc})"
+        incoming = replace(self.incoming("transcript"),
+                           file=IncomingFile(path.name, size, content))
+        reply = self.core.dispatcher.handle(incoming)
+        return render_plain(reply) if reply is not None else ""
 
     def prompt(self) -> str:
         where = "dm" if self.direct else f"#{self.channel}"

@@ -123,8 +123,8 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
             view = await asyncio.to_thread(
                 work.modal_for, text, team=str(body.get("team_id", "")),
                 channel=str(body["channel_id"]), user=str(body.get("user_id", "")), thread=None)
-            assert view is not None
-            await open_modal(client, str(body["trigger_id"]), view)
+            if view is not None:
+                await open_modal(client, str(body["trigger_id"]), view)
 
     async def ack_action(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -140,8 +140,8 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
                     channel=channel, user=str((body.get("user") or {}).get("id", "")),
                     thread=(body.get("message") or {}).get("thread_ts"),
                     account=(opened.account_id, opened.generation))
-                assert view is not None
-                await open_modal(client, str(body["trigger_id"]), view)
+                if view is not None:
+                    await open_modal(client, str(body["trigger_id"]), view)
 
     async def ack_view(ack: Any, body: dict[str, Any]) -> None:
         view = body.get("view") or {}
@@ -169,11 +169,11 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
     app.command(COMMAND)(ack=ack_command, lazy=[lazy(work.command)])
     app.action({"action_id": _prefix_re(ACTION_PREFIX)})(ack=ack_action, lazy=[lazy(work.action)])
     app.action({"action_id": _prefix_re(views.HOME_ACTION)})(ack=ack_only, lazy=[lazy(work.action)])
-    for callback in (views.TASK_VIEW, views.NOTE_VIEW, views.REASSIGN_VIEW):
+    for callback in (views.TASK_VIEW, views.NOTE_VIEW, views.REASSIGN_VIEW, views.EDIT_VIEW):
         app.view(callback)(ack=ack_view, lazy=[lazy(work.view)])
     app.shortcut(views.NOTE_SHORTCUT)(ack_shortcut)
     for event in ("app_mention", "message", "member_joined_channel", "member_left_channel",
-                  "channel_rename",
+                  "file_shared", "channel_rename",
                   "group_rename", "channel_archive", "group_archive", "channel_unarchive",
                   "group_unarchive", "channel_deleted", "group_deleted", "channel_id_changed",
                   "app_home_opened"):

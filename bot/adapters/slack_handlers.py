@@ -1,5 +1,8 @@
 """The Slack work done after the ack: payload in, dispatch through the core, answer out.
 
+A file shared in a channel is fetched here (files.info, then its bytes) and handed to the
+core on the Incoming: the only platform work the ``transcript`` verb needs.
+
 Synchronous (the dispatcher is), run in a thread pool by the bolt listeners of
 :mod:`bot.adapters.slack`. Duplicates have one effect because the dispatcher claims each
 Incoming's key (see :mod:`bot.adapters.slack_incoming`); what is handled here without the
@@ -17,9 +20,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters import slack_incoming as inc
 from bot.adapters import slack_views as views
+from bot.adapters.slack_files import DownloadError, download, shared_file
 from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
-from bot.messages import Incoming, Reply, Section, Tone
+from bot.messages import Incoming, IncomingFile, Reply, Section, Tone
 from bot.render.slack import ACTION_PREFIX, action_command
 from bot.seals import (
     BUTTON,
@@ -32,11 +36,13 @@ from bot.seals import (
     generation,
     peek,
 )
-from commands import lifecycle
+from commands import authz, lifecycle
+from commands.drafts import TaskDraft, task_draft
 from commands.home import HomeTask, home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
 from commands.registry import lookup
+from commands.transcripts import MAX_FILE_BYTES, SUPPORTED, is_near_miss, is_supported
 from storage import channels, repos
 
 log = logging.getLogger(__name__)
@@ -87,20 +93,52 @@ class SlackHandlers:
 
     def modal_for(self, text: str, *, team: str, channel: str, user: str, thread: str | None,
                   account: tuple[int, int] | None = None, initial: str = "") -> dict[str, Any] | None:
-        """The modal ``text`` opens (task, note, reassign N), its metadata sealed for this
-        person, this channel and the account bound there (or the one a button was for)."""
+        """The modal ``text`` opens (task, note, reassign N, task N edit), its metadata
+        sealed for this person, this channel and the account bound there (or the one a
+        button was for); None when there is none (then the command runs as typed).
+
+        Only an Edit form reads the record: it opens filled in with the task as it is, and
+        only for someone who may read the account (commands/authz.py)."""
+        wanted = modal_command(text)
+        if wanted is None:
+            return None
         t = self.translator(team, channel)
         account_id, gen = account if account is not None else self.sealer.account_of(channel)
+        draft: TaskDraft | None = None
+        if wanted[0] == "edit":
+            assert wanted[1] is not None
+            draft = self._draft(team, channel, user, wanted[1])
+            if draft is None:
+                return None  # no such task here, or not theirs to see: the command says why
 
         def metadata(callback: str, number: int | None) -> str:
             extra = {"thread": thread or "", "number": "" if number is None else str(number),
                      IN_CHANNEL: "1"}
+            if draft is not None:
+                extra.update(role=draft.role or "", user=draft.assignee_user or "")
             return self.seals.seal(purpose=f"{MODAL}:{callback}", platform=PLATFORM,
                                    channel=channel, user=user, account_id=account_id,
                                    generation=gen, carry_channel=True,
                                    extra={k: v for k, v in extra.items() if v})
 
+        if draft is not None:
+            return views.edit_modal(t, draft=draft,
+                                    metadata=metadata(views.EDIT_VIEW, draft.number))
         return modal_view(t, text, metadata=metadata, initial=initial)
+
+    def _draft(self, team: str, channel: str, user: str, number: int) -> TaskDraft | None:
+        with self.core.sessions.begin() as session:
+            binding = repos.binding_for(session, platform=PLATFORM, workspace=team,
+                                        channel=channel)
+            account = (repos.account_by_id(session, account_id=binding.account_id)
+                       if binding is not None and not binding.archived else None)
+            person = repos.person_by_user(session, platform=PLATFORM, user_id=user)
+            if account is None or person is None or not authz.may_read(
+                    session, account=account, person=person,
+                    is_admin=self.core.settings.is_admin(PLATFORM, user)):
+                return None
+            return task_draft(session, platform=PLATFORM, workspace=team, channel=channel,
+                              number=number)
 
     def answer(self, incoming: Incoming, reply: Reply, *, response_url: str | None = None) -> None:
         t = self.translator(incoming.workspace, incoming.channel)
@@ -134,7 +172,11 @@ class SlackHandlers:
 
     # slash command
     def command(self, body: dict[str, Any]) -> None:
-        if modal_command(str(body.get("text", ""))):
+        text = str(body.get("text", ""))
+        wanted = modal_command(text)
+        if wanted is not None and (wanted[0] != "edit" or self.modal_for(
+                text, team=str(body.get("team_id", "")), channel=str(body.get("channel_id", "")),
+                user=str(body.get("user_id", "")), thread=None)):
             return  # the ack opened a modal; its submission does the work
         incoming = inc.from_slash_command(body, self.directory.user)
         reply = self.dispatch(incoming)
@@ -157,6 +199,8 @@ class SlackHandlers:
             reply = self.dispatch(incoming)
             if reply is not None:
                 self.answer(incoming, reply)
+        elif kind == "file_shared":
+            self.file_shared(team, event, bot_user_id)
         elif kind == "member_joined_channel" and event.get("user") == bot_user_id:
             self.joined(team, str(event["channel"]), str(body.get("event_id", "")))
         elif kind in {"member_joined_channel", "member_left_channel"} and event.get("user"):
@@ -197,6 +241,51 @@ class SlackHandlers:
         if changed and not joined:
             self.publish_home(user_id)
 
+    def file_shared(self, team: str, event: dict[str, Any], bot_user_id: str) -> None:
+        """A transcript shared in a channel becomes a note (the ``transcript`` verb).
+
+        Other files are left alone, but a document or recording someone may have meant as
+        a transcript gets a word, to them only, on the types that work.
+        """
+        channel = str(event.get("channel_id", ""))
+        user = str(event.get("user_id", ""))
+        file_id = str(event.get("file_id") or (event.get("file") or {}).get("id") or "")
+        if not (channel and user and file_id) or user == bot_user_id:
+            return  # the bot's own charts and reports are shared files too
+        try:
+            info = self.poster.client.files_info(file=file_id)["file"]
+        except SlackApiError as exc:
+            log.warning("files.info failed for %s: %s", file_id, slack_error(exc))
+            return
+        shared = shared_file(info, channel)
+        if not is_supported(shared.name):
+            if is_near_miss(shared.name):
+                t = self.translator(team, channel)
+                hint = Reply(title=t("transcript.error.type", name=shared.name,
+                                     types=", ".join(SUPPORTED)), tone=Tone.WARNING, private=True)
+                try:
+                    self.poster.post_ephemeral(channel, user, hint, thread=shared.thread, t=t)
+                except SlackApiError as exc:
+                    log.warning("could not tell %s about %s: %s", user, file_id, slack_error(exc))
+            return
+        content: bytes | None = None
+        if shared.size <= MAX_FILE_BYTES and self._bound(team, channel):
+            try:
+                content = download(shared.url, self.poster.client.token or "", limit=MAX_FILE_BYTES)
+            except DownloadError as exc:
+                log.warning("could not download file %s from %s: %s", file_id, channel, exc)
+        incoming = inc.from_file_shared(
+            event, team_id=team, thread=shared.thread, lookup=self.directory.user,
+            file=IncomingFile(name=shared.name, size=shared.size, content=content))
+        reply = self.dispatch(incoming)
+        if reply is not None:
+            self.answer(incoming, reply)
+
+    def _bound(self, team: str, channel: str) -> bool:
+        with self.core.sessions() as session:
+            binding = repos.binding_for(session, platform=PLATFORM, workspace=team, channel=channel)
+            return binding is not None and not binding.archived
+
     def _binding_change(self, change: Callable[[Any, Any], object]) -> None:
         with self.core.sessions.begin() as session:
             change(session, self.core.clock.now())
@@ -227,9 +316,22 @@ class SlackHandlers:
                 self._home_action(body, action)
             elif action_id.startswith(ACTION_PREFIX):
                 opened = self.open_button(action_command(action)[0], channel)
-                if opened is not None and modal_command(opened.command):
+                if opened is not None and self._opened(body, opened):
                     continue  # opened as a modal by the ack
                 self._message_action(body, action)
+
+    def _opened(self, body: dict[str, Any], opened: Opened) -> bool:
+        """Whether the ack opened a modal for this (verified) button: an Edit of a task that
+        is gone, or of an account the presser may not read, opens none, and the command
+        then says why."""
+        wanted = modal_command(opened.command)
+        if wanted is None or wanted[0] != "edit":
+            return wanted is not None
+        return self.modal_for(
+            opened.command, team=str((body.get("team") or {}).get("id", "")),
+            channel=str((body.get("channel") or {}).get("id", "")),
+            user=str((body.get("user") or {}).get("id", "")), thread=None,
+            account=(opened.account_id, opened.generation)) is not None
 
     def _message_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         value, label = action_command(action)
@@ -327,10 +429,14 @@ def _changes_state(command: str) -> bool:
 
 
 def modal_command(text: str) -> tuple[str, int | None] | None:
-    """``task`` / ``note`` alone, or ``reassign N`` without an owner, open a modal."""
+    """``task`` / ``note`` alone, ``reassign N`` without an owner, or ``task N edit`` with
+    nothing to change, open a modal."""
     words = text.split()
     if len(words) == 1 and words[0].lower() in {"task", "note"}:
         return words[0].lower(), None
+    if (len(words) == 3 and words[0].lower() == "task" and words[1].lstrip("#").isdigit()
+            and words[2].lower() == "edit"):
+        return "edit", int(words[1].lstrip("#"))
     if len(words) == 2 and words[0].lower() == "reassign" and words[1].lstrip("#").isdigit():
         return "reassign", int(words[1].lstrip("#"))
     return None
@@ -348,6 +454,9 @@ def view_command(view: dict[str, Any]) -> str | None:
         meta = peek(str(view.get("private_metadata", "")))
         # The number as the metadata claims it; the dispatcher refuses altered metadata.
         return views.reassign_command(state, meta.extra.get("number", "") if meta else "")
+    if callback == views.EDIT_VIEW:
+        claimed = peek(str(view.get("private_metadata", "")))
+        return views.edit_command(state, claimed.extra if claimed else {})
     return None
 
 
@@ -358,6 +467,8 @@ def modal_view(t: Translator, text: str, *, metadata: Callable[[str, int | None]
     if wanted is None:
         return None
     kind, number = wanted
+    if kind == "edit":
+        return None  # needs the task: SlackHandlers.modal_for
     if kind == "task":
         return views.task_modal(t, metadata=metadata(views.TASK_VIEW, None))
     if kind == "note":

@@ -5,7 +5,8 @@ submission) and returns the :class:`~bot.messages.Incoming` the dispatcher runs.
 idempotency key is chosen so that one human act has one effect however Slack delivers
 it: a retried event keeps its ``event_id``; a message that arrives both as ``message`` and
 as ``app_mention`` collapses on ``channel + ts``; a slash command on its ``trigger_id``; a
-button press on ``action_ts + user``; a modal on its view id.
+button press on ``action_ts + user``; a modal on its view id; a shared file on ``channel +
+file id`` (one note per file and channel, however often Slack tells).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.messages import Incoming, Platform, User
+from bot.messages import Incoming, IncomingFile, Platform, User
 from bot.seals import BUTTON, MODAL, peek
 
 PLATFORM = Platform.SLACK.value
@@ -137,6 +138,30 @@ def from_message_event(
         thread=str(event.get("thread_ts") or ("" if is_direct else ts)) or None,
         mentions=mentions,
         is_direct=is_direct,
+    )
+
+
+def from_file_shared(
+    event: Mapping[str, Any],
+    *,
+    team_id: str,
+    file: IncomingFile,
+    thread: str | None,
+    lookup: NameLookup | None = None,
+) -> Incoming:
+    """A ``file_shared`` event whose file was fetched: the ``transcript`` verb with the file."""
+    channel = str(event.get("channel_id", ""))
+    file_id = str(event.get("file_id") or (event.get("file") or {}).get("id") or "")
+    return Incoming(
+        platform=PLATFORM,
+        workspace=team_id,
+        channel=channel,
+        user=_user(str(event.get("user_id", "")), lookup),
+        text="transcript",
+        key=f"file:{channel}:{file_id}",
+        thread=thread,
+        is_direct=channel.startswith("D"),
+        file=file,
     )
 
 

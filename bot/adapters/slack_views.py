@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.adapters.slack_incoming import quote
 from bot.render.slack import HEADER_TEXT, SECTION_TEXT, clip, escape, mrkdwn_section, split_text
+from commands.drafts import TaskDraft
 from commands.format import fmt_date, role_short
 from commands.home import Home, HomeTask
 from commands.i18n import Translator
@@ -21,6 +22,7 @@ from storage.models import TRIANGLE
 TASK_VIEW = "kam.task"
 NOTE_VIEW = "kam.note"
 REASSIGN_VIEW = "kam.reassign"
+EDIT_VIEW = "kam.task_edit"
 HOME_ACTION = "kam.home."  # action_id prefix of Home buttons: value is a seal (channel, command)
 NOTE_SHORTCUT = "kam.save_note"
 VIEW_BLOCKS = 100
@@ -145,6 +147,70 @@ def task_command(state: Mapping[str, Any]) -> str:
 
 def note_command(state: Mapping[str, Any]) -> str:
     return "note " + str(_value(state, "note").get("value") or "").strip()
+
+
+def edit_modal(t: Translator, *, draft: TaskDraft, metadata: str) -> View:
+    """The task form again, filled in with the task as it is; submitted, it edits it.
+    ``metadata`` is sealed and holds the channel, thread, number, role and person."""
+    title: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "max_length": 500,
+                             "initial_value": draft.title[:500]}
+    role = _role_select(t, optional=True)
+    chosen = [o for o in role["element"]["options"] if o["value"] == draft.role]
+    if chosen:
+        role["element"]["initial_option"] = chosen[0]
+    person = _person_select(t)
+    if draft.assignee_user:
+        person["element"]["initial_user"] = draft.assignee_user
+    due: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    if draft.due:
+        due["initial_date"] = draft.due.isoformat()
+    option = {"text": _plain(t("slack.task_modal.shared_option"), 75), "value": "shared"}
+    shared: dict[str, Any] = {"type": "checkboxes", "action_id": "value", "options": [option]}
+    if draft.shared:
+        shared["initial_options"] = [option]
+    blocks = [
+        {"type": "input", "block_id": "title", "label": _plain(t("slack.task_modal.title_label")),
+         "element": title},
+        role, person,
+        {"type": "input", "block_id": "due", "optional": True,
+         "label": _plain(t("slack.task_modal.due_label")), "element": due},
+        {"type": "input", "block_id": "shared", "optional": True,
+         "label": _plain(t("slack.task_modal.shared_label")), "element": shared},
+    ]
+    return {
+        "type": "modal",
+        "callback_id": EDIT_VIEW,
+        "title": _plain(t("slack.edit_modal.heading", number=draft.number), 24),
+        "submit": _plain(t("slack.edit_modal.submit"), 24),
+        "close": _plain(t("slack.task_modal.cancel"), 24),
+        "private_metadata": metadata,
+        "blocks": blocks,
+    }
+
+
+def edit_command(state: Mapping[str, Any], meta: Mapping[str, str]) -> str | None:
+    """``task 3 edit title=".." due=.. [owner=..] shared|internal`` from the submitted form.
+
+    The form opens with the task's role and person chosen, so a new person wins, else a
+    new role; a person taken out leaves the task with its role's holder.
+    """
+    number = str(meta.get("number", ""))
+    if not number.isdigit():
+        return None
+    parts = [f"task {number} edit", "title=" + quote(str(_value(state, "title").get("value") or ""))]
+    due = _value(state, "due").get("selected_date")
+    parts.append(f"due={due}" if due else "due=none")
+    person = _value(state, "person").get("selected_user")
+    role = (_value(state, "role").get("selected_option") or {}).get("value")
+    was_person, was_role = meta.get("user"), meta.get("role")
+    if person and person != was_person:
+        parts.append(f"owner=<@{person}>")
+    elif role and role != was_role:
+        parts.append(f"owner={role}")
+    elif not person and was_person:
+        parts.append(f"owner={role or was_role}")
+    parts.append("shared" if _value(state, "shared").get("selected_options") else "internal")
+    return " ".join(parts)
 
 
 def reassign_command(state: Mapping[str, Any], number: str) -> str | None:

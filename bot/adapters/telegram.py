@@ -24,6 +24,7 @@ import logging
 import signal
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -36,6 +37,7 @@ from bot.adapters.telegram_client import (
     ApiCallError,
     BotApi,
     TelegramSender,
+    file_url_base,
     protect_logs,
     redact,
 )
@@ -44,19 +46,21 @@ from bot.adapters.telegram_updates import (
     Action,
     BotIdentity,
     Dispatch,
+    DocumentRef,
     ExpiredButton,
     Membership,
     Migrate,
     Welcome,
     translate,
 )
-from bot.messages import Platform, Reply, Section, User
+from bot.messages import Incoming, IncomingFile, Platform, Reply, Section, User
 from bot.outbox import SendError
 from bot.render.telegram import CallbackStore
 from bot.seals import ChannelSealer
 from commands import lifecycle
 from commands.i18n import LANGUAGES, t
 from commands.registry import lookup
+from commands.transcripts import MAX_FILE_BYTES, is_supported
 from storage import repos
 from storage.telegram_repo import move_binding
 
@@ -69,7 +73,8 @@ log = logging.getLogger(__name__)
 # The verbs offered in Telegram's command menu (DESIGN.md grammar), in menu order.
 MENU = (
     "help", "account", "triangle", "note", "task", "open", "tasks", "done", "reopen",
-    "health", "signal", "report", "ask", "stakeholder", "plan", "handover", "accounts", "kam",
+    "health", "signal", "report", "ask", "stakeholder", "plan", "handover", "accounts",
+    "transcript", "kam", "notes", "cancel", "history", "undo",
 )  # fmt: skip
 # chat_member: people joining and leaving groups (membership is access, commands/authz.py);
 # Telegram sends it only to a bot that is an administrator of the group.
@@ -164,12 +169,35 @@ class UpdateHandler:
             verb = action.incoming.text.split(maxsplit=1)[0]
             if lookup(verb) is None:
                 return  # `/weather` in a group with several bots: not ours to refuse
-        reply = self.core.dispatcher.handle(action.incoming)
+        incoming = action.incoming
+        if action.document is not None:
+            incoming = replace(incoming, file=self._fetch(incoming, action.document))
+        reply = self.core.dispatcher.handle(incoming)
         if reply is None:
             return  # a duplicate delivery: it had its effect and its answer already
         if action.callback_query_id is not None:
             self._answer_query(action.callback_query_id, reply.title[:200] or None)
         self._send(action.chat_id, reply, thread=action.reply_to)
+
+    def _fetch(self, incoming: Incoming, document: DocumentRef) -> IncomingFile:
+        """The document's bytes when the core can use them: a type it reads, within the
+        size limit, in an account's group. Otherwise (or when the download fails) the
+        file goes without content and the core says why."""
+        content: bytes | None = None
+        if (is_supported(document.name) and document.size <= MAX_FILE_BYTES
+                and self._bound(incoming.channel)):
+            try:
+                content = self.api.download(document.file_id, limit=MAX_FILE_BYTES)
+            except ApiCallError as exc:
+                log.warning("telegram: could not download a document in chat %s: %s",
+                            incoming.channel, exc)  # fmt: skip
+        return IncomingFile(name=document.name or "file", size=document.size, content=content)
+
+    def _bound(self, chat: str) -> bool:
+        with self.core.sessions() as session:
+            binding = repos.binding_for(session, platform=Platform.TELEGRAM, workspace=WORKSPACE,
+                                        channel=chat)  # fmt: skip
+            return binding is not None and not binding.archived
 
     def _send(self, chat_id: int, reply: Reply, *, thread: int | None) -> None:
         try:
@@ -249,7 +277,7 @@ class TelegramRuntime:
             ApplicationBuilder()
             .token(self._token)
             .base_url(settings.TELEGRAM_API_URL)
-            .base_file_url(settings.TELEGRAM_API_URL.replace("/bot", "/file/bot"))
+            .base_file_url(file_url_base(settings.TELEGRAM_API_URL))
             .updater(None)
             .build()
         )

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -89,6 +90,17 @@ class ApiCallError(Exception):
         return self.status in (400, 401, 403, 404)
 
 
+def file_url_base(api_url: str) -> str:
+    """Where files are served, from the Bot API base: ``.../bot`` -> ``.../file/bot``.
+
+    Only the trailing ``/bot`` is replaced, so a host whose name holds "/bot" survives.
+    """
+    base = api_url.rstrip("/")
+    if base.endswith("/bot"):
+        return base[: -len("/bot")] + "/file/bot"
+    return base + "/file/bot"
+
+
 class BotApi:
     """Synchronous calls to ``<api_url><token>/<method>``, retried the way Telegram asks.
 
@@ -110,6 +122,7 @@ class BotApi:
     ) -> None:
         self._token = token
         self._base = f"{api_url}{token}/"
+        self._files = f"{file_url_base(api_url)}{token}/"
         self.attempts = attempts
         self.backoff = backoff
         self.max_wait = max_wait
@@ -176,6 +189,45 @@ class BotApi:
             redact(str(body.get("description", "")), self._token),
             float(retry_after) if retry_after is not None else None,
         )
+
+
+    def download(self, file_id: str, *, limit: int) -> bytes:
+        """The bytes of a file people sent (getFile, then its file path); at most ``limit``.
+
+        Telegram serves a relative ``file_path`` under ``/file/bot<token>/``; a local Bot
+        API server in ``--local`` mode answers with an absolute path on its disk, read
+        directly. Raises ApiCallError (never with the token in it).
+        """
+        info = self.call("getFile", {"file_id": file_id})
+        path = str((info or {}).get("file_path") or "")
+        size = int((info or {}).get("file_size") or 0)
+        if not path:
+            raise ApiCallError("getFile", 0, "no file path in the answer")
+        if size > limit:
+            raise ApiCallError("getFile", 0, f"file of {size} bytes is over {limit}")
+        if path.startswith("/"):
+            local = Path(path)
+            try:
+                if local.stat().st_size > limit:
+                    raise ApiCallError("getFile", 0, f"file over {limit} bytes")
+                return local.read_bytes()
+            except OSError as exc:
+                raise ApiCallError("getFile", 0, f"local file not readable: {exc.strerror}") from None
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            with self._client.stream("GET", self._files + path) as response:
+                if response.status_code != 200:
+                    raise ApiCallError("file", response.status_code, "download refused")
+                for chunk in response.iter_bytes():
+                    total += len(chunk)
+                    if total > limit:
+                        raise ApiCallError("file", 0, f"file over {limit} bytes")
+                    chunks.append(chunk)
+        except httpx.HTTPError as exc:
+            # the URL holds the token: name only the kind of failure
+            raise ApiCallError("file", 0, f"network error: {type(exc).__name__}") from None
+        return b"".join(chunks)
 
 
 def _json(value: Any) -> str:

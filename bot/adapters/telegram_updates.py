@@ -9,7 +9,10 @@ hit the parsing directly (ptb's ``check_update`` / ``handle_update`` split).
 
 Grammar: ``/<verb> args``, ``/<verb>@thisbot args`` and ``/kam <verb> args`` are commands;
 in a group, a message that mentions the bot is a question (``ask``); in a direct message,
-anything that is not a command is a question.
+anything that is not a command is a question. A document is a transcript (the
+``transcript`` verb, the file to fetch named in :attr:`Dispatch.document`) when its caption
+is ``/transcript`` or ``/note`` (all a bot in privacy mode sees), or, with no command in
+its caption, when it is a .vtt, .srt, .txt or .docx file (privacy mode off, or a DM).
 """
 
 from __future__ import annotations
@@ -23,18 +26,30 @@ from telegram import Chat, ChatMember, ChatMemberUpdated, Message, MessageEntity
 from bot.messages import Incoming, Platform, User
 from bot.render.telegram import CallbackStore
 from bot.seals import BUTTON, peek
+from commands.transcripts import is_supported
 
 WORKSPACE = "telegram"
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$)")
 _UNSAFE = re.compile(r"[^\w]+")
 
 FindUsername = Callable[[str], User | None]
+# A caption command that makes the document a transcript: /transcript, /note (and /kam ...).
+FILE_VERBS = {"transcript", "note", "notes", "minutes", "转写", "会议转写", "笔记", "纪要", "会议纪要"}
 
 
 @dataclass(frozen=True, slots=True)
 class BotIdentity:
     id: int
     username: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    """A file sent as a document, still at Telegram: fetched by the handler, not here."""
+
+    file_id: str
+    name: str
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +63,7 @@ class Dispatch:
     # False for a bare ``/verb`` in a group: it may be meant for another bot there, so an
     # unknown verb is ignored rather than answered.
     addressed: bool = True
+    document: DocumentRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +202,26 @@ def command_text(text: str, bot: BotIdentity) -> str | None:
     return f"{verb} {rest}".strip()
 
 
+def _document_of(message: Message) -> DocumentRef | None:
+    doc = message.document
+    if doc is None:
+        return None
+    return DocumentRef(doc.file_id, doc.file_name or "", int(doc.file_size or 0))
+
+
+def _transcript_title(command: str | None, caption: str, document: DocumentRef) -> str | None:
+    """The note title when a document is a transcript ("" for none), else None.
+
+    A caption command decides: ``/transcript Weekly sync`` or ``/note`` make it one (any
+    file type: a wrong one is then answered), any other command is that command. Without
+    a command, a file of a type kambot reads is one, and its caption is the title.
+    """
+    if command is not None:
+        verb, _, rest = command.partition(" ")
+        return rest.strip() if verb.lower() in FILE_VERBS else None
+    return caption.strip() if is_supported(document.name) else None
+
+
 def _is_group(chat: Chat) -> bool:
     return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
 
@@ -251,12 +287,25 @@ def translate(
         left = (user_of(gone),) if gone is not None and not gone.is_bot else ()
         return Membership(chat.id, joined, left) if joined or left else None
     raw = message.text if message.text is not None else message.caption
-    if not raw:
+    document = _document_of(message)
+    if not raw and document is None:
         return None
     entities = message.entities if message.text is not None else message.caption_entities
-    parsed = rewrite_entities(raw, tuple(entities or ()), bot, find_username)
+    parsed = rewrite_entities(raw or "", tuple(entities or ()), bot, find_username)
     text = command_text(parsed.text, bot)
     is_direct = chat.type == Chat.PRIVATE
+    if document is not None and (_is_group(chat) or is_direct):
+        title = _transcript_title(text, parsed.text, document)
+        if title is not None:
+            incoming = Incoming(
+                platform=Platform.TELEGRAM, workspace=WORKSPACE, channel=str(chat.id),
+                user=user_of(sender), text=f"transcript {title}".strip(), key=key,
+                is_direct=is_direct, channel_name=chat.title or "",
+                language=_language(sender) if is_direct else None,
+            )
+            return Dispatch(incoming, chat.id, message.message_id, document=document)
+    if not raw:
+        return None
     match = _COMMAND.match(parsed.text)
     addressed = is_direct or (
         match is not None and (match[2] is not None or match[1].lower() == "kam")

@@ -21,6 +21,8 @@ def render_plain(reply: Reply) -> str:
             lines.append(f"== {section.title} ==")
         if section.text:
             lines.append(section.text)
+        if section.code:
+            lines.append(section.code)
         width = max((len(label) for label, _ in section.fields), default=0)
         for label, value in section.fields:
             lines.append(f"{label.ljust(width)} : {value}")

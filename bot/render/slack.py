@@ -141,6 +141,10 @@ def _section_groups(section: Section, numbering: _Numbering) -> list[list[Block]
         groups.append([mrkdwn_section(f"*{clip(escape(section.title), SECTION_TEXT - 2)}*")])
     for chunk in split_text(escape(section.text)):
         groups.append([mrkdwn_section(chunk)])
+    if section.code:
+        # A code block, so Slack neither formats nor links what is to be copied.
+        code = clip(escape(section.code.replace("`", "'")), SECTION_TEXT - 6)
+        groups.append([mrkdwn_section(f"```{code}```")])
     fields = [
         {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{escape(value) or '–'}", FIELD_TEXT)}
         for label, value in section.fields

@@ -93,7 +93,7 @@ class CallbackStore:
 @dataclass(slots=True)
 class _Piece:
     text: str  # raw, unescaped
-    tag: str | None = None  # "b", "i" or None
+    tag: str | None = None  # "b", "i", "code" or None
 
 
 @dataclass(slots=True)
@@ -133,6 +133,8 @@ def _lines(reply: Reply) -> list[_Line]:
             lines.append(_Line([_Piece(section.title, "b")]))
         if section.text:
             prose(section.text)
+        if section.code:
+            prose(section.code, "code")
         for label, value in section.fields:
             lines.append(_Line([_Piece(label, "b"), _Piece(f": {value}")]))
         for item in section.items:

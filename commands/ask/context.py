@@ -17,9 +17,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from commands.ask.facts import AccountFacts, NoteFact, TaskFact, note_fact, reason_line
+from commands.ask.facts import AccountFacts, NoteFact, SignalFact, TaskFact, note_fact, reason_line
 from commands.i18n import Translator
-from storage import ask_repo, repos, search
+from storage import ask_repo, record_repo, repos, search
 
 BUDGET_CHARS = 12_000
 FACTS_SHARE = 0.45
@@ -53,7 +53,10 @@ class PromptContext:
 
 
 def _task_line(x: TaskFact) -> str:
-    bits = [f"[task {x.number}] {x.title}", f"owner {x.role}" + (f" {x.assignee}" if x.assignee else "")]
+    owner = f"owner {x.role}" + (f" {x.assignee}" if x.assignee else "")
+    if x.role == "CUSTOMER":
+        owner = "owner: the customer's side"
+    bits = [f"[task {x.number}] {x.title}", owner]
     if x.due:
         bits.append(f"due {x.due.isoformat()}")
     if x.is_overdue:
@@ -71,15 +74,86 @@ def _note_block(note: NoteFact, limit: int) -> str:
     return f"[note {note.number}] {note.at.date().isoformat()}{who}:\n{text}"
 
 
-def facts_lines(facts: AccountFacts, budget: int) -> tuple[list[str], set[int]]:
+# Shares of the facts' budget each optional part of the record may take at most; the open
+# actions fill what is left.
+SHARES = {"stakeholders": 0.12, "plan": 0.15, "decisions": 0.12, "closed": 0.08}
+PLAN_CHARS = 300
+DECISION_CHARS = 200
+
+
+@dataclass(slots=True)
+class RecordLines:
+    """The parts of the record beyond the card, as lines, and what they let the model cite."""
+
+    plan: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    tasks: set[int] = field(default_factory=set)
+    notes: set[int] = field(default_factory=set)
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def record_lines(session: Session, *, facts: AccountFacts) -> RecordLines:
+    """The plan, the decisions and the recently closed work of ``facts``' account."""
+    from commands.ask.answer_account import PLAN_SECTIONS
+
+    out = RecordLines()
+    for section in PLAN_SECTIONS:
+        if section in facts.plan:
+            out.plan.append(f"PLAN {section.upper()}: {_cut(facts.plan[section], PLAN_CHARS)}")
+    rows = record_repo.decisions_of(session, account_id=facts.account_id, limit=15)
+    numbers = record_repo.note_numbers(session, account_id=facts.account_id,
+                                       note_ids={r.note_id for r in rows if r.note_id is not None})
+    for row in rows:
+        number = numbers.get(row.note_id) if row.note_id is not None else None
+        ref = f"[note {number}] " if number else ""
+        out.decisions.append(f"DECISION: {ref}{row.created_at.date().isoformat()} {_cut(row.text, DECISION_CHARS)}")
+        if number:
+            out.notes.add(number)
+    for status, limit in (("done", 6), ("cancelled", 4)):
+        for task in record_repo.closed_tasks(session, account_id=facts.account_id, status=status, limit=limit):
+            when = task.closed_at.date().isoformat() if task.closed_at else "?"
+            why = f" | reason: {_cut(task.cancel_reason, 120)}" if task.cancel_reason else ""
+            out.closed.append(f"{status.upper()} [task {task.number}] {_cut(task.title, 160)} | {task.role}"
+                              f" | closed {when}{why}")
+            out.tasks.add(task.number)
+    return out
+
+
+def _capped(lines: list[str], cap: int, what: str) -> list[str]:
+    out: list[str] = []
+    used = 0
+    for i, line in enumerate(lines):
+        if used + len(line) + 1 > cap:
+            out.append(f"... {len(lines) - i} more {what} not shown")
+            break
+        out.append(line)
+        used += len(line) + 1
+    return out
+
+
+def _signal_text(metric: str, fact: SignalFact) -> str:
+    value = fact.day.isoformat() if metric == "exec_meeting" and fact.day else f"{fact.value:g}"
+    return f"{metric}={value} (recorded {fact.recorded.isoformat()})"
+
+
+def facts_lines(facts: AccountFacts, budget: int, extra: RecordLines | None = None) -> tuple[list[str], set[int]]:
     """The structured facts as lines within ``budget`` characters; the cited task numbers."""
     f = facts
+    extra = extra or RecordLines()
     lines = [f"TODAY: {f.today.isoformat()}", f"ACCOUNT: {f.name} | tier {f.tier}"
              + (f" | industry {f.industry}" if f.industry else "")]
     if f.renewal_date:
         lines.append(f"RENEWAL: {f.renewal_date.isoformat()} (in {f.days_to_renewal} days)")
     if f.revenue is not None or f.margin is not None:
-        lines.append(f"REVENUE: {f.revenue} | MARGIN: {f.margin}")
+        lines.append(f"REVENUE: {f.revenue} | MARGIN: {f.margin} | GROSS PROFIT: {f.gross_profit}")
+    if any(v is not None for v in f.score.values()):
+        dims = ", ".join(f"{k} {v if v is not None else '-'}" for k, v in f.score.items())
+        lines.append(f"SCORE (1-5; cost counts against): {dims}; suggested tier {f.suggested_tier or 'incomplete'}")
     roles = "; ".join(f"{role} {f.holders[role][1]}" if role in f.holders else f"{role} vacant"
                       for role in ("AR", "SR", "FR", "SPONSOR"))
     lines.append(f"ROLES: {roles}")
@@ -88,12 +162,16 @@ def facts_lines(facts: AccountFacts, budget: int) -> tuple[list[str], set[int]]:
         prev = f"; last recorded: {f.health.previous_color}" if f.health.previous_color else ""
         lines.append(f"HEALTH: {f.health.color} (score {f.health.score}, assessed {f.health.on.isoformat()}"
                      f"{prev}); reasons: {reasons or 'none recorded'}")
-    if f.signals:
-        lines.append("SIGNALS: " + "; ".join(f"{k}={v}" for k, v in sorted(f.signals.items())))
+        if f.health.fixes:
+            lines.append("TO TURN GREEN: " + "; ".join(
+                f"{fix.role}: {_EN(f'health.fix.{fix.code}', **fix.values)}" for fix in f.health.fixes))
+    if f.signal_facts:
+        lines.append("SIGNALS: " + "; ".join(_signal_text(k, v) for k, v in sorted(f.signal_facts.items())))
     lines.append(f"NOTES ON RECORD: {f.note_count}; ACTIONS DONE: {f.done_count}")
     if f.last_note is not None:
         lines.append(f"LAST MEETING NOTE: [note {f.last_note.number}] {f.last_note.at.date().isoformat()}")
-    for s in f.stakeholders[:15]:
+    people = []
+    for s in f.stakeholders:
         bits = [b for b in (s.title, s.role) if b]
         if s.power is not None:
             bits.append(f"power {s.power}")
@@ -101,11 +179,16 @@ def facts_lines(facts: AccountFacts, budget: int) -> tuple[list[str], set[int]]:
             bits.append(f"interest {s.interest}")
         if s.stance:
             bits.append(f"stance {s.stance}")
-        lines.append(f"STAKEHOLDER: {s.name}" + (" | " + ", ".join(bits) if bits else ""))
+        people.append(f"STAKEHOLDER: {s.name}" + (" | " + ", ".join(bits) if bits else ""))
+    lines += _capped(people, int(budget * SHARES["stakeholders"]), "stakeholders")
+    lines += _capped(extra.plan, int(budget * SHARES["plan"]), "plan sections")
+    lines += _capped(extra.decisions, int(budget * SHARES["decisions"]), "decisions")
+    closed = _capped(extra.closed, int(budget * SHARES["closed"]), "closed actions")
+    lines += closed
+    cited = {n for n in extra.tasks if any(f"[task {n}]" in line for line in closed)}
     ordered = sorted(f.open_tasks, key=lambda x: (not x.is_overdue, x.due.isoformat() if x.due else "9", x.number))
     lines.append(f"OPEN ACTIONS: {len(ordered)} ({len(f.overdue_tasks)} overdue)")
     used = sum(len(line) + 1 for line in lines)
-    cited: set[int] = set()
     for i, task in enumerate(ordered):
         line = defuse(_task_line(task))
         if used + len(line) + 1 > budget - 60:
@@ -152,8 +235,11 @@ def build_context(
     ``note_ids`` forces the notes shown (summaries); otherwise the most relevant are found,
     preferring those inside ``window`` (the period the question names).
     """
-    lines, cited_tasks = facts_lines(facts, int(budget * FACTS_SHARE))
+    extra = record_lines(session, facts=facts)
+    lines, cited_tasks = facts_lines(facts, int(budget * FACTS_SHARE), extra)
     ctx = PromptContext(data="", nonce=nonce or secrets.token_hex(8), tasks=cited_tasks)
+    # A decision line names its note: the model may cite it.
+    ctx.notes |= {n for n in extra.notes if any(f"[note {n}]" in line for line in lines)}
     if note_ids is None:
         note_ids = relevant_note_ids(session, account_id=facts.account_id, question=question,
                                      ignore=facts.name.split(), window=window)

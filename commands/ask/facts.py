@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from commands.health import assess, load_config
+from commands.ask.understand import Known
+from commands.health import Fix, assess, load_config
 from commands.health_text import reason_text
 from commands.i18n import CatalogError, Translator
-from storage import ask_repo, health_repo, repos
-from storage.models import Note, Person, Task, TaskStatus
+from commands.textfold import fold
+from storage import ask_repo, health_repo, record_repo, repos
+from storage.models import Account, Note, Person, Task, TaskStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ class StakeholderFact:
     power: int | None
     interest: int | None
     stance: str | None
+    id: int | None = None
+    relationship: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,16 @@ class HealthFact:
     on: date
     # The last recorded colour, when it differs from now's.
     previous_color: str | None = None
+    # What would clear each reason, and which role can act (commands.health.Fix).
+    fixes: list[Fix] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SignalFact:
+    metric: str
+    value: float | None
+    day: date | None  # the meeting's date, for exec_meeting
+    recorded: date
 
 
 def reason_line(t: Translator, reason: dict[str, object]) -> str:
@@ -97,6 +111,13 @@ class AccountFacts:
     note_count: int = 0
     stakeholders: list[StakeholderFact] = field(default_factory=list)
     signals: dict[str, float | str] = field(default_factory=dict)
+    signal_facts: dict[str, SignalFact] = field(default_factory=dict)
+    # account score, four dimensions 1-5 (value, potential, fit, cost); None when unset.
+    score: dict[str, int | None] = field(default_factory=dict)
+    suggested_tier: str | None = None
+    plan: dict[str, str] = field(default_factory=dict)
+    # The most recently closed (done or cancelled) tasks, for questions about a piece of work.
+    closed_rows: list[Task] = field(default_factory=list)
     # The rows behind open_tasks and their assignees, for commands.format's task lines.
     task_rows: dict[int, Task] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
@@ -108,6 +129,36 @@ class AccountFacts:
     @property
     def days_to_renewal(self) -> int | None:
         return None if self.renewal_date is None else (self.renewal_date - self.today).days
+
+    @property
+    def gross_profit(self) -> float | None:
+        return None if self.revenue is None or self.margin is None else self.revenue * self.margin
+
+
+def suggested_tier(account: Account) -> str | None:
+    """The tier the four-dimension score suggests, as `account score` shows it."""
+    from commands.handlers.core_account import suggested_tier as suggest
+
+    return suggest(account)
+
+
+def known_of(facts: AccountFacts) -> Known:
+    """The names a question about this account may use: its team (holders and assignees,
+    by name, handle or first name) and the customer's people (by name, and by title when
+    only one of them holds it)."""
+    known = Known()
+    for pid, person in facts.people.items():
+        known.add_team(pid, person.display_name or person.username or person.user_id, person.username)
+    titles = [fold(s.title).strip() for s in facts.stakeholders if s.title]
+    for s in facts.stakeholders:
+        if s.id is None:
+            continue
+        title = fold(s.title).strip() if s.title else ""
+        unique = title if title and titles.count(title) == 1 and len(title) >= 2 else None
+        known.add_stakeholder(s.id, s.name, unique)
+    known.tasks = [(x.number, x.title) for x in facts.open_tasks] + [
+        (x.number, x.title) for x in facts.closed_rows]
+    return known
 
 
 def task_fact(task: Task, *, today: date, names: dict[int, str], note_numbers: dict[int, int]) -> TaskFact:
@@ -151,7 +202,8 @@ def gather(
         revenue=account.revenue,
         margin=account.margin,
     )
-    for role, person in repos.current_holders(session, account_id=account_id).items():
+    holders = repos.current_holders(session, account_id=account_id)
+    for role, person in holders.items():
         if person.id is not None:
             facts.holders[str(role)] = (person.id, person.display_name or person.username or person.user_id)
 
@@ -166,6 +218,9 @@ def gather(
     facts.open_tasks = [task_fact(t, today=today, names=names, note_numbers=note_numbers) for t in tasks]
     facts.task_rows = {t.number: t for t in tasks}
     facts.people = dict(people)
+    for person in holders.values():
+        if person.id is not None:
+            facts.people.setdefault(person.id, person)
     facts.done_count = ask_repo.task_counts(session, account_id=account_id)[TaskStatus.DONE.value]
 
     # Health as the `health` verb assesses it now (nothing is saved: asking changes nothing),
@@ -180,7 +235,14 @@ def gather(
         reasons=result.reasons_json(),
         on=today,
         previous_color=last_state.color if last_state and last_state.color != result.color.value else None,
+        fixes=list(result.fixes),
     )
+    facts.score = {"value": account.score_value, "potential": account.score_potential,
+                   "fit": account.score_fit, "cost": account.score_cost}
+    facts.suggested_tier = suggested_tier(account)
+    facts.closed_rows = list(record_repo.recently_closed(session, account_id=account_id))
+    facts.plan = {name: row.text for name, row in record_repo.plan_of(session, account_id=account_id).items()
+                  if row.text.strip()}
     last = repos.notes_of(session, account_id=account_id, limit=1)
     if last:
         author_names = repos.persons_by_ids(session, ids={last[0].author_id} if last[0].author_id else set())
@@ -189,11 +251,12 @@ def gather(
         )
     facts.note_count = ask_repo.note_count(session, account_id=account_id)
     facts.stakeholders = [
-        StakeholderFact(s.name, s.title, s.role, s.power, s.interest, s.stance)
+        StakeholderFact(s.name, s.title, s.role, s.power, s.interest, s.stance, s.id, s.relationship)
         for s in ask_repo.stakeholders_of(session, account_id=account_id)
     ]
     for metric, signal in health_repo.latest_signals(session, account_id=account_id).items():
         value = signal.value if signal.value is not None else signal.value_date
         if value is not None:
             facts.signals[metric] = value if isinstance(value, float) else value.isoformat()
+            facts.signal_facts[metric] = SignalFact(metric, signal.value, signal.value_date, signal.at.date())
     return facts

@@ -1,25 +1,43 @@
 """What a question asks for, in English or Chinese: a pure function, no I/O.
 
-:func:`detect` maps a question to an :class:`Intent` (a kind plus filters: a role, a
-person, overdue only, a period). The kinds are the questions teams ask most; anything
-else is ``UNKNOWN`` and gets the closest facts, never a guess.
+:func:`detect` maps a question to an :class:`Intent`: a kind plus its slots (a role, a
+person, a due window, a health aspect, a metric, a plan section ...). Cues come from
+:mod:`.lexicon` and are matched anywhere in the (mended) text, so word order, filler and
+a mix of languages do not matter; the rules below are ordered from the most specific
+question to the most general. Anything else is ``UNKNOWN`` and gets the closest facts,
+never a guess.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from enum import StrEnum
+
+from commands.ask import lexicon as lx
+from commands.ask.periods import Window, due_window, past_window
+from commands.ask.understand import Known, PersonRef, Reading, read
+from commands.routing import route_task
+from commands.textfold import fold
 
 
 class Kind(StrEnum):
     OPEN_TASKS = "open_tasks"
+    DONE_TASKS = "done_tasks"
+    CANCELLED_TASKS = "cancelled_tasks"
+    CUSTOMER_TASKS = "customer_tasks"
     ROLE_HOLDER = "role_holder"
     HEALTH = "health"
-    LAST_MEETING = "last_meeting"
-    AGREEMENT = "agreement"
+    SIGNALS = "signals"
     RENEWAL = "renewal"
+    MONEY = "money"
+    TIER = "tier"
+    SCORE = "score"
     STAKEHOLDERS = "stakeholders"
+    PLAN = "plan"
+    AGREEMENT = "agreement"
+    LAST_MEETING = "last_meeting"
     SUMMARY = "summary"
     UNKNOWN = "unknown"
 
@@ -35,119 +53,219 @@ class Period(StrEnum):
 class Intent:
     kind: Kind
     role: str | None = None
-    # "mine" (the asker) or a mention token / name as typed; resolved by the answerer.
+    # "mine" (the asker) or a mention token as typed; resolved by the answerer.
     person: str | None = None
     overdue: bool = False
     period: Period | None = None
-
-
-def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(parts), re.I)
-
-
-# Role words -> role. Latin abbreviations need word boundaries; Chinese needs none.
-_ROLES: list[tuple[re.Pattern[str], str]] = [
-    (_rx(r"\bAR\b", r"account (?:manager|responsible|owner)", "客户经理"), "AR"),
-    (_rx(r"\bSR\b", r"solution(?:s)? (?:manager|responsible|architect|lead)", "解决方案经理", "方案经理"), "SR"),
-    (_rx(r"\bFR\b", r"(?:fulfil?ment|delivery) (?:manager|responsible|lead)", "交付经理"), "FR"),
-    (_rx(r"\bsponsor\b", r"\bexec(?:utive)? sponsor", "高层负责人", "高层"), "SPONSOR"),
-]
-
-_OVERDUE = _rx(r"\boverdue\b", r"\blate\b", r"past due", r"\bslipp", "逾期", "超期", "过期", "延期", "拖期")
-# Words that alone say "the list of open actions"; weaker words ("tasks") yield to others.
-_OPEN = _rx(
-    r"\bopen\b", r"\bpending\b", r"\boutstanding\b", r"\bto-?dos?\b", r"\bnot (?:yet )?done\b",
-    r"\bon (?:my|his|her|their) plate\b", r"\bwhat(?:'s| is)? left\b", r"\bunfinished\b",
-    r"\bbacklog\b", r"\bstill to do\b",
-    "未完成", "没完成", "待办", "未结", "未关闭", "还有哪些", "要做", "没做",
-)
-_TASK_WORDS = _rx(r"\btasks?\b", r"\bactions?\b", r"\baction items?\b", "任务", "事项", "行动")
-_TITLES = _rx(r"\bC[EIFTOM]O\b", r"\bVP\b", r"\bdirector\b", r"\bhead of\b", r"\bprocurement\b",
-              "总裁", "总经理", "总监", "董事", "采购", "首席")
-_WHO = _rx(r"\bwho(?:'s| is| are)?\b", r"\bwhich person\b", "谁", "哪位", "铁三角", r"\btriangle\b", r"\bteam\b")
-_HEALTH = _rx(
-    r"\bhealth", r"\bhow is\b.*\bdoing\b", r"\bhow'?s\b.*\bdoing\b", r"\b(?:red|yellow|green)\b",
-    r"\bat risk\b", r"\bstatus\b", "健康", "红绿灯", "风险", "状态怎么样", "怎么样",
-)
-_LAST_MEETING = _rx(
-    r"\blast (?:meeting|note|call|visit)", r"\blatest (?:meeting|note)", r"\brecent meeting",
-    r"\bmeeting notes?\b", "上次会议", "上一次会议", "最近的会议", "最近一次会议", "最新纪要", "会议纪要",
-    "上次开会", "最近会议",
-)
-_AGREEMENT = _rx(
-    r"\bagree", r"\bdecid", r"\bdecision", r"\bdiscuss", r"\bpromis", r"\bcommit", r"\bsaid\b",
-    r"\btalk(?:ed)? about\b", "达成", "共识", "约定", "决定", "同意", "讨论", "承诺", "谈了", "说了",
-)
-_RENEWAL = _rx(r"\brenew", r"\bcontract (?:end|expir)", r"\bexpir", "续约", "续签", "合同到期", "到期")
-_STAKEHOLDERS = _rx(
-    r"\bstakeholders?\b", r"\bcontacts?\b", r"\bdecision[- ]makers?\b", r"\bdecision chain\b",
-    r"\bwho do we know\b", "干系人", "利益相关", "联系人", "决策链", "决策人", "关键人",
-)
-_SUMMARY = _rx(
-    r"\bsummar", r"\boverview\b", r"\btell me about\b", r"\bbrief(?:ing)?\b", r"\b360\b",
-    r"\bwhat do (?:we|i) know\b", r"\bstatus of\b", "概况", "总结", "摘要", "简介", "介绍一下", "整体情况", "概览",
-)
-_MINE = _rx(r"\bmy\b", r"\bmine\b", r"\bI have\b", r"\bon my plate\b", "我的", "我有", "我还有", "我负责")
-_LAST_MONTH = _rx(r"\blast month\b", r"\bprevious month\b", "上个月", "上月")
-_THIS_MONTH = _rx(r"\bthis month\b", "这个月", "本月")
-_LAST_WEEK = _rx(r"\blast week\b", "上周", "上个星期", "上星期")
-_THIS_WEEK = _rx(r"\bthis week\b", "本周", "这周", "这个星期")
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>|(?<![\w.])@[\w.\-]+")
+    # A team member or customer person named in the question.
+    who: PersonRef | None = None
+    # Tasks: when they are due; done / notes: when it happened.
+    window: Window | None = None
+    # health: why | fix | trend; money: revenue | margin | gross_profit;
+    # signals: a metric; plan: a section; stakeholders: a role group or a stance.
+    aspect: str | None = None
+    color: str | None = None
 
 
 def role_in(text: str) -> str | None:
-    for pattern, role in _ROLES:
-        if pattern.search(text):
-            return role
-    return None
+    """The first role the (folded) text names, by its name or abbreviation."""
+    found = [(m.start(), role) for role, rx in lx.ROLE_CUES.items() if (m := rx.search(text))]
+    return min(found)[1] if found else None
+
+
+def area_role(text: str) -> str | None:
+    """A role named by its area of work ("delivery" -> FR, "交付" -> FR)."""
+    found = [(m.start(), role) for role, rx in lx.ROLE_AREAS.items() if (m := rx.search(text))]
+    return min(found)[1] if found else None
 
 
 def title_in(text: str) -> str | None:
     """A job title the question names (CIO, head of procurement, 总监), as typed."""
-    match = _TITLES.search(text)
-    return match.group(0) if match else None
+    match = lx.TITLES.search(fold(text))
+    return text[match.start():match.end()] if match else None
 
 
 def period_in(text: str) -> Period | None:
-    for pattern, period in (
-        (_LAST_MONTH, Period.LAST_MONTH),
-        (_THIS_MONTH, Period.THIS_MONTH),
-        (_LAST_WEEK, Period.LAST_WEEK),
-        (_THIS_WEEK, Period.THIS_WEEK),
-    ):
-        if pattern.search(text):
+    for rx, period in ((r"last month|previous month|上个月|上月", Period.LAST_MONTH),
+                       (r"this month|这个月|本月", Period.THIS_MONTH),
+                       (r"last week|上周|上个星期|上星期", Period.LAST_WEEK),
+                       (r"this week|本周|这周|这个星期", Period.THIS_WEEK)):
+        if re.search(rx, text, re.I):
             return period
     return None
 
 
-def detect(question: str) -> Intent:
-    """The intent of ``question``. Order matters: the most specific question wins."""
-    text = question.strip()
-    role = role_in(text)
-    overdue = bool(_OVERDUE.search(text))
-    mention = _MENTION.search(text)
-    person = "mine" if _MINE.search(text) else (mention.group(0) if mention else None)
-    period = period_in(text)
-    who = _WHO.search(text)
+def _first(patterns: dict[str, re.Pattern[str]], text: str) -> str | None:
+    found = [(m.start(), key) for key, rx in patterns.items() if (m := rx.search(text))]
+    return min(found)[1] if found else None
 
-    if overdue or _OPEN.search(text):
-        return Intent(Kind.OPEN_TASKS, role=role, person=person, overdue=overdue)
-    if _STAKEHOLDERS.search(text) or (who and _TITLES.search(text) and not role):
-        return Intent(Kind.STAKEHOLDERS)
-    if _RENEWAL.search(text):
-        return Intent(Kind.RENEWAL)
-    if who and (role or re.search(r"triangle|\bteam\b|铁三角|负责", text, re.I)):
-        return Intent(Kind.ROLE_HOLDER, role=role)
-    if _AGREEMENT.search(text):
-        return Intent(Kind.AGREEMENT, period=period)
-    if _LAST_MEETING.search(text):
+
+def _money_aspect(text: str) -> str | None:
+    if lx.MARGIN.search(text):
+        return "margin"
+    if lx.GROSS_PROFIT.search(text):
+        return "gross_profit"
+    if lx.REVENUE.search(text):
+        return "revenue"
+    if lx.MONEY.search(text):
+        return "all"
+    return None
+
+
+def _has(rx: re.Pattern[str], text: str) -> bool:
+    return rx.search(text) is not None
+
+
+def detect(question: str | Reading, known: Known | None = None, *, today: date | None = None) -> Intent:
+    """The intent of ``question``. Order matters: the most specific question wins."""
+    reading = question if isinstance(question, Reading) else read(question, known)
+    text = reading.without_person()
+    # Callers pass the clock's day; the fallback only serves interactive use of this function.
+    today = today or datetime.now(UTC).date()
+    role = role_in(text)
+    area = area_role(text)
+    overdue = _has(lx.OVERDUE, text)
+    person = "mine" if _has(lx.MINE, text) else reading.mentioned
+    who = reading.person
+    team_person = who if who is not None and who.kind == "team" else None
+    past = past_window(text, today)
+    period = period_in(reading.text)
+    is_who = _has(lx.WHO, text)
+    color = _first(lx.COLOR_WORDS, text)
+    metric = _first(lx.METRICS, text)
+    plan_section = _first(lx.PLAN_SECTIONS, text)
+    money = _money_aspect(text)
+    said = _has(lx.AGREE, text) or _has(lx.SAID, text)
+    open_cue = _has(lx.OPEN, text) or _has(lx.NOT_DONE, text)
+    task_cue = _has(lx.TASKS, text)
+    due = due_window(text, today)
+    due_cue = _has(lx.DUE, text)
+    health_cue = _has(lx.HEALTH, text) or color is not None
+    stakeholder_role = _first(lx.STAKEHOLDER_ROLES, text)
+    stance = _first(lx.STANCES, text)
+
+    if _has(lx.UNASSIGNED, text):
+        person = "nobody"
+    if overdue and _has(lx.OPEN, text) and re.search(r"(?<![a-z])and(?![a-z])|以及|并且|同时", text):
+        # "the open actions, and which are late": the whole list (overdue ones are marked).
+        overdue = False
+
+    def tasks(kind: Kind = Kind.OPEN_TASKS, window: Window | None = None) -> Intent:
+        # An area of work filters open work ("交付还有哪些待办"); for closed work the same
+        # words are verbs ("what did we deliver", "交付了什么").
+        return Intent(kind, role=role or (area if kind is Kind.OPEN_TASKS else None), person=person,
+                      overdue=overdue, who=team_person, window=window, period=period)
+
+    # 1. Work of the customer's side, cancelled work, work done.
+    if _has(lx.CUSTOMER_OWES, text):
+        return Intent(Kind.CUSTOMER_TASKS, who=who if who and who.kind == "stakeholder" else None)
+    if _has(lx.CANCELLED, text) and not said:
+        return tasks(Kind.CANCELLED_TASKS, past)
+    done = _has(lx.DONE, text) and not _has(lx.NOT_DONE, text) and not overdue
+    if done and not said and metric is None:
+        return tasks(Kind.DONE_TASKS, past)
+    # 2. Why an account has its colour, what would turn it green, how it changed.
+    if _has(lx.WHY, text) and (health_cue or not (said or metric or money)):
+        return Intent(Kind.HEALTH, aspect="why", color=color)
+    if _has(lx.FIX, text) and (health_cue or color or not (metric or money or said)):
+        return Intent(Kind.HEALTH, aspect="fix", color=color)
+    if _has(lx.TREND, text) and health_cue and metric is None:
+        return Intent(Kind.HEALTH, aspect="trend", color=color)
+    # 3. How a customer person stands towards us is their card; what was said, with whom,
+    # about what, comes before topics that share words.
+    if who is not None and who.kind == "stakeholder" and _has(lx.STANCE_WORDS, text):
+        return Intent(Kind.STAKEHOLDERS, who=who)
+    last_meeting = _has(lx.LAST_MEETING, text)
+    if said and open_cue and not _has(lx.AGREE, text):
+        said = False
+    if plan_section == "goals" and lx.GOALS_STRONG.search(text):
+        return Intent(Kind.PLAN, aspect="goals")
+    # How a piece of work stands ("has the quote been sent?", "验收进展如何"): its actions.
+    if reading.task_hits and _has(lx.STATUS, text) and not (
+            metric or money or is_who or stakeholder_role or plan_section or overdue or due
+            or _has(lx.RENEWAL, text)):
+        return Intent(Kind.OPEN_TASKS, aspect="topic", role=role, who=team_person)
+    if said and not (last_meeting and who is None and not _has(lx.AGREE, text)):
+        if not (is_who and (stakeholder_role or (role and not _has(lx.AGREE, text)))):
+            return Intent(Kind.AGREEMENT, who=who, window=past, period=period)
+    if (last_meeting or (_has(lx.NOTES, text) and not said)) and metric != "exec_meeting":
         return Intent(Kind.LAST_MEETING)
-    if _TASK_WORDS.search(text):
-        return Intent(Kind.OPEN_TASKS, role=role, person=person)
-    if _SUMMARY.search(text):
+    # 4. The record's figures: signals, money, tier, score.
+    if metric is not None:
+        return Intent(Kind.SIGNALS, aspect=metric)
+    if _has(lx.SIGNALS, text) and not task_cue:
+        return Intent(Kind.SIGNALS)
+    if money is not None:
+        return Intent(Kind.MONEY, aspect=money)
+    if _has(lx.SCORE, text) and not health_cue:
+        return Intent(Kind.SCORE)
+    if _has(lx.TIER, text):
+        return Intent(Kind.TIER)
+    # 5. The account plan, by section.
+    plan = _has(lx.PLAN, text) and not _has(lx.NOT_PLAN, text)
+    if plan_section == "relationships" or plan_section == "actions":
+        if plan or _has(lx.PLAN, text):
+            return Intent(Kind.PLAN, aspect=plan_section)
+        plan_section = None
+    if plan_section == "goals" and lx.GOALS_STRONG.search(text):
+        return Intent(Kind.PLAN, aspect="goals")
+    if plan_section is not None and not (open_cue or overdue or due_cue or (is_who and role)):
+        return Intent(Kind.PLAN, aspect=plan_section)
+    if plan and not (open_cue or task_cue or overdue):
+        return Intent(Kind.PLAN)
+    # 6. Renewal (before due windows: "when does the contract expire").
+    owner_question = is_who and _has(lx.RESPONSIBLE, text)
+    if _has(lx.RENEWAL, text) and not (overdue or open_cue or owner_question or (due and not due_cue)):
+        return Intent(Kind.RENEWAL)
+    # 7. The customer's people: by role, stance, title or name.
+    if stakeholder_role is not None and (is_who or _has(lx.STAKEHOLDERS, text)):
+        return Intent(Kind.STAKEHOLDERS, aspect=stakeholder_role, who=who if who and who.kind == "stakeholder" else None)
+    if stance is not None and is_who and not role:
+        return Intent(Kind.STAKEHOLDERS, aspect=stance)
+    if _has(lx.STAKEHOLDERS, text) and not (open_cue or overdue):
+        return Intent(Kind.STAKEHOLDERS, who=who if who and who.kind == "stakeholder" else None)
+    if who is not None and who.kind == "stakeholder" and not (open_cue or task_cue):
+        return Intent(Kind.STAKEHOLDERS, who=who)
+    if who is not None and who.kind == "stakeholder":
+        return Intent(Kind.CUSTOMER_TASKS, who=who)
+    if is_who and lx.TITLES.search(text) and not role:
+        return Intent(Kind.STAKEHOLDERS)
+    # 8. Who holds a role, who is responsible for an area, who someone is.
+    if is_who and not (open_cue or overdue or due or task_cue):
+        if role:
+            return Intent(Kind.ROLE_HOLDER, role=role)
+        if _has(lx.RESPONSIBLE, text):
+            route = route_task(text)
+            routed = area or (route.role if route else None)
+            return Intent(Kind.ROLE_HOLDER, role=routed, aspect="topic")
+        if _has(lx.TEAM, text) or area:
+            return Intent(Kind.ROLE_HOLDER, role=area)
+        if team_person is not None:
+            return Intent(Kind.ROLE_HOLDER, who=team_person)
+    # 9. Work: open, overdue, due in a window, by role, by person.
+    if overdue or open_cue or (due and (due_cue or task_cue or is_who or _has(lx.PORTFOLIO, text)
+                                        or re.search(r"what|哪些|什么|有没有|any", text))):
+        return tasks(window=due)
+    if due_cue and not _has(lx.RENEWAL, text):
+        return tasks(window=due)
+    if task_cue and (not _has(lx.SUMMARY, text) or team_person is not None or person):
+        return tasks(window=due)
+    if _has(lx.RENEWAL, text) and not owner_question:
+        return Intent(Kind.RENEWAL)
+    # 10. Health, then the whole picture.
+    if _has(lx.SUMMARY, text):
         return Intent(Kind.SUMMARY)
-    if _HEALTH.search(text):
-        return Intent(Kind.HEALTH)
+    if health_cue or _has(lx.TREND, text):
+        return Intent(Kind.HEALTH, aspect="trend" if _has(lx.TREND, text) else None, color=color)
+    if due is not None:
+        return tasks(window=due)
+    # 11. A name or a role on its own.
+    if team_person is not None or person in ("mine", "nobody"):
+        return tasks()
     if role:
         return Intent(Kind.ROLE_HOLDER, role=role)
-    return Intent(Kind.UNKNOWN, period=period)
+    if _has(lx.TEAM, text) and is_who:
+        return Intent(Kind.ROLE_HOLDER)
+    if stakeholder_role is not None:
+        return Intent(Kind.STAKEHOLDERS, aspect=stakeholder_role)
+    return Intent(Kind.UNKNOWN, window=past, period=period)

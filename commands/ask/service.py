@@ -17,12 +17,21 @@ from typing import Any
 
 from bot.messages import Reply, Section
 from commands.ask import context as ctxmod
+from commands.ask import portfolio
 from commands.ask.answers import Answer, Answerer, Asker, period_bounds
-from commands.ask.facts import AccountFacts, gather
-from commands.ask.intents import detect
+from commands.ask.facts import AccountFacts, gather, known_of
+from commands.ask.intents import Kind, detect
 from commands.ask.port import LanguageModel, LLMUnavailable
 from commands.ask.postprocess import clean, render_citations
-from commands.ask.resolve import accessible_accounts, name_forms, resolve, strip_name
+from commands.ask.resolve import (
+    accessible_accounts,
+    name_forms,
+    named_in,
+    resolve,
+    short_forms,
+    strip_name,
+)
+from commands.ask.understand import read
 from commands.registry import CommandError, Context
 from prompts import render
 from storage import repos
@@ -67,27 +76,63 @@ class Prepared:
     lang: str
 
 
-def account_for(ctx: Context, question: str) -> Account:
-    """The bound account in a channel (only it); in a direct message, the one named.
+def readable_accounts(ctx: Context) -> list[Account]:
+    """The accounts this person may ask about outside an account's channel (the one rule,
+    kept in resolve.accessible_accounts): the whole portfolio for admins and in the
+    management channel."""
+    assert ctx.person.id is not None
+    return accessible_accounts(ctx.session, person_id=ctx.person.id,
+                               is_admin=ctx.is_admin or ctx.is_management)
 
-    The management channel sees the portfolio, so there too the question names the account.
-    """
+
+@dataclass(slots=True)
+class Target:
+    """What a question is about: one account, or (portfolio questions) several."""
+
+    account: Account | None = None
+    portfolio: list[Account] | None = None
+    # Set when the account was not named but is the only one the person works on.
+    only: bool = False
+
+
+def target_for(ctx: Context, question: str) -> Target:
+    """The bound account in a channel (only it); in a direct message or the management
+    channel, the account named, the person's only account, or the portfolio they see."""
     if ctx.account is not None:
-        return ctx.account
+        _refuse_other_account(ctx, question)
+        return Target(ctx.account)
     if not (ctx.incoming.is_direct or ctx.is_management):
         raise CommandError("ask.unbound_channel")
-    assert ctx.person.id is not None
-    accounts = accessible_accounts(ctx.session, person_id=ctx.person.id,
-                                   is_admin=ctx.is_admin or ctx.is_management)
+    accounts = readable_accounts(ctx)
     if not accounts:
         raise CommandError("ask.no_accounts")
     found = resolve(question, accounts)
     if found.account is not None:
-        return found.account
+        return Target(found.account)
     if found.ambiguous:
         raise CommandError("ask.ambiguous", names=", ".join(found.ambiguous))
+    if portfolio.detect(question, today=ctx.clock.today()) is not None:
+        return Target(portfolio=accounts)
+    if len(accounts) == 1:
+        return Target(accounts[0], only=True)
     names = ", ".join(a.name for a in accounts[:12]) + (" …" if len(accounts) > 12 else "")
     raise CommandError("ask.which_account", names=names, example=accounts[0].name)
+
+
+def _refuse_other_account(ctx: Context, question: str) -> None:
+    """A question in an account's channel that names another account the person may read
+    is told where to ask it, rather than answered for this channel's account. Accounts
+    the person may not read are never named (nor told apart from unknown names)."""
+    assert ctx.account is not None and ctx.person.id is not None
+    bound = ctx.account
+    if named_in(question, [bound]):
+        return
+    others = [a for a in readable_accounts(ctx) if a.id != bound.id]
+    named = named_in(question, others)
+    if len(named) == 1:
+        raise CommandError("ask.other_account", account=bound.name, other=named[0].name)
+    if portfolio.is_portfolio_question(question):
+        raise CommandError("ask.portfolio_here", account=bound.name)
 
 
 def asker_of(ctx: Context) -> Asker:
@@ -104,16 +149,23 @@ def answer(ctx: Context, question: str) -> Reply:
     question = question.strip()
     if not question:
         raise CommandError("ask.empty")
-    account = account_for(ctx, question)
-    assert account.id is not None
+    target = target_for(ctx, question)
+    if target.portfolio is not None:
+        return portfolio.answer(ctx.session, accounts=target.portfolio, question=question,
+                                today=ctx.clock.today(), t=ctx.t, services=ctx.services)
+    account = target.account
+    assert account is not None and account.id is not None
     facts = gather(ctx.session, account_id=account.id, today=ctx.clock.today(), services=ctx.services)
-    asked = strip_name(question, name_forms(account.name) + [account.name]) or question
-    intent = detect(asked)
+    asked = strip_name(question, name_forms(account.name) + short_forms(account.name) + [account.name]) or question
+    intent = detect(read(asked, known_of(facts)), today=facts.today)
     record = Answerer(ctx.session, facts=facts, t=ctx.t, asker=asker_of(ctx)).answer(intent, asked)
+    if target.only:
+        record.reply.sections.insert(0, Section(text=ctx.t("ask.only_account", account=account.name)))
     llm: LanguageModel | None = ctx.services.get("llm")
     if llm is None:
         return record.reply
-    window = period_bounds(intent.period, facts.today) if intent.period else None
+    window = intent.window.bounds() if intent.window is not None and intent.kind is not Kind.OPEN_TASKS else (
+        period_bounds(intent.period, facts.today) if intent.period else None)
     prepared = prepare(ctx, facts=facts, question=question, fallback=record, window=window)
     followup = ctx.services.get("followup")
     if followup is None:

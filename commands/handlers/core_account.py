@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from bot.messages import Button, Item, Reply, Section, Tone
-from commands import authz, lifecycle
+from commands import audit, authz, lifecycle
+from commands.changes.account import CARD_FIELDS, SCORE_FIELDS, card_state
+from commands.commercial_text import card_fields
 from commands.dates import DateParseError, parse_date
 from commands.format import (
     fmt_date,
@@ -15,13 +17,17 @@ from commands.format import (
     person_name,
     role_short,
 )
+from commands.handlers.playbooks import key_account_sections
 from commands.i18n import Translator
 from commands.parsing import Args
 from commands.people import person_from_token
+from commands.pipeline import currency_of
+from commands.playbooks.triggers import KEY_TIERS
 from commands.registry import CommandError, Context, command
+from commands.roles import assign_role
 from commands.routing import parse_role
 from storage import health_repo, repos
-from storage.models import TEAM_ROLES, TRIANGLE, Account, Role, Tier
+from storage.models import TEAM_ROLES, TRIANGLE, Account, ChannelBinding, Role, Tier
 
 MAX_NAME = 200
 
@@ -136,35 +142,40 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now()
     acct = repos.create_account(ctx.session, name=name, tier=tier, at=now)
     assert acct.id is not None
-    _bind(ctx, acct)
-    repos.audit(ctx.session, at=now, action="account.new", account_id=acct.id,
-                person_id=ctx.person.id, name=name, tier=tier, before=None,
-                after={"name": name, "tier": tier, "binding": {
-                    "platform": ctx.incoming.platform, "channel": ctx.incoming.channel}})
+    binding, before = _bind(ctx, acct)
+    audit.record(ctx, "account.new", target="account", account_id=acct.id, name=name,
+                 tier=tier, binding=binding.id, binding_before=before)
     ctx.account = acct
     t = ctx.t
     return Reply(
         title=t("account.created", account=acct.name, tier=tier_label(t, tier)),
-        sections=[Section(text=t("account.created_next"))],
+        sections=[Section(text=t("account.created_next")),
+                  *key_account_sections(ctx, acct, was_key=False)],
         tone=Tone.SUCCESS,
     )
 
 
-def _bind(ctx: Context, acct: Account) -> None:
+def _bind(ctx: Context, acct: Account) -> tuple[ChannelBinding, dict[str, object] | None]:
+    """Bind this channel to ``acct``; returns the binding and what it was before, if it was."""
     assert acct.id is not None
     inc = ctx.incoming
     existing = repos.binding_for(ctx.session, platform=inc.platform, workspace=inc.workspace,
                                  channel=inc.channel)
     if existing is not None:
+        before: dict[str, object] = {"account_id": existing.account_id,
+                                     "archived": existing.archived,
+                                     "channel_name": existing.channel_name}
         # An archived binding is brought back for the account it now names.
         existing.account_id = acct.id
         existing.archived = False
         existing.channel_name = inc.channel_name or existing.channel_name
         ctx.session.add(existing)
-        return
-    repos.bind_channel(ctx.session, platform=inc.platform, workspace=inc.workspace,
-                       channel=inc.channel, account_id=acct.id,
-                       channel_name=inc.channel_name, at=ctx.clock.now())
+        ctx.session.flush()
+        return existing, before
+    binding = repos.bind_channel(ctx.session, platform=inc.platform, workspace=inc.workspace,
+                                 channel=inc.channel, account_id=acct.id,
+                                 channel_name=inc.channel_name, at=ctx.clock.now())
+    return binding, None
 
 
 def _account_link(ctx: Context, args: Args) -> Reply:
@@ -173,12 +184,10 @@ def _account_link(ctx: Context, args: Args) -> Reply:
     acct = lifecycle.readable_account_named(ctx, name)
     # Linking shows the account's whole record to this channel: its AR, sponsor or an admin.
     authz.require(ctx, authz.Need.LEAD, acct, action="account link")
-    _bind(ctx, acct)
-    inc = ctx.incoming
-    repos.audit(ctx.session, at=ctx.clock.now(), action="account.link", account_id=acct.id,
-                person_id=ctx.person.id, channel=inc.channel,
-                before={"binding": None},
-                after={"binding": {"platform": inc.platform, "channel": inc.channel}})
+    binding, before = _bind(ctx, acct)
+    audit.record(ctx, "account.link", target=f"binding:{binding.id}", account_id=acct.id,
+                 channel=ctx.incoming.channel, channel_name=ctx.incoming.channel_name,
+                 binding=binding.id, binding_before=before)
     ctx.account = acct
     return Reply(title=ctx.t("account.linked", account=acct.name), tone=Tone.SUCCESS)
 
@@ -196,7 +205,10 @@ def _account_set(ctx: Context, args: Args) -> Reply:
     if unknown:
         raise CommandError("error.account_set_unknown", key=unknown[0], keys=", ".join(_SET_KEYS))
     changed: list[tuple[str, str]] = []
+    was_key = acct.tier in KEY_TIERS
     opts = args.options
+    card_before = card_state(acct, CARD_FIELDS)
+    binding_before: tuple[int | None, str | None] = (None, None)
     if "revenue" in opts:
         acct.revenue = parse_amount(opts["revenue"])
         changed.append((t("field.revenue"), fmt_number(t.lang, acct.revenue)))
@@ -226,6 +238,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
                                     workspace=ctx.incoming.workspace,
                                     channel=ctx.incoming.channel)
         if binding is not None:
+            binding_before = (binding.id, binding.language)
             binding.language = acct.language
             ctx.session.add(binding)
         t = Translator(acct.language)
@@ -241,16 +254,18 @@ def _account_set(ctx: Context, args: Args) -> Reply:
         changed.append((t("field.name"), acct.name))
     if "sponsor" in opts:
         person = person_from_token(ctx, opts["sponsor"])
-        assert person.id is not None
         lifecycle.restore_person(ctx, person)
-        repos.assign_role(ctx.session, account_id=acct.id, role=Role.SPONSOR.value,
-                          person_id=person.id, at=ctx.clock.now())
+        assign_role(ctx, acct, Role.SPONSOR.value, person)
         changed.append((t("field.sponsor"), person_name(person)))
     ctx.session.add(acct)
-    repos.audit(ctx.session, at=ctx.clock.now(), action="account.set", account_id=acct.id,
-                person_id=ctx.person.id, **{k: v for k, v in opts.items()})
+    before, after = audit.diff(card_before, card_state(acct, CARD_FIELDS))
+    if after:
+        audit.record(ctx, "account.set", target="card", before=before, after=after,
+                     binding=binding_before[0], binding_lang=binding_before[1])
     return Reply(title=t("account.updated", account=acct.name),
-                 sections=[Section(fields=changed)], tone=Tone.SUCCESS)
+                 sections=[Section(fields=changed),
+                           *key_account_sections(ctx, acct, was_key=was_key)],
+                 tone=Tone.SUCCESS)
 
 
 SCORE_KEYS = ("value", "potential", "fit", "cost")
@@ -275,6 +290,7 @@ def _account_score(ctx: Context, args: Args) -> Reply:
     given = {k: v for k, v in args.options.items() if k in SCORE_KEYS}
     if not given or len(given) != len(args.options):
         raise CommandError("error.score_usage")
+    score_before = card_state(acct, SCORE_FIELDS)
     for key, raw in given.items():
         try:
             value = int(raw)
@@ -284,6 +300,9 @@ def _account_score(ctx: Context, args: Args) -> Reply:
             raise CommandError("error.score_range", key=key, value=raw)
         setattr(acct, f"score_{key}", value)
     ctx.session.add(acct)
+    before, after = audit.diff(score_before, card_state(acct, SCORE_FIELDS))
+    if after:
+        audit.record(ctx, "account.score", target="score", before=before, after=after)
     fields = [(t(f"score.{k}"), str(getattr(acct, f"score_{k}") or "—")) for k in SCORE_KEYS]
     suggestion = suggested_tier(acct)
     text = (
@@ -333,6 +352,9 @@ def account_card(ctx: Context) -> Reply:
             Section(title=t("card.basics"), fields=basics),
             Section(title=t("card.team"), fields=team),
             Section(title=t("card.work"), fields=work),
+            Section(title=t("card.commercial"),
+                    fields=card_fields(ctx.session, t, acct, today=today,
+                                       currency=currency_of(ctx.settings))),
             Section(text=t("card.channels", count=len(channels))),
         ],
         buttons=[Button(t("button.open"), "open"), Button(t("button.health"), "health")],
@@ -410,22 +432,10 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
     assert acct.id is not None
     t = ctx.t
     person = person_from_token(ctx, token)
-    assert person.id is not None
-    now = ctx.clock.now()
     lifecycle.restore_person(ctx, person)
-    previous = repos.assign_role(ctx.session, account_id=acct.id, role=role,
-                                 person_id=person.id, at=now)
+    previous, moved = assign_role(ctx, acct, role, person)
     if previous is not None and previous.id == person.id:
         return t("triangle.unchanged", role=role_short(t, role), person=person_name(person))
-    moved = 0
-    if role != Role.SPONSOR.value:
-        moved = repos.reassign_role_tasks(ctx.session, account_id=acct.id, role=role,
-                                          person_id=person.id)
-    repos.audit(ctx.session, at=now, action="role.assign", account_id=acct.id,
-                person_id=ctx.person.id, role=role, to=person.id,
-                previous=previous.id if previous else None, tasks=moved,
-                before={"role": role, "person_id": previous.id if previous else None},
-                after={"role": role, "person_id": person.id})
     if previous is None:
         return t("triangle.assigned", role=role_short(t, role), person=person_name(person),
                  tasks=moved)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from bot.messages import Item, Reply, Section, Tone
+from commands import audit
+from commands.changes.record import stakeholder_state
 from commands.parsing import VERB_ALIASES, Args
 from commands.registry import CommandError, Context, command, load_handlers, lookup
 from storage import repos
@@ -12,7 +14,8 @@ from storage.models import PlanSection, Stakeholder
 
 # The order `help` lists verbs in: the daily ones first.
 HELP_ORDER = (
-    "note", "task", "open", "tasks", "done", "reopen", "account", "triangle", "handover",
+    "note", "notes", "task", "open", "tasks", "done", "reopen", "cancel", "history", "undo",
+    "account", "triangle", "handover",
     "health", "signal", "report", "ask", "stakeholder", "plan", "accounts", "help",
 )
 
@@ -27,6 +30,7 @@ def help_(ctx: Context, args: Args) -> Reply:
         if cmd is None:
             raise CommandError("error.unknown_verb", verb=wanted[:40])
         zh_alias = [k for k, v in VERB_ALIASES.items() if v == cmd.name]
+        zh_alias += [a for a in cmd.aliases if not a.isascii() and a not in zh_alias]
         fields = [(t("help.usage"), t(cmd.usage_key))]
         if zh_alias:
             fields.append((t("help.aliases"), " / ".join(zh_alias)))
@@ -82,6 +86,7 @@ def stakeholder(ctx: Context, args: Args) -> Reply:
         if row is None:
             row = Stakeholder(account_id=account.id, name=name[:200], name_key=key,
                               created_at=ctx.clock.now())
+        was = stakeholder_state(row)
         if "title" in args.options:
             row.title = args.options["title"][:200]
         if "role" in args.options:
@@ -95,6 +100,12 @@ def stakeholder(ctx: Context, args: Args) -> Reply:
         if stance is not None:
             row.stance = _STANCES[stance.lower()]
         ctx.session.add(row)
+        ctx.session.flush()
+        before, after = audit.diff(was, stakeholder_state(row))
+        if created or after:
+            audit.record(ctx, "stakeholder.add" if created else "stakeholder.update",
+                         target=f"stakeholder:{key}", name=row.name, id=row.id,
+                         before=before, after=after)
         return Reply(title=t("stakeholder.added" if created else "stakeholder.updated",
                              name=row.name, account=account.name), tone=Tone.SUCCESS,
                      sections=[Section(fields=_stakeholder_fields(ctx, row))])
@@ -105,6 +116,8 @@ def stakeholder(ctx: Context, args: Args) -> Reply:
             Stakeholder.name_key == repos.name_key(name))).first()
         if row is None:
             raise CommandError("error.stakeholder_unknown", name=name)
+        audit.record(ctx, "stakeholder.remove", target=f"stakeholder:{row.name_key}",
+                     name=row.name, id=row.id, before=row.model_dump(mode="json"))
         ctx.session.delete(row)
         return Reply(title=t("stakeholder.removed", name=row.name), tone=Tone.SUCCESS)
     if sub not in ("list", "列表"):
@@ -170,6 +183,9 @@ def plan(ctx: Context, args: Args) -> Reply:
         raise CommandError("error.note_long", max=20_000, length=len(text))
     row = rows.get(section) or PlanSection(account_id=account.id, section=section, text="",
                                            updated_at=ctx.clock.now())
+    if section not in rows or row.text != text:
+        audit.record(ctx, "plan.set", target=f"plan:{section}", section=section,
+                     before={"text": row.text} if section in rows else None, after={"text": text})
     row.text = text
     row.updated_at = ctx.clock.now()
     row.updated_by_id = ctx.person.id

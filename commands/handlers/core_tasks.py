@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
-from commands.dates import DateParseError, find_due, parse_date
-from commands.extract import extract_actions
+from commands import audit
+from commands.dates import DateParseError, PastDateError, read_date, scan_due
 from commands.format import (
     assignee_ids,
     is_overdue,
@@ -20,7 +20,9 @@ from commands.format import (
     task_sort_key,
 )
 from commands.i18n import Translator
-from commands.parsing import Args
+from commands.note_capture import Captured, capture, owner_suffix, reply_sections
+from commands.note_model import propose_from_model
+from commands.parsing import Args, fold_width
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import route_task
@@ -35,6 +37,20 @@ OPEN_PER_ROLE = 25
 MAX_NOTE = 100_000
 _SHARED_WORDS = {"shared", "share", "共享", "分享"}
 _NUMBER = re.compile(r"^[#＃]?(\d{1,9})$")
+
+# Other forms of `task` and `note` (task 3 edit, note 3, note delete 3) live in modules of
+# their own and register here; each returns None when the command is not its form.
+Form = Callable[[Context, Args], Reply | None]
+TASK_FORMS: list[Form] = []
+NOTE_FORMS: list[Form] = []
+
+
+def _other_form(forms: list[Form], ctx: Context, args: Args) -> Reply | None:
+    for form in forms:
+        reply = form(ctx, args)
+        if reply is not None:
+            return reply
+    return None
 
 
 @dataclass(frozen=True)
@@ -76,10 +92,54 @@ def place_task(ctx: Context, title: str, owner_token: str | None) -> Placement:
 
 
 def parse_due(ctx: Context, value: str) -> date:
+    """A due date given on purpose; a day without a year already past is refused with
+    the two full dates it could mean (never silently moved a year)."""
     try:
-        return parse_date(value, today=ctx.clock.today())
+        return read_date(value, today=ctx.clock.today()).day
+    except PastDateError as exc:
+        raise CommandError("dates.past", text=value, past=exc.past.isoformat(),
+                           ahead=exc.ahead.isoformat()) from None
     except DateParseError:
         raise CommandError("error.bad_date", value=value) from None
+
+
+_DUE_OPTION = re.compile(r"(?:due|截止|截止日期)\s?=\s?(\S+)((?:\s+\S+){0,3})", re.I)
+
+
+def _join_due(args: Args, words: list[str]) -> None:
+    """``due=next tuesday`` / ``due=Dec 5`` typed without quotes: the words after the
+    value that complete a date belong to it (and leave the title)."""
+    value = args.options["due"]
+    try:
+        read_date(value, today=date(2000, 1, 3))
+        return
+    except PastDateError:
+        return
+    except DateParseError:
+        pass
+    match = _DUE_OPTION.search(fold_width(args.rest))
+    if match is None:
+        return
+    following = match.group(2).split()
+    for count in range(len(following), 0, -1):
+        candidate = " ".join([value, *following[:count]])
+        try:
+            read_date(candidate, today=date(2000, 1, 3))
+        except PastDateError:
+            pass
+        except DateParseError:
+            continue
+        if all(w in words for w in following[:count]):
+            for word in following[:count]:
+                words.remove(word)
+            args.options["due"] = candidate
+        return
+
+
+def _year_note(ctx: Context, phrase: str, due: date | None) -> str:
+    if due is None or due.year == ctx.clock.today().year:
+        return ""
+    return ctx.t("dates.next_year", text=phrase, date=due.isoformat())
 
 
 def done_buttons(t: Translator, task: Task) -> list[Button]:
@@ -88,11 +148,24 @@ def done_buttons(t: Translator, task: Task) -> list[Button]:
     return [Button(t("button.reopen", number=task.number), f"reopen {task.number}")]
 
 
+def task_buttons(t: Translator, task: Task) -> list[Button]:
+    """Done, plus Edit and Remove while it is open: the buttons of a task just made."""
+    buttons = done_buttons(t, task)
+    if task.status == TaskStatus.OPEN.value:
+        buttons += [Button(t("button.edit", number=task.number), f"task {task.number} edit"),
+                    Button(t("button.remove", number=task.number), f"cancel {task.number}",
+                           Style.DANGER)]
+    return buttons
+
+
 @command("task", aliases=("todo", "action"))
 def task(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
     t = ctx.t
+    other = _other_form(TASK_FORMS, ctx, args)
+    if other is not None:
+        return other
     words: list[str] = []
     shared = "shared" in args.options
     owner_token = args.option("owner")
@@ -105,10 +178,21 @@ def task(ctx: Context, args: Args) -> Reply:
             words.append(word)
     title = " ".join(words).strip()
     due: date | None = None
+    date_note = ""
     if "due" in args.options:
+        _join_due(args, words)
+        title = " ".join(words).strip()
         due = parse_due(ctx, args.options["due"])
+        date_note = _year_note(ctx, args.options["due"], due)
     elif title:
-        due, title = find_due(title, today=ctx.clock.today())
+        found = scan_due(title, today=ctx.clock.today())
+        if found.assumed == "past" and found.day is not None:
+            parse_due(ctx, found.phrase)  # refuses, naming both full dates
+        due, title = found.day, found.rest if found.day is not None else title
+        if found.assumed in ("next_year", "month_day"):
+            date_note = _year_note(ctx, found.phrase, due) or ctx.t(
+                "capture.date_month_day", line=1, phrase=found.phrase,
+                date=due.isoformat() if due else "")
     if not title:
         raise CommandError("error.task_no_title")
     if len(title) > MAX_TITLE:
@@ -126,12 +210,16 @@ def task(ctx: Context, args: Args) -> Reply:
         created_by_id=ctx.person.id,
         routing_reason=placement.why[:200] or None,
     )
+    audit.record(ctx, "task.create", target=f"task:{created.id}", number=created.number,
+                 title=created.title, after=audit.task_state(created))
     people = {placement.person.id: placement.person} if placement.person and placement.person.id else {}
     sections = [Section(text=task_line(t, created, people, ctx.clock.today()))]
     if placement.why:
         sections.append(Section(text=placement.why))
+    if date_note:
+        sections.append(Section(text=date_note))
     return Reply(title=t("task.created", number=created.number, account=account.name),
-                 sections=sections, buttons=done_buttons(t, created), tone=Tone.SUCCESS)
+                 sections=sections, buttons=task_buttons(t, created), tone=Tone.SUCCESS)
 
 
 def _numbers(args: Args, usage_key: str) -> list[int]:
@@ -165,11 +253,12 @@ def _set_status(ctx: Context, args: Args, *, done: bool) -> Reply:
             key = "task.already_done" if done else "task.already_open"
             lines.append(Item(t(key, number=number, title=found.title)))
             continue
+        before = audit.task_state(found)
         found.status = want
         found.closed_at = now if done else None
+        found.cancel_reason = None
         ctx.session.add(found)
-        repos.audit(ctx.session, at=now, action="task.done" if done else "task.reopen",
-                    account_id=account.id, person_id=ctx.person.id, number=number)
+        audit.task_change(ctx, "task.done" if done else "task.reopen", found, before)
         key = "task.marked_done" if done else "task.reopened"
         lines.append(Item(t(key, number=number, title=found.title), buttons=done_buttons(t, found)))
     return Reply(title=t("task.status_title", account=account.name), sections=[Section(items=lines)],
@@ -233,6 +322,7 @@ _TASKS_FILTERS = {
     "all": "all", "全部": "all", "所有": "all",
     "open": "open", "未完成": "open",
     "done": "done", "closed": "done", "已完成": "done",
+    "cancelled": "cancelled", "canceled": "cancelled", "已取消": "cancelled", "取消": "cancelled",
 }
 
 
@@ -251,8 +341,13 @@ def tasks(ctx: Context, args: Args) -> Reply:
         found = [x for x in repos.tasks_of(ctx.session, account_id=account.id) if is_overdue(x, today)]
     elif which == "done":
         found = repos.tasks_of(ctx.session, account_id=account.id, status=TaskStatus.DONE.value)
+    elif which == "cancelled":
+        found = repos.tasks_of(ctx.session, account_id=account.id,
+                               status=TaskStatus.CANCELLED.value)
     elif which == "all":
-        found = repos.tasks_of(ctx.session, account_id=account.id, status=None)
+        # Withdrawn tasks are not work: `tasks cancelled` lists them.
+        found = [x for x in repos.tasks_of(ctx.session, account_id=account.id, status=None)
+                 if x.status != TaskStatus.CANCELLED.value]
     else:
         found = repos.tasks_of(ctx.session, account_id=account.id)
     found = sorted(found, key=lambda x: (x.status != TaskStatus.OPEN.value, task_sort_key(x, today)))
@@ -265,12 +360,15 @@ def tasks(ctx: Context, args: Args) -> Reply:
     return Reply(title=title, sections=[Section(items=items)], footer=footer)
 
 
-@command("note", aliases=("notes", "minutes"), free_text=True)
+@command("note", aliases=("minutes",), free_text=True)
 def note(ctx: Context, args: Args) -> Reply:
     """Store the note whole first; then extract actions. A note is never lost to a parse."""
     account = ctx.require_account()
     assert account.id is not None
     t = ctx.t
+    other = _other_form(NOTE_FORMS, ctx, args)
+    if other is not None:
+        return other
     text = args.rest.strip()
     if not text:
         raise CommandError("error.note_empty")
@@ -279,45 +377,28 @@ def note(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now()
     stored = repos.add_note(ctx.session, account_id=account.id, text=text,
                             author_id=ctx.person.id, at=now)
-    created: list[Task] = []
-    problems: list[str] = []
     try:
-        actions = extract_actions(text, today=ctx.clock.today())
+        captured = capture(ctx, note=stored, text=text, account_id=account.id,
+                           account_name=account.name)
+    except CommandError:
+        raise
     except Exception:  # the note is kept whatever the extractor does
         log.exception("action extraction failed on note %s", stored.id)
-        actions = []
-        problems.append(t("note.extract_failed"))
-    for action in actions:
-        try:
-            with ctx.session.begin_nested():
-                placement = place_task(ctx, action.title, action.owner)
-                created.append(repos.add_task(
-                    ctx.session,
-                    account_id=account.id,
-                    title=action.title[:MAX_TITLE],
-                    role=placement.role,
-                    assignee_id=placement.person.id if placement.person else None,
-                    due_date=action.due,
-                    shared=False,
-                    at=now,
-                    created_by_id=ctx.person.id,
-                    source_note_id=stored.id,
-                    routing_reason=placement.why[:200] or None,
-                ))
-        except CommandError as exc:
-            problems.append(t("note.action_skipped", line=action.line_no,
-                              reason=t(exc.key, **exc.values).split("\n")[0]))
+        captured = Captured(remarks=[t("note.extract_failed")])
+    created = captured.tasks
+    audit.note_created(ctx, stored, created)
     people = repos.persons_by_ids(ctx.session, ids=assignee_ids(created))
     today = ctx.clock.today()
     sections: list[Section] = []
+    items = [Item(task_line(t, x, people, today) + owner_suffix(ctx, captured, x),
+                  buttons=task_buttons(t, x)) for x in created]
     if created:
-        sections.append(Section(
-            title=t("note.extracted", count=len(created)),
-            items=[Item(task_line(t, x, people, today), buttons=done_buttons(t, x)) for x in created],
-        ))
-    else:
+        sections.append(Section(title=t("note.extracted", count=len(created)), items=items))
+    elif not captured.theirs:
         sections.append(Section(text=t("note.no_actions")))
-    if problems:
-        sections.append(Section(title=t("note.problems"), items=[Item(p) for p in problems]))
+    sections += reply_sections(ctx, captured, task_items=items)
+    model_section = propose_from_model(ctx, note=stored, text=text, captured=captured)
+    if model_section is not None:
+        sections.append(model_section)
     return Reply(title=t("note.saved", number=stored.number, account=account.name,
                          chars=len(text)), sections=sections, tone=Tone.SUCCESS)

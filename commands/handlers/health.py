@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 from bot.messages import Item, Reply, Section, Tone
+from commands import audit
 from commands.dates import DateParseError, parse_date
 from commands.health import (
     METRICS,
@@ -151,14 +152,16 @@ def signal(ctx: Context, args: Args) -> Reply:
             raise CommandError("signal.bad_value", metric=metric, raw=raw[:40],
                                hint=t(f"signal.hint.{metric}")) from None
     items: list[str] = []
+    recorded: list[int | None] = []
     for metric, value, day in parsed:
-        health_repo.add_signal(ctx.session, account_id=account.id, metric=metric, at=now,
-                               value=value, value_date=day, recorded_by_id=ctx.person.id)
+        row = health_repo.add_signal(ctx.session, account_id=account.id, metric=metric, at=now,
+                                     value=value, value_date=day, recorded_by_id=ctx.person.id)
+        recorded.append(row.id)
         shown = day.isoformat() if day is not None else _show(metric, value)
         items.append(t("signal.item", metric=t(f"signal.metric.{metric}"), value=shown))
-    repos.audit(ctx.session, at=now, action="signal", account_id=account.id,
-                person_id=ctx.person.id, **{m: (d.isoformat() if d else v) for m, v, d in parsed})
     ctx.session.flush()
+    audit.record(ctx, "signal", target="signals", signals=recorded,
+                 values={m: (d.isoformat() if d else v) for m, v, d in parsed})
     result = _assess(ctx, account)
     return Reply(
         title=t("signal.recorded", account=account.name, items=", ".join(items)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.messages import Item, Reply, Section, Tone
+from commands import audit
 from commands.format import person_name, role_short
 from commands.handlers.core_tasks import done_buttons
 from commands.parsing import Args
@@ -39,12 +40,12 @@ def reassign(ctx: Context, args: Args) -> Reply:
     if task is None:
         raise CommandError("error.no_task", number=number, account=account.name)
     owner = owner_from_token(ctx, owner_token)
+    before = audit.task_state(task)
     task.role = owner.role or task.role
     task.assignee_id = owner.person.id if owner.person else None
     ctx.session.add(task)
-    repos.audit(ctx.session, at=ctx.clock.now(), action="task.reassign", account_id=account.id,
-                person_id=ctx.person.id, number=number, role=task.role,
-                assignee_id=task.assignee_id)
+    audit.task_change(ctx, "task.reassign", task, before,
+                      was={k: before[k] for k in ("role", "assignee", "owner_text")})
     who = person_name(owner.person) if owner.person else t("task.unassigned")
     line = t("reassign.done", number=number, title=task.title,
              role=role_short(t, task.role), person=who)

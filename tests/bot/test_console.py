@@ -84,6 +84,8 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
     # executive visit task at once, posted in the channel.
     assert "── kambot posts in #acme ──" in result.stdout
     assert "yearly executive visit" in result.stdout
+    # ... and, as a new key account, the onboarding playbook (4 tasks) in the reply.
+    assert "Playbook started: New key-account onboarding (4 tasks)" in result.stdout
     # The database outlives the process: a second run sees the account.
     again = subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", "--channel", "acme", "--user", "bob"],
@@ -94,7 +96,7 @@ def test_kambot_console_subprocess(tmp_path: Path) -> None:
         timeout=120,
         cwd=tmp_path,
     )
-    assert "all 6 task(s)" in again.stdout
+    assert "all 10 task(s)" in again.stdout
 
 
 def test_kambot_demo_subprocess(tmp_path: Path) -> None:
@@ -136,3 +138,16 @@ def test_console_keeps_display_names(core: Core) -> None:
     out = io.StringIO()
     run_console(core, channel="acme", user="alice", stdin=io.StringIO("open\n"), stdout=out)
     assert "Alice Chen" in out.getvalue()
+
+
+def test_posting_a_transcript_file_from_the_console(core: Core, tmp_path: Path) -> None:
+    session = ConsoleSession(core, channel="acme", user="alice")
+    session.handle('account new "Acme Corp"')
+    sample = Path(__file__).resolve().parents[1] / "commands" / "transcripts" / "support_review.srt"
+    answer = session.handle(f":file {sample}") or ""
+    assert "Transcript support_review.srt saved as note 1 on Acme Corp." in answer
+    assert "[accept 1 1]" in answer
+    assert "cannot read" in (session.handle(f":file {tmp_path / 'missing.vtt'}") or "")
+    big = tmp_path / "big.vtt"
+    big.write_bytes(b"WEBVTT\n" + b" " * (6 * 1024 * 1024))
+    assert "big.vtt is 6.0 MB" in (session.handle(f":file {big}") or "")

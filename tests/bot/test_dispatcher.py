@@ -60,7 +60,9 @@ def test_a_crash_in_a_handler_rolls_back_everything(chat: Conversation, monkeypa
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(core_tasks, "extract_actions", boom)
+    import commands.note_capture as note_capture
+
+    monkeypatch.setattr(note_capture, "extract_note", boom)
     # The extractor failing is absorbed: the note is kept.
     assert "could not read the actions" in chat.text("note hello\nACTION: x")
     monkeypatch.setattr(core_tasks.repos, "add_note", boom)

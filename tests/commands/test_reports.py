@@ -250,3 +250,22 @@ def test_report_outside_an_account_channel(chat, core, acme):
     digest = chat.say("report 2026-11", channel="mgmt")
     assert digest.title == "Portfolio - November 2026"
     assert "Acme Corp · core strategic partner · 🟢 green (78) · 1 overdue · 2 closed" in digest.plain_text()
+
+
+def test_decisions_of_the_month_are_in_the_team_report_only(core, acme):
+    from storage import decisions as decision_repo
+
+    with core.sessions.begin() as s:
+        decision_repo.add_decision(s, account_id=acme.account_id, note_id=None,
+                                   text="Phase 2 goes on-prem", line_no=3, created_by_id=None,
+                                   at=at("2026-11-12"))
+        decision_repo.add_decision(s, account_id=acme.account_id, note_id=None,
+                                   text="October choice", line_no=1, created_by_id=None,
+                                   at=at("2026-10-12"))
+    f = facts_for(core, acme.account_id)
+    assert f.decisions == ["Phase 2 goes on-prem"]
+    team = reports.compose_report(f, "en", chart=False).plain_text()
+    assert "Decisions this month (1)" in team and "Phase 2 goes on-prem" in team
+    assert "本月决定（1）" in reports.compose_report(f, "zh", chart=False).plain_text()
+    shared = reports.compose_shared(f, "en", chart=False).plain_text()
+    assert "Phase 2 goes on-prem" not in shared

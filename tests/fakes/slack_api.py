@@ -8,6 +8,11 @@ A violation is answered like Slack answers it (``ok: false``) *and* kept in
 ``violations``; the ``fake_slack`` fixture fails the test on any. Tests can queue a 429
 with Retry-After or an ``{ok: false, error: ...}`` for a method.
 
+Files people share (:meth:`FakeSlack.add_file`) are described by ``files.info`` (the
+``objs_file`` shape of the spec) and served at their ``url_private_download`` only to a
+request with a bearer token; without one Slack answers 200 with its sign-in web page, and
+so does the fake. Every download is recorded in ``downloads``.
+
 :class:`FakeSocketMode` is the websocket that ``apps.connections.open`` hands out: tests
 push envelopes through it and read the acks the app sends back.
 """
@@ -25,7 +30,7 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from tests.fakes.loopback import LoopbackServer
 
@@ -231,6 +236,9 @@ class FakeSlack(LoopbackServer):
         self.bot_user_id = "UBOT"
         self.bot_id = "BBOT"
         self.socket_url: str | None = None
+        self.files: dict[str, dict[str, Any]] = {}
+        self.file_contents: dict[str, bytes] = {}
+        self.downloads: list[tuple[str, bool]] = []  # (file id, with a bearer token)
         self._queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -276,6 +284,37 @@ class FakeSlack(LoopbackServer):
             self._queued.setdefault(method, []).append(
                 (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
             )
+
+    def add_file(self, name: str, content: bytes, *, channel: str = "C0ACME",
+                 user: str = "U0ANN", ts: str | None = None, private: bool = False,
+                 size: int | None = None) -> str:
+        """A file ``user`` shared in ``channel`` (message ``ts``); returns its id.
+
+        ``size`` overrides the size files.info reports (a file too big to fetch).
+        """
+        file_id = f"F{next(self._ts):08d}"
+        ts = ts or f"1700000400.{next(self._ts):06d}"
+        suffix = name.rsplit(".", 1)[-1].lower() if "." in name else "text"
+        url = f"{self.base}/files-pri/{self.team_id}-{file_id}/download/{quote(name)}"
+        share = {"ts": ts, "channel_name": "acme-team", "team_id": self.team_id,
+                 "reply_count": 0, "reply_users": []}
+        with self._cond:
+            self.file_contents[file_id] = content
+            self.files[file_id] = {
+                "id": file_id, "created": 1700000400, "timestamp": 1700000400, "name": name,
+                "title": name, "mimetype": "application/octet-stream", "filetype": suffix,
+                "pretty_type": suffix.upper(), "user": user, "user_team": self.team_id,
+                "editable": False, "size": len(content) if size is None else size,
+                "mode": "hosted", "is_external": False, "external_type": "",
+                "is_public": not private, "public_url_shared": False, "display_as_bot": False,
+                "username": "", "url_private": url.replace("/download/", "/"),
+                "url_private_download": url,
+                "permalink": f"https://fake.slack.com/files/{user}/{file_id}/{quote(name)}",
+                "channels": [] if private else [channel], "groups": [channel] if private else [],
+                "ims": [], "comments_count": 0,
+                "shares": {"private" if private else "public": {channel: [share]}},
+            }
+        return file_id
 
     def calls_to(self, method: str) -> list[Call]:
         with self._cond:
@@ -323,6 +362,9 @@ class FakeSlack(LoopbackServer):
                 self._cond.notify_all()
             self._send(req, 200, b"OK - " + str(len(raw)).encode(), "text/plain")
             return
+        if parts.path.startswith("/files-pri/"):
+            self._download(req, unquote(parts.path))
+            return
         if parts.path.startswith("/respond/"):
             body = json.loads(raw or b"{}")
             if "blocks" in body:
@@ -353,6 +395,23 @@ class FakeSlack(LoopbackServer):
             self.calls.append(call)
             self._cond.notify_all()
         self._send(req, status, json.dumps(body).encode(), "application/json", headers)
+
+    def _download(self, req: BaseHTTPRequestHandler, path: str) -> None:
+        """A file's bytes for a bot or user token; Slack's sign-in page (200, HTML) otherwise."""
+        file_id = path.split("/")[2].split("-", 1)[-1]
+        auth = req.headers.get("Authorization", "")
+        authorized = auth.startswith(("Bearer xoxb-", "Bearer xoxp-"))
+        with self._cond:
+            self.downloads.append((file_id, authorized))
+            self._cond.notify_all()
+            content = self.file_contents.get(file_id)
+        if content is None:
+            self._send(req, 404, b"not found", "text/plain")
+        elif not authorized:
+            self._send(req, 200, b"<!DOCTYPE html><html><body>Sign in to Slack</body></html>",
+                       "text/html; charset=utf-8")
+        else:
+            self._send(req, 200, content, "application/octet-stream")
 
     @staticmethod
     def _send(req: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str,
@@ -444,6 +503,11 @@ class FakeSlack(LoopbackServer):
             cid = p.get("channel", "")
             channel = self.channels.get(cid) or {"name": f"chan-{cid.lower()}"}
             return 200, {"ok": True, "channel": {"id": cid, **channel}}, {}
+        if m == "files.info":
+            file = self.files.get(p.get("file", ""))
+            if file is None:
+                return 200, {"ok": False, "error": "file_not_found"}, {}
+            return 200, {"ok": True, "file": file, "comments": []}, {}
         if m == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts):06d}"
             return 200, {"ok": True, "file_id": file_id,

@@ -19,7 +19,12 @@ so the real python-telegram-bot ``Application`` and our own sync sender talk to 
   (:meth:`fail_next`);
 - has helpers to push updates: group messages with command / mention / text_mention
   entities, direct messages, callback queries on messages the bot sent, and a group's
-  migration to a supergroup.
+  migration to a supergroup;
+- keeps the files people send (:meth:`FakeTelegram.document`): ``getFile`` answers with a
+  ``file_path`` (refusing files over the Bot API's 20 MB, as Telegram does) and the bytes
+  are served at ``/file/bot<token>/<file_path>``; with ``local_files`` set it behaves like
+  a local Bot API server in ``--local`` mode, whose ``file_path`` is an absolute path on
+  its disk. Every file download is recorded in ``downloads``.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ if not SPEC_PATH.exists():  # the worktree sits at /work/wt-*, the specs at /wor
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+GET_FILE_LIMIT = 20 * 1024 * 1024  # what getFile serves to a bot
 _HTML_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
     "tg-emoji", "code", "pre", "blockquote", "tg-time",
@@ -250,6 +256,10 @@ class FakeTelegram(LoopbackServer):
         self._allowed_updates: list[str] | None = None
         self._lock = threading.Condition()
         self._clock = itertools.count(1_790_000_000)
+        self.files: dict[str, tuple[str, bytes, int]] = {}  # file_id -> (path, bytes, size)
+        self.downloads: list[str] = []  # file paths fetched from /file/bot<token>/
+        self.local_files: Path | None = None  # a local Bot API server's files directory
+        self._file_ids = itertools.count(1)
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> FakeTelegram:
@@ -270,6 +280,14 @@ class FakeTelegram(LoopbackServer):
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if self.path.startswith("/file/"):
+                    status, raw = fake._file(self.path)
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+                    return
                 status, payload = fake._handle(
                     self.path, self.headers.get("Content-Type", ""), body
                 )
@@ -298,6 +316,19 @@ class FakeTelegram(LoopbackServer):
         return f"http://127.0.0.1:{self.port}/bot"
 
     # ----------------------------------------------------------------- HTTP
+    def _file(self, path: str) -> tuple[int, bytes]:
+        """``/file/bot<token>/<file_path>``: the bytes of a file getFile handed out."""
+        prefix = f"/file/bot{self.token}/"
+        if not path.startswith(prefix):
+            return 401, b'{"ok":false,"error_code":401,"description":"Unauthorized"}'
+        wanted = path[len(prefix):]
+        with self._lock:
+            self.downloads.append(wanted)
+            for file_path, content, _ in self.files.values():
+                if file_path == wanted:
+                    return 200, content
+        return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
+
     def _handle(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, Any]]:
         parsed = urlparse(path)
         prefix = f"/bot{self.token}/"
@@ -534,23 +565,28 @@ class FakeTelegram(LoopbackServer):
         added the way Telegram adds them unless ``entities`` is given. Returns update_id."""
         if entities is None:
             entities = auto_entities(text)
+        fields: dict[str, Any] = {"text": text, **extra}
+        if entities:
+            fields["entities"] = entities
+        if reply_to is not None:
+            with self._lock:
+                fields["reply_to_message"] = {
+                    k: v
+                    for k, v in self.messages[(chat["id"], reply_to)].items()
+                    if not k.startswith("_")
+                }
+        return self._post(chat, user, fields)
+
+    def _post(self, chat: dict[str, Any], user: dict[str, Any], fields: dict[str, Any]) -> int:
+        """A message from ``user`` in ``chat`` with ``fields`` (text, document ...), queued."""
         with self._lock:
             msg: dict[str, Any] = {
                 "message_id": self._next_message_id(chat["id"]),
                 "date": next(self._clock),
                 "chat": chat,
                 "from": user,
-                "text": text,
-                **extra,
+                **fields,
             }
-            if entities:
-                msg["entities"] = entities
-            if reply_to is not None:
-                msg["reply_to_message"] = {
-                    k: v
-                    for k, v in self.messages[(chat["id"], reply_to)].items()
-                    if not k.startswith("_")
-                }
             self._store(msg)
         return self.push_update({"message": {k: v for k, v in msg.items() if k[0] != "_"}})
 
@@ -603,6 +639,38 @@ class FakeTelegram(LoopbackServer):
                             chat_id, user, message["message_id"], button["callback_data"]
                         )
         raise AssertionError(f"no button with {label_part!r} in chat {chat_id}")
+
+    def document(
+        self,
+        chat: dict[str, Any],
+        user: dict[str, Any],
+        file_name: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        mime_type: str = "application/octet-stream",
+        file_size: int | None = None,
+    ) -> int:
+        """A file sent as a document, with an optional caption (a command, say).
+
+        ``file_size`` overrides the size Telegram reports (a file too big to fetch).
+        Returns the update_id.
+        """
+        number = next(self._file_ids)
+        file_id = f"BQACAgIAAxkBAAI{number:06d}"
+        size = len(content) if file_size is None else file_size
+        suffix = file_name.rsplit(".", 1)[-1] if "." in file_name else "bin"
+        with self._lock:
+            self.files[file_id] = (f"documents/file_{number}.{suffix}", content, size)
+        document = {"file_id": file_id, "file_unique_id": f"AgAD{number:06d}",
+                    "file_name": file_name, "mime_type": mime_type, "file_size": size}
+        fields: dict[str, Any] = {"document": document}
+        if caption is not None:
+            fields["caption"] = caption
+            entities = auto_entities(caption)
+            if entities:
+                fields["caption_entities"] = entities
+        return self._post(chat, user, fields)
 
     def migrate(
         self, group: dict[str, Any], user: dict[str, Any], new_chat_id: int
@@ -949,6 +1017,23 @@ class FakeTelegram(LoopbackServer):
             else:
                 message["reply_markup"] = markup
             return {k: v for k, v in message.items() if k[0] != "_"}
+
+    def _api_getFile(self, file_id: str) -> dict[str, Any]:  # noqa: N802
+        with self._lock:
+            found = self.files.get(file_id)
+        if found is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        file_path, content, size = found
+        if size > GET_FILE_LIMIT:
+            raise ApiError(400, "Bad Request: file is too big")
+        if self.local_files is not None:
+            # A local Bot API server (--local) hands out the file's path on its own disk.
+            local = self.local_files / file_path
+            local.parent.mkdir(parents=True, exist_ok=True)
+            local.write_bytes(content)
+            file_path = str(local)
+        return {"file_id": file_id, "file_unique_id": f"u{file_id[-6:]}", "file_size": size,
+                "file_path": file_path}
 
     def _api_answerCallbackQuery(  # noqa: N802
         self,

@@ -267,8 +267,8 @@ def test_role_changes_are_audited_with_before_and_after(acme) -> None:
         zed = repos.person_by_user(s, platform="console", user_id="zed")
         bob = repos.person_by_user(s, platform="console", user_id="bob")
         assert zed is not None and bob is not None
-        assert last["before"] == {"role": "SR", "person_id": bob.id}
-        assert last["after"] == {"role": "SR", "person_id": zed.id}
+        assert (last["role"], last["previous"], last["to"]) == ("SR", bob.id, zed.id)
+        assert rows[-1].person_id is not None and rows[-1].target == "role:SR"
         assert s.exec(select(RoleAssignment).where(RoleAssignment.person_id == bob.id)).one().ended_at
 
 

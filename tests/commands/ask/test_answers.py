@@ -108,7 +108,7 @@ def test_renewal_stakeholders_summary(chat, seeded):
 
 def test_agreement_in_chinese(chat, seeded):
     reply = chat.say("ask 我们上个月和他们的CIO达成了什么共识?")
-    assert reply.title == "Acme Corp 的纪要中与此相关的内容"
+    assert reply.title == "Acme Corp 的纪要中与 Jane Wu 相关的内容"  # "their CIO" is Jane Wu
     assert "纪要 2（2026年10月14日）" in reply.plain_text()
     assert reply.footer == "来源：#1、纪要 2"
 

@@ -39,6 +39,15 @@ EVERY_VERB = [
     "plan",
     "signal nps=35 csat=4.2 usage=0.7 response_hours=6 exec_meeting=2026-11-10",
     "health",
+    "task 1",
+    "task 1 edit due=2026-12-20 shared",
+    "cancel 2 not needed",
+    "tasks cancelled",
+    "notes",
+    "note 1",
+    "note delete 1",
+    "undo",
+    "history",
 ]
 
 

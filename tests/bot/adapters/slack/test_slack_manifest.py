@@ -25,14 +25,15 @@ def _list_after(key: str) -> list[str]:
 def test_events_cover_the_listeners():
     events = set(_list_after("bot_events"))
     assert {"app_home_opened", "app_mention", "message.im", "member_joined_channel",
-            "member_left_channel", "channel_rename", "channel_archive", "channel_unarchive", "channel_id_changed"} <= events
+            "member_left_channel", "channel_rename", "channel_archive", "channel_unarchive",
+            "channel_id_changed", "file_shared"} <= events
     assert "message.channels" not in events  # channel chatter is not the bot's business
 
 
 def test_minimal_scopes():
     scopes = set(_list_after("bot"))
-    assert scopes == {"commands", "chat:write", "files:write", "app_mentions:read", "im:history",
-                      "users:read", "channels:read", "groups:read"}
+    assert scopes == {"commands", "chat:write", "files:write", "files:read", "app_mentions:read",
+                      "im:history", "users:read", "channels:read", "groups:read"}
 
 
 def test_command_shortcut_home_and_socket_mode():

@@ -5,8 +5,8 @@ an account's bound channels may read it. account.archived_at marks an archived a
 person.removed_at a person whose access was removed. secret holds the key that signs
 button values and modal metadata when KAMBOT_SECRET_KEY is not set.
 
-Revision ID: 0005_authz
-Revises: 0004_owners_decisions
+Revision ID: 0008_authz
+Revises: 0007_curation
 """
 
 from collections.abc import Sequence
@@ -17,8 +17,8 @@ from alembic import op
 
 from storage.models import AwareDateTime
 
-revision: str = "0005_authz"
-down_revision: str | Sequence[str] | None = "0004_owners_decisions"
+revision: str = "0008_authz"
+down_revision: str | Sequence[str] | None = "0007_curation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

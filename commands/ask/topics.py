@@ -1,0 +1,104 @@
+"""What a question is about, and whether a text speaks about it.
+
+A topic is a group of equivalent phrases: a word of the question and its translation
+("预算" / "budget", from :data:`lexicon.TOPICS`). Texts are compared in the search index's
+form (:func:`storage.search.index_text`: Latin words case-folded, Chinese as character
+bigrams), with light stemming for English. Used for the lines of notes, the decisions and
+the titles of tasks a question is about. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from commands.ask.lexicon import SAID_KINDS, TOPICS
+from commands.ask.understand import mend
+from commands.textfold import fold
+from storage import search
+
+Group = list[list[str]]  # alternatives, each a phrase of index tokens
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Words of the question that say what kind of question it is, not what it is about.
+IGNORE = frozenset("""
+agree agreed agreement agreements decide decided deciding decision decisions conclude concluded
+conclusion settled promise promised commit committed commitment confirm confirmed deal deals said
+say says told tell discuss discussed discussion discussions talk talked talks mention mentioned
+raised ask asked want wanted wants expect expected expects request requested complain complained
+complaints feedback concern concerns spoke chat chatted covered came news update anything
+happened meeting meetings note notes call calls with from them they their customer client did
+we us our what about regarding on re concerning last month week recently lately year quarter
+whats any there was were has have had been the and care cares cared worried worry worries think
+thinks thought position view views opinion opinions priorities write wrote written notes said
+show list give me please log logs history record recorded all latest recent summary
+his her him she he its it this that in of for to at by is are be do does did about tell
+提了 提到过 提过 说过 写了 写过 记录 里 吗 在意 看法 态度 意见 顾虑 抱怨 关注
+完成 能完成 做完 处理 到期 截止 逾期 可以 需要 能否 是否 能不能 还有 哪些
+谈 谈了 谈过 说 说了 说过 讨论 讨论了 聊 聊了 聊过 提到 提过 提出 反馈 要求 希望 关心 决定 决定了 同意
+约定 共识 达成 达成了 承诺 确认 确认了 敲定 定了 沟通 交流 进展 担心 什么 我们 他们 客户 对方 关于 有关
+上次 最近 上个月 上月 本月 上周 本周 这周 之前 会议 纪要 怎么 怎么说 哪些 情况 一下 时候 什么时候
+""".split())
+
+
+
+
+def tokens(text: str) -> list[str]:
+    return search.index_text(text).split()
+
+
+def has_term(words: list[str], term: list[str]) -> bool:
+    if len(term) > 1 or _CJK.match(term[0]):
+        return f" {' '.join(term)} " in f" {' '.join(words)} "
+    word = term[0]
+    # Light stemming for English: "pilot" finds "pilots", "quoted" finds "quote".
+    return any(t == word or (len(word) >= 4 and t.startswith(word))
+               or (len(t) >= 4 and len(word) >= 5 and word.startswith(t)) for t in words)
+
+
+def matches(words: list[str], group: Group) -> bool:
+    return any(has_term(words, term) for term in group)
+
+
+def groups_of(question: str, *, ignore: Iterable[str] = (), person_forms: tuple[str, ...] = ()) -> list[Group]:
+    """What ``question`` is about, as groups of equivalent phrases, without question words,
+    the words in ``ignore`` and the person it names (``person_forms``)."""
+    skip = set(IGNORE) | set(ignore)
+    skip |= {w for form in person_forms for w in search.index_text(form).split()} | set(person_forms)
+    # Mended as the intent was, so a misspelt name ("Maira") is not taken for a topic.
+    folded = mend(fold(question), {w for form in person_forms for w in form.split()})
+    for form in sorted(person_forms, key=len, reverse=True):
+        folded = folded.replace(form, " ")
+    groups: list[Group] = []
+    for term in search.query_terms(folded, ignore=skip):
+        word = "".join(term[:1] + [t[-1] for t in term[1:]]) if _CJK.match(term[0]) else term[0]
+        group = [term]
+        for topic in TOPICS:
+            if word in topic:
+                group += [tokens(w) for w in topic if w != word]
+        groups.append(group)
+    if not groups:
+        # "What did they ask for?": the kind of thing said is the topic.
+        for pattern, words in SAID_KINDS:
+            if pattern.search(folded):
+                groups.append([tokens(w) for w in words])
+                break
+    return groups
+
+
+def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
+    """The numbers of the titles that speak about what ``question`` names, with the cue
+    words taken out first ("has the quote been sent?" -> "quote")."""
+    from commands.ask.lexicon import strip_cues
+
+    groups = [g for g in groups_of(strip_cues(fold(question))) if not _only_said_kind(g)]
+    if not groups:
+        # Taking the cues out can cut a word in two ("提交了吗" loses "交了吗"): the words as asked.
+        groups = [g for g in groups_of(question) if not _only_said_kind(g)]
+    if not groups:
+        return []
+    return [n for n, title in titles if any(matches(tokens(title), g) for g in groups)]
+
+
+def _only_said_kind(group: Group) -> bool:
+    return any(group == [tokens(w) for w in words] for _, words in SAID_KINDS)
