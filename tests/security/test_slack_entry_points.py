@@ -7,6 +7,7 @@ forged, altered and replayed values are refused."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import re
 import time
@@ -397,6 +398,26 @@ async def test_modals_and_the_shortcut(slack, slack_core, probes: Probes):
     answer = await submit(eve_view, TITLE, EVE)
     category("task modal", fingerprint(slack_core) == before and not shows_a(answer),
              f"stranger's own form: {answer[:200]}")
+
+    # the Edit form: filled in with the task, so only for readers; its metadata is sealed
+    edit_view = await _open_modal(slack, PEOPLE["ar"], "task 1 edit")
+    category("edit modal", edit_view["callback_id"] == "kam.task_edit", "the AR's Edit form")
+    new_title = {"title": {"value": {"type": "plain_text_input", "value": "Edited by a stranger"}}}
+    parts = edit_view["private_metadata"].split(SEP)
+    extra = {**json.loads(base64.urlsafe_b64decode(parts[6] + "=" * (-len(parts[6]) % 4))),
+             "number": "2"}
+    parts[6] = base64.urlsafe_b64encode(json.dumps(extra).encode()).decode().rstrip("=")
+    for what, view, who in (("the AR's Edit form submitted by a stranger", edit_view, EVE),
+                            ("the Edit form with its task number altered",
+                             {**edit_view, "private_metadata": SEP.join(parts)}, PEOPLE["ar"])):
+        before = fingerprint(slack_core)
+        answer = await submit(view, new_title, who)
+        category("edit modal", refused(answer) and fingerprint(slack_core) == before,
+                 f"{what}: {answer[:300]}")
+    opened = len(slack.fake.calls_to("views.open"))
+    answer = await command(slack, EVE, "task 1 edit")
+    category("edit modal", len(slack.fake.calls_to("views.open")) == opened
+             and not shows_a(answer), f"a stranger's Edit elsewhere: {answer[:200]}")
 
     # reassign: a modal opened by the AR's Reassign button
     _, blocks = await _buttons(slack, PEOPLE["ar"])
