@@ -13,15 +13,19 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sqlmodel import Session
+
 from bot.clock import Clock
 from bot.messages import Incoming, Reply, Section, Tone
+from bot.seals import BUTTON, HOME, IN_CHANNEL, MODAL, Opened, SealError, Seals, generation
 from bot.settings import Settings
+from commands import authz
 from commands.i18n import Translator, language_of, normalize_language
 from commands.parsing import ParseError, parse_command, split_verb
 from commands.registry import CommandError, Context, lookup
-from storage import repos
+from storage import access_repo, repos
 from storage.db import SessionFactory
-from storage.models import Account, ChannelBinding
+from storage.models import Account, ChannelBinding, Person
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 # Parts of a command that are grammar, not language: option keys, mentions, role codes.
 _GRAMMAR = re.compile(r"[A-Za-z_]+\s*[=＝]|<@[^>]*>|@\S+|\b(?:AR|SR|FR)\b")
 AccountListener = Callable[[int], None]
+# Entry points where the person is in the channel they act in: seeing them there makes
+# them a member of it (commands/authz.py). Home buttons and modals act from elsewhere.
+_PRESENT = {"typed", "question", BUTTON}
 
 
 def written_in_chinese(text: str) -> bool:
@@ -53,11 +60,15 @@ class Dispatcher:
         settings: Settings,
         clock: Clock,
         services: dict[str, Any] | None = None,
+        seals: Seals | None = None,
     ) -> None:
         self.sessions = sessions
         self.settings = settings
         self.clock = clock
         self.services = services if services is not None else {}
+        secret = settings.KAMBOT_SECRET_KEY
+        self.seals = seals or Seals.from_settings(
+            clock=clock, secret=secret.get_secret_value() if secret else None, sessions=sessions)
         self._listeners: list[AccountListener] = []
 
     def add_listener(self, listener: AccountListener) -> None:
@@ -84,6 +95,7 @@ class Dispatcher:
         ctx: Context | None = None
         account_id: int | None = None
         readonly = True
+        member: dict[str, Any] | None = None
         t = Translator(self.settings.KAMBOT_LANGUAGE)
         try:
             with self.sessions.begin() as session:
@@ -110,7 +122,10 @@ class Dispatcher:
                     display_name=incoming.user.name,
                     username=incoming.user.username,
                 )
-                verb, _ = split_verb(incoming.text)
+                opened = self._unseal(incoming, account)
+                text = (opened.command or incoming.text) if opened is not None else incoming.text
+                member = self._presence(session, incoming, person, opened)
+                verb, _ = split_verb(text)
                 if not verb:
                     verb = "help"
                 cmd = lookup(verb)
@@ -122,7 +137,7 @@ class Dispatcher:
                     raise CommandError("error.admin_only", verb=cmd.name)
                 if cmd.needs_account and account is None:
                     raise CommandError("error.not_bound")
-                args = parse_command(incoming.text or "help", free_text=cmd.free_text)
+                args = parse_command(text or "help", free_text=cmd.free_text)
                 args.verb = cmd.name
                 ctx = Context(
                     session=session,
@@ -136,11 +151,18 @@ class Dispatcher:
                     settings=self.settings,
                     services=self.services,
                 )
+                # One authorisation for every entry point (commands/authz.py).
+                authz.check(ctx, authz.rule_for(cmd.name, args, readonly=cmd.readonly))
                 reply = cmd.handler(ctx, args)
                 readonly = cmd.readonly
                 account_id = ctx.account.id if ctx.account is not None else None
         except (CommandError, ParseError) as exc:
-            self._remember(incoming)
+            self._remember(incoming, member)
+            if exc.key.startswith("authz."):
+                log.info("refused %s %s by %s:%s in %s (%s)", incoming.via,
+                         (incoming.text or "").split(maxsplit=1)[0][:40] if not incoming.seal
+                         else "(sealed)", incoming.platform, incoming.user.id,
+                         incoming.channel, exc.key)
             return error_reply(t, exc.key, **exc.values)
         except Exception:
             log.exception("command failed: platform=%s channel=%s", incoming.platform,
@@ -154,13 +176,58 @@ class Dispatcher:
                 _safely(lambda listener=listener: listener(account_id))  # type: ignore[misc]
         return reply
 
-    def _remember(self, incoming: Incoming) -> None:
-        """A refused command is still an event seen: its retry must not answer twice."""
+    def _unseal(self, incoming: Incoming, account: Account | None) -> Opened | None:
+        """What a button or modal stands for, from its seal (bot/seals.py); None for what
+        came without one (typed commands, questions).
+
+        A button or modal whose value kambot did not make for this place, this person and
+        this account is refused, and the refusal is logged without the value.
+        """
+        kind = incoming.via.split(":", 1)[0]
+        if kind not in (BUTTON, HOME, MODAL):
+            return None
+        reason = "missing"
+        if incoming.seal is not None:
+            try:
+                opened = self.seals.open(incoming.seal, purpose=incoming.via,
+                                         platform=incoming.platform, channel=incoming.channel,
+                                         user=incoming.user.id)
+            except SealError as exc:
+                reason = exc.reason
+            else:
+                if (opened.account_id == (account.id if account is not None else 0)
+                        and opened.generation == generation(account)):
+                    return opened
+                reason = "elsewhere"
+        log.warning("refused a %s value (%s) from %s:%s in %s", incoming.via, reason,
+                    incoming.platform, incoming.user.id, incoming.channel)
+        raise CommandError(f"authz.seal_{'forged' if reason == 'missing' else reason}")
+
+    def _presence(self, session: Session, incoming: Incoming, person: Person,
+                  opened: Opened | None) -> dict[str, Any] | None:
+        """Someone acting in a channel is in it: record them as a member (of the channel,
+        so they are a member of whatever account it is bound to, now or later). A modal
+        counts when its sealed metadata says it was opened in the channel."""
+        present = incoming.via in _PRESENT or (
+            opened is not None and opened.extra.get(IN_CHANNEL) == "1")
+        if (incoming.is_direct or not present
+                or person.id is None or person.removed_at is not None):
+            return None
+        member: dict[str, Any] = {"platform": incoming.platform, "workspace": incoming.workspace,
+                  "channel": incoming.channel, "person_id": person.id}
+        access_repo.observe_member(session, at=self.clock.now(), **member)
+        return member
+
+    def _remember(self, incoming: Incoming, member: dict[str, Any] | None = None) -> None:
+        """A refused command is still an event seen: its retry must not answer twice. The
+        person seen in the channel stays a member even when their command was refused."""
         try:
             with self.sessions.begin() as session:
                 repos.claim_event(
                     session, platform=incoming.platform, key=incoming.key, at=self.clock.now()
                 )
+                if member is not None:
+                    access_repo.observe_member(session, at=self.clock.now(), **member)
         except Exception:
             log.exception("could not record event %s:%s", incoming.platform, incoming.key)
 

@@ -47,6 +47,12 @@ class Incoming:
     ``@bob``) to the user it names, so the core can resolve people without knowing the
     platform's markup. ``key`` is the idempotency key: the same event delivered twice
     carries the same key and has its effect once.
+
+    ``via`` says which entry point it came through: ``typed`` (a command), ``question`` (a
+    mention or a direct message), ``button`` (a message's button or a Telegram callback),
+    ``home`` (a Slack Home tab button) or ``modal:<callback id>`` (a submitted modal).
+    ``seal`` is the signed value that came with a button or modal (bot/seals.py): the
+    dispatcher opens it, and a button's command is the one inside it, never ``text``.
     """
 
     platform: str
@@ -60,6 +66,8 @@ class Incoming:
     is_direct: bool = False
     channel_name: str = ""
     language: str | None = None
+    via: str = "typed"
+    seal: str | None = None
     file: IncomingFile | None = None
 
 

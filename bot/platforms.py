@@ -23,8 +23,10 @@ def add_configured_senders(core: Core) -> list[str]:
         core.senders.add(slack_sender(core))
     if settings.TELEGRAM_BOT_TOKEN is not None and core.senders.get("telegram") is None:
         from bot.adapters.telegram import make_sender
+        from bot.seals import ChannelSealer
 
-        core.senders.add(make_sender(settings))
+        core.senders.add(make_sender(settings, sealer=ChannelSealer(
+            core.dispatcher.seals, core.sessions, "telegram")))
     return core.senders.platforms()
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from bot.health_posts import Summary, calendar_of, out_to, poster_for
 from bot.messages import Item, Outgoing, Reply, Section
 from bot.posting import Outcome, Poster, deliver
+from commands import authz
 from commands.format import fmt_date
 from commands.health_text import mention
 from commands.i18n import Translator, language_of, normalize_language
@@ -129,6 +130,21 @@ def run_reminders(core: Core, *, dry_run: bool = False,
         by_person = alert_repo.open_dated_tasks_by_person(session, until=today + timedelta(days=7))
         prefs = alert_repo.preferences(session, person_ids=set(by_person))
         people = repos.persons_by_ids(session, ids=set(by_person))
+        # A person is reminded only of accounts they may read (commands/authz.py): a task
+        # given to someone outside the team, or who left its channel, is not shown to them;
+        # an archived account reminds nobody.
+        for person_id in list(by_person):
+            person = people.get(person_id)
+            readable = {a.id for a in authz.readable_accounts(
+                session, person=person, is_admin=core.settings.is_admin(
+                    person.platform, person.user_id), include_archived=False)
+            } if person is not None else set()
+            kept = [(task, account) for task, account in by_person[person_id]
+                    if account.id in readable]
+            if kept:
+                by_person[person_id] = kept
+            else:
+                del by_person[person_id]
         bindings: dict[int, list[ChannelBinding]] = {}
         for items in by_person.values():
             for _, account in items:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     KAMBOT_LANGUAGE: str = "en"
     KAMBOT_ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     KAMBOT_MANAGEMENT_CHANNEL: str | None = None
+    # Signs button values and modal metadata (bot/seals.py); made and kept in the database
+    # when unset.
+    KAMBOT_SECRET_KEY: SecretStr | None = None
     # The commercial spine: amounts, renewal windows, custom playbooks, stalled stages.
     KAMBOT_CURRENCY: str = "CNY"
     KAMBOT_RENEWAL_WINDOWS: Annotated[tuple[int, ...], NoDecode] = (90, 60, 30)

@@ -79,7 +79,7 @@ def export_record(core: Core, *, what: str, account: str | None, out: TextIO) ->
         if what == "accounts":
             writer = csv.writer(out)
             writer.writerow(COLUMNS)
-            for row in repos.all_accounts(session):
+            for row in repos.all_accounts(session, include_archived=True):
                 writer.writerow([row.name, row.tier, row.industry or "", row.revenue or "",
                                  row.margin or "", row.renewal_date or ""])
             return 0

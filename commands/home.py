@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from commands import authz
 from commands.format import is_overdue, task_sort_key
 from storage import channels, repos
 from storage.models import Account, Person, Task
@@ -38,14 +39,22 @@ class Home:
     accounts: list[HomeAccount] = field(default_factory=list)
 
 
-def home_for(session: Session, *, platform: str, user_id: str, today: date) -> Home:
-    """Everything on one person's home screen; empty for someone the bot never met."""
+def home_for(session: Session, *, platform: str, user_id: str, today: date,
+             is_admin: bool = False) -> Home:
+    """Everything on one person's home screen; empty for someone the bot never met.
+
+    Only accounts the person may read (commands/authz.py) and that are not archived: a
+    person who left an account's channel, or was removed, no longer sees it here."""
     person = repos.person_by_user(session, platform=platform, user_id=user_id)
     if person is None or person.id is None:
         return Home(person=person)
-    task_rows = sorted(repos.open_tasks_of_person(session, person_id=person.id),
+    readable = {a.id for a in authz.readable_accounts(session, person=person, is_admin=is_admin,
+                                                      include_archived=False)}
+    task_rows = sorted((row for row in repos.open_tasks_of_person(session, person_id=person.id)
+                        if row[1].id in readable),
                        key=lambda row: (task_sort_key(row[0], today), row[1].name))
-    role_rows = repos.roles_of_person(session, person_id=person.id)
+    role_rows = [row for row in repos.roles_of_person(session, person_id=person.id)
+                 if row[1].id in readable]
     roles: dict[int, list[str]] = {}
     accounts: dict[int, Account] = {}
     for assignment, account in role_rows:

@@ -68,7 +68,8 @@ def overdue_tasks(
     session: Session, *, today: date, account_id: int | None = None,
     older_than_days: int = 0,
 ) -> Sequence[Task]:
-    """Open tasks due before ``today - older_than_days``, oldest first."""
+    """Open tasks due before ``today - older_than_days``, oldest first (of one account, or
+    of every account that is not archived)."""
     query = select(Task).where(
         Task.status == TaskStatus.OPEN.value,
         col(Task.due_date).is_not(None),
@@ -76,6 +77,9 @@ def overdue_tasks(
     )
     if account_id is not None:
         query = query.where(Task.account_id == account_id)
+    else:
+        query = query.join(Account, col(Account.id) == Task.account_id).where(
+            col(Account.archived_at).is_(None))
     return session.exec(query.order_by(col(Task.due_date), col(Task.id))).all()
 
 
@@ -87,6 +91,7 @@ def due_tasks_by_person(session: Session, *, today: date) -> dict[int, list[tupl
             col(Task.assignee_id).is_not(None),
             col(Task.due_date).is_not(None),
             col(Task.due_date) <= today,
+            col(Account.archived_at).is_(None),
         ).order_by(col(Task.due_date), col(Account.name), col(Task.number))
     ).all()
     out: dict[int, list[tuple[Task, Account]]] = {}

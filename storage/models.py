@@ -102,6 +102,8 @@ class Account(SQLModel, table=True):
     opportunity_seq: int = 0
     payment_seq: int = 0
     created_at: datetime = _ts(nullable=False, default=utcnow)
+    # Set while the account is archived: read-only, out of jobs, portfolio and Home tabs.
+    archived_at: datetime | None = _ts(nullable=True)
 
 
 class ChannelBinding(SQLModel, table=True):
@@ -127,6 +129,9 @@ class Person(SQLModel, table=True):
     display_name: str = Field(default="", max_length=200)
     username: str | None = Field(default=None, max_length=200, index=True)
     language: str | None = Field(default=None, max_length=8)
+    # Set by `person remove` outside an account channel: no access anywhere until the
+    # person is given a role again.
+    removed_at: datetime | None = _ts(nullable=True)
 
 
 class RoleAssignment(SQLModel, table=True):
@@ -482,3 +487,29 @@ class UndoStash(SQLModel, table=True):
     account_id: int = Field(index=True)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
     expires_at: datetime = _ts(nullable=False, index=True)
+
+
+class ChannelMember(SQLModel, table=True):
+    """A person seen in a channel: joined (or acted there), and when they left.
+
+    Members of an account's bound channels may read it and work on it (commands/authz.py);
+    the platform's own membership is the truth, so a leave event ends the access.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("platform", "workspace", "channel", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    workspace: str = Field(max_length=100)
+    channel: str = Field(max_length=100)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    joined_at: datetime = _ts(nullable=False)
+    left_at: datetime | None = _ts(nullable=True)
+
+
+class Secret(SQLModel, table=True):
+    """Keys kambot makes for itself when no setting gives one (the button seal key)."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+    created_at: datetime = _ts(nullable=False)

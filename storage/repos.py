@@ -60,8 +60,12 @@ def account_by_id(session: Session, *, account_id: int) -> Account | None:
     return session.get(Account, account_id)
 
 
-def all_accounts(session: Session) -> Sequence[Account]:
-    return session.exec(select(Account).order_by(col(Account.name))).all()
+def all_accounts(session: Session, *, include_archived: bool = False) -> Sequence[Account]:
+    """Every account by name; archived ones (out of jobs and the portfolio) only if asked."""
+    query = select(Account)
+    if not include_archived:
+        query = query.where(col(Account.archived_at).is_(None))
+    return session.exec(query.order_by(col(Account.name))).all()
 
 
 def create_account(session: Session, *, name: str, tier: str, at: datetime) -> Account:

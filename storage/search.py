@@ -221,3 +221,21 @@ def search_notes(
         .order_by(col(Note.id).desc()).limit(limit)
     )
     return [Hit(int(r[0]), 0.0) for r in found]
+
+
+def forget_account(session: Session, *, account_id: int) -> int:
+    """Take every note of the account out of the index, for good (account delete).
+
+    On SQLite an FTS5 delete leaves the old terms in the index's segments until they are
+    merged, so the index is merged at once ('optimize'): nothing of the notes stays."""
+    dialect = _dialect(session)
+    if dialect == "sqlite":
+        result = session.execute(sa.text("DELETE FROM note_fts WHERE account_id = :a"),
+                                 {"a": account_id})
+        session.execute(sa.text("INSERT INTO note_fts (note_fts) VALUES ('optimize')"))
+    elif dialect == "postgresql":
+        result = session.execute(sa.text("DELETE FROM note_search WHERE account_id = :a"),
+                                 {"a": account_id})
+    else:
+        return 0
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -40,6 +40,7 @@ from bot.adapters.slack_handlers import (
 from bot.adapters.slack_post import Directory, SlackPoster, make_client
 from bot.app import Core
 from bot.render.slack import ACTION_PREFIX, action_command
+from bot.seals import ChannelSealer
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,9 @@ def build_app(
         raise SystemExit("kambot slack: HTTP mode needs SLACK_SIGNING_SECRET "
                          "(or set SLACK_APP_TOKEN for Socket Mode)")
     base_url = settings.SLACK_API_URL if settings.SLACK_API_URL.endswith("/") else settings.SLACK_API_URL + "/"
-    poster = poster or SlackPoster(make_client(token, base_url), language=settings.KAMBOT_LANGUAGE)
+    poster = poster or SlackPoster(make_client(token, base_url), language=settings.KAMBOT_LANGUAGE,
+                                   sealer=ChannelSealer(core.dispatcher.seals, core.sessions,
+                                                        PLATFORM))
     work = SlackHandlers(core, poster, Directory(poster.client))
     app = AsyncApp(
         token=token,
@@ -117,20 +120,26 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
         await ack()
         text = str(body.get("text", "")).strip()
         if modal_command(text):
-            view = await asyncio.to_thread(work.modal, str(body.get("team_id", "")),
-                                           str(body["channel_id"]), text, None)
+            view = await asyncio.to_thread(
+                work.modal_for, text, team=str(body.get("team_id", "")),
+                channel=str(body["channel_id"]), user=str(body.get("user_id", "")), thread=None)
             if view is not None:
                 await open_modal(client, str(body["trigger_id"]), view)
 
     async def ack_action(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        channel = str((body.get("channel") or {}).get("id", ""))
         for action in body.get("actions") or []:
-            value = action_command(action)[0]
-            if str(action.get("action_id", "")).startswith(ACTION_PREFIX) and modal_command(value):
-                channel = str((body.get("channel") or {}).get("id", ""))
-                thread = (body.get("message") or {}).get("thread_ts")
-                team = str((body.get("team") or {}).get("id", ""))
-                view = await asyncio.to_thread(work.modal, team, channel, value, thread)
+            if not str(action.get("action_id", "")).startswith(ACTION_PREFIX):
+                continue
+            # Only a button kambot sealed opens a modal, for the account it was made for.
+            opened = await asyncio.to_thread(work.open_button, action_command(action)[0], channel)
+            if opened is not None and modal_command(opened.command):
+                view = await asyncio.to_thread(
+                    work.modal_for, opened.command, team=str((body.get("team") or {}).get("id", "")),
+                    channel=channel, user=str((body.get("user") or {}).get("id", "")),
+                    thread=(body.get("message") or {}).get("thread_ts"),
+                    account=(opened.account_id, opened.generation))
                 if view is not None:
                     await open_modal(client, str(body["trigger_id"]), view)
 
@@ -145,12 +154,13 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
     async def ack_shortcut(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         message = body.get("message") or {}
-        channel = str((body.get("channel") or {}).get("id", ""))
-        team = str((body.get("team") or {}).get("id", ""))
-        t = await asyncio.to_thread(work.translator, team, channel)
-        view = views.note_modal(t, channel=channel,
-                                thread=message.get("thread_ts") or message.get("ts"),
-                                initial=inc.unescape(str(message.get("text", ""))))
+        view = await asyncio.to_thread(
+            work.modal_for, "note", team=str((body.get("team") or {}).get("id", "")),
+            channel=str((body.get("channel") or {}).get("id", "")),
+            user=str((body.get("user") or {}).get("id", "")),
+            thread=message.get("thread_ts") or message.get("ts"),
+            initial=inc.unescape(str(message.get("text", ""))))
+        assert view is not None
         await open_modal(client, str(body["trigger_id"]), view)
 
     async def ack_only(ack: Any) -> None:
@@ -162,7 +172,8 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
     for callback in (views.TASK_VIEW, views.NOTE_VIEW, views.REASSIGN_VIEW, views.EDIT_VIEW):
         app.view(callback)(ack=ack_view, lazy=[lazy(work.view)])
     app.shortcut(views.NOTE_SHORTCUT)(ack_shortcut)
-    for event in ("app_mention", "message", "member_joined_channel", "file_shared", "channel_rename",
+    for event in ("app_mention", "message", "member_joined_channel", "member_left_channel",
+                  "file_shared", "channel_rename",
                   "group_rename", "channel_archive", "group_archive", "channel_unarchive",
                   "group_unarchive", "channel_deleted", "group_deleted", "channel_id_changed",
                   "app_home_opened"):
@@ -207,7 +218,8 @@ def slack_sender(core: Core) -> SlackPoster:
     if settings.SLACK_BOT_TOKEN is None:
         raise SystemExit("kambot: SLACK_BOT_TOKEN is not set")
     return SlackPoster(make_client(settings.SLACK_BOT_TOKEN.get_secret_value(), settings.SLACK_API_URL),
-                       language=settings.KAMBOT_LANGUAGE)
+                       language=settings.KAMBOT_LANGUAGE,
+                       sealer=ChannelSealer(core.dispatcher.seals, core.sessions, PLATFORM))
 
 
 async def serve_socket_mode(app: AsyncApp, app_token: str) -> Any:

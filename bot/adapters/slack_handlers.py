@@ -25,8 +25,20 @@ from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
 from bot.messages import Incoming, IncomingFile, Reply, Section, Tone
 from bot.render.slack import ACTION_PREFIX, action_command
-from commands.drafts import task_draft
-from commands.home import home_for
+from bot.seals import (
+    BUTTON,
+    HOME,
+    IN_CHANNEL,
+    MODAL,
+    ChannelSealer,
+    Opened,
+    SealError,
+    generation,
+    peek,
+)
+from commands import authz, lifecycle
+from commands.drafts import TaskDraft, task_draft
+from commands.home import HomeTask, home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
 from commands.registry import lookup
@@ -45,6 +57,10 @@ class SlackHandlers:
         self.core = core
         self.poster = poster
         self.directory = directory
+        self.seals = core.dispatcher.seals
+        self.sealer = ChannelSealer(self.seals, core.sessions, PLATFORM)
+        if poster.sealer is None:
+            poster.sealer = self.sealer
 
     # helpers
     def translator(self, workspace: str, channel: str) -> Translator:
@@ -66,6 +82,63 @@ class SlackHandlers:
 
     def dispatch(self, incoming: Incoming) -> Reply | None:
         return self.core.dispatcher.handle(incoming)
+
+    # seals (bot/seals.py)
+    def open_button(self, value: str, channel: str) -> Opened | None:
+        """A message button's verified command, or None (the dispatcher will refuse it)."""
+        try:
+            return self.seals.open(value, purpose=BUTTON, platform=PLATFORM, channel=channel)
+        except SealError:
+            return None
+
+    def modal_for(self, text: str, *, team: str, channel: str, user: str, thread: str | None,
+                  account: tuple[int, int] | None = None, initial: str = "") -> dict[str, Any] | None:
+        """The modal ``text`` opens (task, note, reassign N, task N edit), its metadata
+        sealed for this person, this channel and the account bound there (or the one a
+        button was for); None when there is none (then the command runs as typed).
+
+        Only an Edit form reads the record: it opens filled in with the task as it is, and
+        only for someone who may read the account (commands/authz.py)."""
+        wanted = modal_command(text)
+        if wanted is None:
+            return None
+        t = self.translator(team, channel)
+        account_id, gen = account if account is not None else self.sealer.account_of(channel)
+        draft: TaskDraft | None = None
+        if wanted[0] == "edit":
+            assert wanted[1] is not None
+            draft = self._draft(team, channel, user, wanted[1])
+            if draft is None:
+                return None  # no such task here, or not theirs to see: the command says why
+
+        def metadata(callback: str, number: int | None) -> str:
+            extra = {"thread": thread or "", "number": "" if number is None else str(number),
+                     IN_CHANNEL: "1"}
+            if draft is not None:
+                extra.update(role=draft.role or "", user=draft.assignee_user or "")
+            return self.seals.seal(purpose=f"{MODAL}:{callback}", platform=PLATFORM,
+                                   channel=channel, user=user, account_id=account_id,
+                                   generation=gen, carry_channel=True,
+                                   extra={k: v for k, v in extra.items() if v})
+
+        if draft is not None:
+            return views.edit_modal(t, draft=draft,
+                                    metadata=metadata(views.EDIT_VIEW, draft.number))
+        return modal_view(t, text, metadata=metadata, initial=initial)
+
+    def _draft(self, team: str, channel: str, user: str, number: int) -> TaskDraft | None:
+        with self.core.sessions.begin() as session:
+            binding = repos.binding_for(session, platform=PLATFORM, workspace=team,
+                                        channel=channel)
+            account = (repos.account_by_id(session, account_id=binding.account_id)
+                       if binding is not None and not binding.archived else None)
+            person = repos.person_by_user(session, platform=PLATFORM, user_id=user)
+            if account is None or person is None or not authz.may_read(
+                    session, account=account, person=person,
+                    is_admin=self.core.settings.is_admin(PLATFORM, user)):
+                return None
+            return task_draft(session, platform=PLATFORM, workspace=team, channel=channel,
+                              number=number)
 
     def answer(self, incoming: Incoming, reply: Reply, *, response_url: str | None = None) -> None:
         t = self.translator(incoming.workspace, incoming.channel)
@@ -97,32 +170,13 @@ class SlackHandlers:
         except SlackApiError as again:
             log.warning("could not tell %s about the failure: %s", incoming.user.id, slack_error(again))
 
-    def modal(self, team: str, channel: str, text: str, thread: str | None) -> dict[str, Any] | None:
-        """The modal ``text`` opens in ``channel``, or None (then the command runs as typed).
-
-        Only an Edit form reads the database: it opens filled in with the task as it is.
-        """
-        wanted = modal_command(text)
-        if wanted is None:
-            return None
-        t = self.translator(team, channel)
-        kind, number = wanted
-        if kind != "edit":
-            return modal_view(t, text, channel=channel, thread=thread)
-        assert number is not None
-        with self.core.sessions.begin() as session:
-            draft = task_draft(session, platform=PLATFORM, workspace=team, channel=channel,
-                               number=number)
-        if draft is None:
-            return None  # no such task here: the command answers why
-        return views.edit_modal(t, channel=channel, draft=draft, thread=thread)
-
     # slash command
     def command(self, body: dict[str, Any]) -> None:
         text = str(body.get("text", ""))
         wanted = modal_command(text)
-        if wanted is not None and (wanted[0] != "edit" or self.modal(
-                str(body.get("team_id", "")), str(body.get("channel_id", "")), text, None)):
+        if wanted is not None and (wanted[0] != "edit" or self.modal_for(
+                text, team=str(body.get("team_id", "")), channel=str(body.get("channel_id", "")),
+                user=str(body.get("user_id", "")), thread=None)):
             return  # the ack opened a modal; its submission does the work
         incoming = inc.from_slash_command(body, self.directory.user)
         reply = self.dispatch(incoming)
@@ -149,6 +203,9 @@ class SlackHandlers:
             self.file_shared(team, event, bot_user_id)
         elif kind == "member_joined_channel" and event.get("user") == bot_user_id:
             self.joined(team, str(event["channel"]), str(body.get("event_id", "")))
+        elif kind in {"member_joined_channel", "member_left_channel"} and event.get("user"):
+            self.membership(team, str(event.get("channel", "")), str(event["user"]),
+                            joined=kind == "member_joined_channel")
         elif kind in {"channel_rename", "group_rename"}:
             channel = event.get("channel") or {}
             self._binding_change(lambda s, at: channels.rename_channel(
@@ -168,6 +225,21 @@ class SlackHandlers:
                 new=str(event.get("new_channel_id")), at=at))
         elif kind == "app_home_opened" and event.get("tab", "home") == "home":
             self.publish_home(str(event["user"]))
+
+    def membership(self, team: str, channel: str, user_id: str, *, joined: bool) -> None:
+        """A person joined or left a channel: they are a member of its account, or no
+        longer (commands/authz.py). Someone who left sees the account no more on Home."""
+        now = self.core.clock.now()
+        with self.core.sessions.begin() as session:
+            if joined:
+                changed = lifecycle.member_joined(session, platform=PLATFORM, workspace=team,
+                                                  channel=channel, at=now,
+                                                  user=self.directory.user(user_id))
+            else:
+                changed = lifecycle.member_left(session, platform=PLATFORM, workspace=team,
+                                                channel=channel, user_id=user_id, at=now)
+        if changed and not joined:
+            self.publish_home(user_id)
 
     def file_shared(self, team: str, event: dict[str, Any], bot_user_id: str) -> None:
         """A transcript shared in a channel becomes a note (the ``transcript`` verb).
@@ -237,27 +309,36 @@ class SlackHandlers:
 
     # buttons
     def action(self, body: dict[str, Any]) -> None:
+        channel = str((body.get("channel") or {}).get("id", ""))
         for action in body.get("actions") or []:
             action_id = str(action.get("action_id", ""))
             if action_id.startswith(views.HOME_ACTION):
                 self._home_action(body, action)
             elif action_id.startswith(ACTION_PREFIX):
-                value = action_command(action)[0]
-                if modal_command(value) and self._opened(body, value):
+                opened = self.open_button(action_command(action)[0], channel)
+                if opened is not None and self._opened(body, opened):
                     continue  # opened as a modal by the ack
                 self._message_action(body, action)
 
-    def _opened(self, body: dict[str, Any], value: str) -> bool:
-        """Whether the ack opened a modal for this button (an Edit of a task that is gone
-        opens none, and the command then says so)."""
-        wanted = modal_command(value)
+    def _opened(self, body: dict[str, Any], opened: Opened) -> bool:
+        """Whether the ack opened a modal for this (verified) button: an Edit of a task that
+        is gone, or of an account the presser may not read, opens none, and the command
+        then says why."""
+        wanted = modal_command(opened.command)
         if wanted is None or wanted[0] != "edit":
             return wanted is not None
-        return self.modal(str((body.get("team") or {}).get("id", "")),
-                          str((body.get("channel") or {}).get("id", "")), value, None) is not None
+        return self.modal_for(
+            opened.command, team=str((body.get("team") or {}).get("id", "")),
+            channel=str((body.get("channel") or {}).get("id", "")),
+            user=str((body.get("user") or {}).get("id", "")), thread=None,
+            account=(opened.account_id, opened.generation)) is not None
 
     def _message_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
-        command, label = action_command(action)
+        value, label = action_command(action)
+        claimed = peek(value)
+        # What the seal claims is only for the trace on the message; the dispatcher runs
+        # what the verified seal holds, or refuses.
+        command = claimed.command if claimed is not None else ""
         incoming = inc.from_action(body, action, command, lookup=self.directory.user)
         reply = self.dispatch(incoming)
         if reply is None:
@@ -276,7 +357,7 @@ class SlackHandlers:
             # An ephemeral message cannot be updated, only replaced through its response_url.
             try:
                 self.poster.respond(body["response_url"], with_reassign(reply, t), public=False,
-                                    replace_original=True, t=t)
+                                    replace_original=True, t=t, channel=incoming.channel)
                 return
             except SlackApiError as exc:
                 log.warning("response_url failed: %s", slack_error(exc))
@@ -284,11 +365,9 @@ class SlackHandlers:
 
     def _home_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
-        target = views.read_home_button(str(action.get("value", "")))
-        if target is None:
-            return
-        channel, command = target
-        incoming = inc.from_action(body, action, command, channel=channel,
+        claimed = peek(str(action.get("value", "")))
+        incoming = inc.from_action(body, action, claimed.command if claimed else "",
+                                   channel=claimed.channel if claimed else "", via=HOME,
                                    lookup=self.directory.user)
         reply = self.dispatch(incoming)
         if reply is not None and reply.is_error:
@@ -305,21 +384,36 @@ class SlackHandlers:
         if text is None:
             return
         incoming = inc.from_view(body, text, lookup=self.directory.user)
-        if not incoming.channel:
-            return
         reply = self.dispatch(incoming)
-        if reply is not None:
-            self.answer(incoming, reply)
+        if reply is None:
+            return
+        if not incoming.channel:  # metadata that names no channel: a refusal, by DM
+            user_id = incoming.user.id
+            try:
+                self.poster.direct(user_id, reply, t=self.user_translator(user_id))
+            except SlackApiError as exc:
+                log.warning("could not DM %s: %s", user_id, slack_error(exc))
+            return
+        self.answer(incoming, reply)
 
     # App Home
     def publish_home(self, user_id: str) -> None:
         now = self.core.clock.now()
         with self.core.sessions.begin() as session:
-            home = home_for(session, platform=PLATFORM, user_id=user_id, today=self.core.clock.today())
+            home = home_for(session, platform=PLATFORM, user_id=user_id,
+                            today=self.core.clock.today(),
+                            is_admin=self.core.settings.is_admin(PLATFORM, user_id))
             lang = home.person.language if home.person else None
         t = Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
+
+        def seal(item: HomeTask, command: str) -> str:
+            return self.seals.seal(purpose=HOME, platform=PLATFORM, channel=item.channel or "",
+                                   command=command, account_id=item.account.id or 0,
+                                   generation=generation(item.account), user=user_id,
+                                   carry_channel=True, now=now)
+
         try:
-            self.poster.publish_home(user_id, views.home_view(t, home, now=now))
+            self.poster.publish_home(user_id, views.home_view(t, home, now=now, seal=seal))
         except SlackApiError as exc:
             log.warning("views.publish failed for %s: %s", user_id, slack_error(exc))
 
@@ -357,23 +451,28 @@ def view_command(view: dict[str, Any]) -> str | None:
     if callback == views.NOTE_VIEW:
         return views.note_command(state)
     if callback == views.REASSIGN_VIEW:
-        number = inc.decode_metadata(view.get("private_metadata", "")).get("number", "")
-        return views.reassign_command(state, number)
+        meta = peek(str(view.get("private_metadata", "")))
+        # The number as the metadata claims it; the dispatcher refuses altered metadata.
+        return views.reassign_command(state, meta.extra.get("number", "") if meta else "")
     if callback == views.EDIT_VIEW:
-        return views.edit_command(state, inc.decode_metadata(view.get("private_metadata", "")))
+        claimed = peek(str(view.get("private_metadata", "")))
+        return views.edit_command(state, claimed.extra if claimed else {})
     return None
 
 
-def modal_view(t: Translator, text: str, *, channel: str, thread: str | None) -> dict[str, Any] | None:
+def modal_view(t: Translator, text: str, *, metadata: Callable[[str, int | None], str],
+               initial: str = "") -> dict[str, Any] | None:
+    """The modal for ``text``; ``metadata(callback_id, task number)`` seals its metadata."""
     wanted = modal_command(text)
     if wanted is None:
         return None
     kind, number = wanted
     if kind == "edit":
-        return None  # needs the task: SlackHandlers.modal
+        return None  # needs the task: SlackHandlers.modal_for
     if kind == "task":
-        return views.task_modal(t, channel=channel, thread=thread)
+        return views.task_modal(t, metadata=metadata(views.TASK_VIEW, None))
     if kind == "note":
-        return views.note_modal(t, channel=channel, thread=thread)
+        return views.note_modal(t, metadata=metadata(views.NOTE_VIEW, None), initial=initial)
     assert number is not None
-    return views.reassign_modal(t, channel=channel, number=number, thread=thread)
+    return views.reassign_modal(t, number=number,
+                                metadata=metadata(views.REASSIGN_VIEW, number))

@@ -11,12 +11,12 @@ file id`` (one note per file and channel, however often Slack tells).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.messages import Incoming, IncomingFile, Platform, User
+from bot.seals import BUTTON, MODAL, peek
 
 PLATFORM = Platform.SLACK.value
 # <@U123>, <@U123|name> (slash commands with escaping on), <@W123> (Enterprise Grid)
@@ -186,8 +186,10 @@ def from_action(
     *,
     channel: str | None = None,
     lookup: NameLookup | None = None,
+    via: str = BUTTON,
 ) -> Incoming:
-    """A pressed button whose command is ``command`` (its value, or decoded from Home)."""
+    """A pressed button. Its value is a seal; ``command`` is what the seal claims, for the
+    adapter's own use: the dispatcher opens the seal and runs what is in it."""
     user = payload["user"]
     channel_id = channel or str((payload.get("channel") or {}).get("id", ""))
     message = payload.get("message") or {}
@@ -203,18 +205,22 @@ def from_action(
         mentions=mentions,
         is_direct=channel_id.startswith("D"),
         channel_name=str((payload.get("channel") or {}).get("name", "")),
+        via=via,
+        seal=str(action.get("value") or (action.get("selected_option") or {}).get("value", "")),
     )
 
 
 def from_view(
     payload: Mapping[str, Any], text: str, *, lookup: NameLookup | None = None
 ) -> Incoming:
-    """A submitted modal, already turned into command text by :mod:`slack_views`."""
+    """A submitted modal, already turned into command text by :mod:`slack_views`. Its
+    private_metadata is a seal naming the channel (and thread); the dispatcher checks it."""
     view = payload["view"]
-    meta = decode_metadata(view.get("private_metadata", ""))
+    metadata = str(view.get("private_metadata", ""))
+    meta = peek(metadata)
     user = payload["user"]
     text, mentions = normalize_mentions(text, lookup)
-    channel = str(meta.get("channel", ""))
+    channel = meta.channel if meta is not None else ""
     return Incoming(
         platform=PLATFORM,
         workspace=_workspace(payload),
@@ -222,22 +228,12 @@ def from_view(
         user=_user(str(user["id"]), lookup, str(user.get("name") or user.get("username") or "")),
         text=text,
         key=f"view:{view.get('id', '')}:{view.get('hash', '')}",
-        thread=meta.get("thread") or None,
+        thread=(meta.extra.get("thread") if meta is not None else None) or None,
         mentions=mentions,
         is_direct=channel.startswith("D"),
+        via=f"{MODAL}:{view.get('callback_id', '')}",
+        seal=metadata,
     )
-
-
-def encode_metadata(**values: str | None) -> str:
-    return json.dumps({k: v for k, v in values.items() if v}, separators=(",", ":"))
-
-
-def decode_metadata(raw: str) -> dict[str, str]:
-    try:
-        value = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def quote(text: str) -> str:

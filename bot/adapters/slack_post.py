@@ -24,6 +24,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.messages import Button, Item, Outgoing, Reply, User
 from bot.outbox import SendError, Sent
 from bot.render.slack import SECTION_TEXT, SlackMessage, clip, render_slack
+from bot.seals import ChannelSealer, seal_reply
 from commands.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,12 @@ class SlackPoster:
 
     platform = "slack"
 
-    def __init__(self, client: WebClient, *, language: str = "en") -> None:
+    def __init__(self, client: WebClient, *, language: str = "en",
+                 sealer: ChannelSealer | None = None) -> None:
         self.client = client
         self.language = language
+        # Signs button values for the channel they are posted in (bot/seals.py).
+        self.sealer = sealer
 
     # -- the outbox Sender -----------------------------------------------------------
     def send(self, out: Outgoing) -> Sent:
@@ -82,15 +86,19 @@ class SlackPoster:
         return Sent(channel=posted.channel, ref=posted.ts)
 
     # -- replies ---------------------------------------------------------------------
-    def messages(self, reply: Reply, t: Translator | None = None) -> list[SlackMessage]:
+    def messages(self, reply: Reply, t: Translator | None = None,
+                 channel: str | None = None) -> list[SlackMessage]:
         t = t or Translator(self.language)
+        if self.sealer is not None and channel and (reply.buttons or any(
+                item.buttons for section in reply.sections for item in section.items)):
+            reply = seal_reply(reply, self.sealer.for_channel(channel))
         return render_slack(reply, omitted=lambda n: t("slack.render.omitted", count=n))
 
     def post(self, channel: str, reply: Reply, *, thread: str | None = None,
              t: Translator | None = None) -> Posted:
         """Post in ``channel`` (a thread when given), then the attachments. Raises SlackApiError."""
         first: Posted | None = None
-        for msg in self.messages(reply, t):
+        for msg in self.messages(reply, t, channel):
             kwargs: dict[str, Any] = {"channel": channel, "text": msg.text, "blocks": msg.blocks,
                                       "unfurl_links": False}
             if thread:
@@ -111,7 +119,7 @@ class SlackPoster:
     def post_ephemeral(self, channel: str, user: str, reply: Reply, *, thread: str | None = None,
                        t: Translator | None = None) -> None:
         """Only ``user`` sees it. Files cannot be ephemeral, so attachments are left out."""
-        for msg in self.messages(reply, t):
+        for msg in self.messages(reply, t, channel):
             kwargs: dict[str, Any] = {"channel": channel, "user": user, "text": msg.text,
                                       "blocks": msg.blocks}
             if thread:
@@ -119,10 +127,12 @@ class SlackPoster:
             self.client.chat_postEphemeral(**kwargs)
 
     def respond(self, response_url: str, reply: Reply, *, public: bool,
-                replace_original: bool = False, t: Translator | None = None) -> None:
-        """Answer through a response_url: works where the bot is not a channel member."""
+                replace_original: bool = False, t: Translator | None = None,
+                channel: str | None = None) -> None:
+        """Answer through a response_url: works where the bot is not a channel member.
+        ``channel`` is where the answer shows (its buttons act there)."""
         webhook = WebhookClient(response_url)
-        for i, msg in enumerate(self.messages(reply, t)):
+        for i, msg in enumerate(self.messages(reply, t, channel)):
             webhook.send(text=msg.text, blocks=msg.blocks,
                          response_type="in_channel" if public else "ephemeral",
                          replace_original=replace_original and i == 0)
@@ -143,7 +153,7 @@ class SlackPoster:
         except SlackApiError as exc:
             error = exc.response.get("error", "") if exc.response is not None else ""
             if response_url and error in UNREACHABLE:
-                self.respond(response_url, reply, public=not private, t=t)
+                self.respond(response_url, reply, public=not private, t=t, channel=channel)
                 return
             raise
 

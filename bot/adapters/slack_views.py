@@ -7,16 +7,15 @@ write ``task "..." owner=SR due=2026-12-05 shared``.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.adapters.slack_incoming import encode_metadata, quote
+from bot.adapters.slack_incoming import quote
 from bot.render.slack import HEADER_TEXT, SECTION_TEXT, clip, escape, mrkdwn_section, split_text
 from commands.drafts import TaskDraft
 from commands.format import fmt_date, role_short
-from commands.home import Home
+from commands.home import Home, HomeTask
 from commands.i18n import Translator
 from storage.models import TRIANGLE
 
@@ -24,12 +23,14 @@ TASK_VIEW = "kam.task"
 NOTE_VIEW = "kam.note"
 REASSIGN_VIEW = "kam.reassign"
 EDIT_VIEW = "kam.task_edit"
-HOME_ACTION = "kam.home."  # action_id prefix of Home buttons: value holds channel + command
+HOME_ACTION = "kam.home."  # action_id prefix of Home buttons: value is a seal (channel, command)
 NOTE_SHORTCUT = "kam.save_note"
 VIEW_BLOCKS = 100
 NOTE_INITIAL = 3000  # plain_text_input's own limit
 
 View = dict[str, Any]
+# A Home button's value for a task and a command: a seal bound to the person (bot/seals.py).
+HomeSeal = Callable[[HomeTask, str], str]
 
 
 def _plain(text: str, limit: int = 2000) -> dict[str, Any]:
@@ -76,7 +77,8 @@ def _person_select(t: Translator) -> dict[str, Any]:
     }
 
 
-def task_modal(t: Translator, *, channel: str, thread: str | None = None) -> View:
+def task_modal(t: Translator, *, metadata: str) -> View:
+    """The task form; ``metadata`` is its sealed private_metadata (channel, thread)."""
     blocks = [
         {
             "type": "input",
@@ -97,24 +99,24 @@ def task_modal(t: Translator, *, channel: str, thread: str | None = None) -> Vie
                                   "value": "shared"}]}},
     ]
     return _modal(t, TASK_VIEW, "slack.task_modal.heading", "slack.task_modal.submit", blocks,
-                  encode_metadata(channel=channel, thread=thread))
+                  metadata)
 
 
-def note_modal(t: Translator, *, channel: str, thread: str | None = None, initial: str = "") -> View:
+def note_modal(t: Translator, *, metadata: str, initial: str = "") -> View:
     element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "multiline": True}
     if initial:
         element["initial_value"] = initial[:NOTE_INITIAL]
     blocks = [{"type": "input", "block_id": "note", "label": _plain(t("slack.note_modal.note_label")),
                "hint": _plain(t("slack.note_modal.note_hint")), "element": element}]
     return _modal(t, NOTE_VIEW, "slack.note_modal.heading", "slack.note_modal.submit", blocks,
-                  encode_metadata(channel=channel, thread=thread))
+                  metadata)
 
 
-def reassign_modal(t: Translator, *, channel: str, number: int, thread: str | None = None) -> View:
+def reassign_modal(t: Translator, *, number: int, metadata: str) -> View:
     blocks = [mrkdwn_section(escape(t("slack.reassign_modal.intro", number=number))),
               _role_select(t), _person_select(t)]
     return _modal(t, REASSIGN_VIEW, "slack.reassign_modal.heading", "slack.reassign_modal.submit",
-                  blocks, encode_metadata(channel=channel, thread=thread, number=str(number)))
+                  blocks, metadata)
 
 
 def _value(state: Mapping[str, Any], block: str) -> dict[str, Any]:
@@ -148,8 +150,9 @@ def note_command(state: Mapping[str, Any]) -> str:
     return "note meeting " + str(_value(state, "note").get("value") or "").strip()
 
 
-def edit_modal(t: Translator, *, channel: str, draft: TaskDraft, thread: str | None = None) -> View:
-    """The task form again, filled in with the task as it is; submitted, it edits it."""
+def edit_modal(t: Translator, *, draft: TaskDraft, metadata: str) -> View:
+    """The task form again, filled in with the task as it is; submitted, it edits it.
+    ``metadata`` is sealed and holds the channel, thread, number, role and person."""
     title: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "max_length": 500,
                              "initial_value": draft.title[:500]}
     role = _role_select(t, optional=True)
@@ -181,8 +184,7 @@ def edit_modal(t: Translator, *, channel: str, draft: TaskDraft, thread: str | N
         "title": _plain(t("slack.edit_modal.heading", number=draft.number), 24),
         "submit": _plain(t("slack.edit_modal.submit"), 24),
         "close": _plain(t("slack.task_modal.cancel"), 24),
-        "private_metadata": encode_metadata(channel=channel, thread=thread, number=str(draft.number),
-                                            role=draft.role, user=draft.assignee_user),
+        "private_metadata": metadata,
         "blocks": blocks,
     }
 
@@ -217,20 +219,12 @@ def reassign_command(state: Mapping[str, Any], number: str) -> str | None:
     return f"reassign {number} owner={owner}" if owner else None
 
 
-def home_button_value(channel: str, command: str) -> str:
-    return json.dumps({"c": channel, "cmd": command}, separators=(",", ":"))
+def home_view(t: Translator, home: Home, *, now: datetime, seal: HomeSeal,
+              max_tasks: int = 40) -> View:
+    """My open tasks across accounts (overdue first, each with Done), then my accounts.
 
-
-def read_home_button(value: str) -> tuple[str, str] | None:
-    try:
-        data = json.loads(value)
-        return str(data["c"]), str(data["cmd"])
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def home_view(t: Translator, home: Home, *, now: datetime, max_tasks: int = 40) -> View:
-    """My open tasks across accounts (overdue first, each with Done), then my accounts."""
+    A Done button's value is ``seal(task, "done N")``: it names the task's channel and is
+    good only for this person (bot/seals.py)."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(t("slack.home.tasks_title"), HEADER_TEXT)}]
     today = now.date()
@@ -251,7 +245,7 @@ def home_view(t: Translator, home: Home, *, now: datetime, max_tasks: int = 40) 
             block["accessory"] = {
                 "type": "button", "action_id": f"{HOME_ACTION}{n}", "style": "primary",
                 "text": _plain(t("button.done", number=task.number), 75),
-                "value": home_button_value(item.channel, f"done {task.number}"),
+                "value": seal(item, f"done {task.number}"),
             }
         blocks.append(block)
     if len(home.tasks) > max_tasks:

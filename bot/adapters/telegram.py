@@ -48,6 +48,7 @@ from bot.adapters.telegram_updates import (
     Dispatch,
     DocumentRef,
     ExpiredButton,
+    Membership,
     Migrate,
     Welcome,
     translate,
@@ -55,6 +56,8 @@ from bot.adapters.telegram_updates import (
 from bot.messages import Incoming, IncomingFile, Platform, Reply, Section, User
 from bot.outbox import SendError
 from bot.render.telegram import CallbackStore
+from bot.seals import ChannelSealer
+from commands import lifecycle
 from commands.i18n import LANGUAGES, t
 from commands.registry import lookup
 from commands.transcripts import MAX_FILE_BYTES, is_supported
@@ -73,7 +76,9 @@ MENU = (
     "health", "signal", "report", "ask", "stakeholder", "plan", "handover", "accounts",
     "transcript", "kam", "notes", "cancel", "history", "undo",
 )  # fmt: skip
-ALLOWED_UPDATES = ["message", "callback_query"]
+# chat_member: people joining and leaving groups (membership is access, commands/authz.py);
+# Telegram sends it only to a bot that is an administrator of the group.
+ALLOWED_UPDATES = ["message", "callback_query", "chat_member", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -145,6 +150,19 @@ class UpdateHandler:
             self._migrate(action)
         elif isinstance(action, Welcome):
             self._welcome(action)
+        elif isinstance(action, Membership):
+            self._membership(action)
+
+    def _membership(self, action: Membership) -> None:
+        now = self.core.clock.now()
+        platform, channel = Platform.TELEGRAM.value, str(action.chat_id)
+        with self.core.sessions.begin() as session:
+            for user in action.joined:
+                lifecycle.member_joined(session, platform=platform, workspace=WORKSPACE,
+                                        channel=channel, user=user, at=now)
+            for user in action.left:
+                lifecycle.member_left(session, platform=platform, workspace=WORKSPACE,
+                                      channel=channel, user_id=user.id, at=now)
 
     def _dispatch(self, action: Dispatch) -> None:
         if not action.addressed:
@@ -252,7 +270,9 @@ class TelegramRuntime:
         self.poll_timeout = poll_timeout
         self.callbacks = callbacks or CallbackStore()
         self.api = api or BotApi(self._token, settings.TELEGRAM_API_URL)
-        self.sender = TelegramSender(self.api, self.callbacks)
+        self.sender = TelegramSender(self.api, self.callbacks,
+                                     sealer=ChannelSealer(core.dispatcher.seals, core.sessions,
+                                                          Platform.TELEGRAM.value))
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(self._token)
@@ -449,11 +469,11 @@ def _seconds(value: object) -> float:
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
-def make_sender(settings: Settings) -> TelegramSender:
+def make_sender(settings: Settings, *, sealer: ChannelSealer | None = None) -> TelegramSender:
     """The Telegram Sender for the bot's own posts (reports, alerts) from any thread."""
     token = _token(settings)
     protect_logs(token)
-    return TelegramSender(BotApi(token, settings.TELEGRAM_API_URL))
+    return TelegramSender(BotApi(token, settings.TELEGRAM_API_URL), sealer=sealer)
 
 
 def run_telegram(core: Core, *, webhook: bool | None = None) -> int:

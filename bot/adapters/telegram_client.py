@@ -20,6 +20,7 @@ import httpx
 from bot.messages import Attachment, Outgoing, Reply
 from bot.outbox import SendError, Sent
 from bot.render.telegram import CallbackStore, TelegramMessage, caption_html, render_telegram
+from bot.seals import ChannelSealer, seal_reply
 
 log = logging.getLogger(__name__)
 
@@ -238,14 +239,21 @@ class TelegramSender:
 
     platform = "telegram"
 
-    def __init__(self, api: BotApi, callbacks: CallbackStore | None = None) -> None:
+    def __init__(self, api: BotApi, callbacks: CallbackStore | None = None,
+                 sealer: ChannelSealer | None = None) -> None:
         self.api = api
         self.callbacks = callbacks or CallbackStore()
+        # Signs button commands for the chat they are sent to (bot/seals.py).
+        self.sealer = sealer
 
     def send(self, out: Outgoing) -> Sent:
         first: str | None = None
+        reply = out.reply
+        if self.sealer is not None and (reply.buttons or any(
+                item.buttons for section in reply.sections for item in section.items)):
+            reply = seal_reply(reply, self.sealer.for_channel(out.channel))
         try:
-            for message in render_telegram(out.reply, callbacks=self.callbacks):
+            for message in render_telegram(reply, callbacks=self.callbacks):
                 result = self.api.call("sendMessage", self._message(out, message))
                 first = first or str(result["message_id"])
             for attachment in out.reply.attachments:

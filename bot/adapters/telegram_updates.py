@@ -21,10 +21,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from telegram import Chat, Message, MessageEntity, Update
+from telegram import Chat, ChatMember, ChatMemberUpdated, Message, MessageEntity, Update
 
 from bot.messages import Incoming, Platform, User
 from bot.render.telegram import CallbackStore
+from bot.seals import BUTTON, peek
 from commands.transcripts import is_supported
 
 WORKSPACE = "telegram"
@@ -88,7 +89,21 @@ class Welcome:
     language: str | None
 
 
-Action = Dispatch | ExpiredButton | Migrate | Welcome
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """People joined or left a group: they become, or stop being, members of its account
+    (commands/authz.py)."""
+
+    chat_id: int
+    joined: tuple[User, ...] = ()
+    left: tuple[User, ...] = ()
+
+
+Action = Dispatch | ExpiredButton | Migrate | Welcome | Membership
+
+# ChatMember statuses of someone in the group, and of someone who is not.
+_IN = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+_OUT = {ChatMember.LEFT, ChatMember.BANNED}
 
 
 def event_key(bot: BotIdentity, update_id: int) -> str:
@@ -220,21 +235,29 @@ def translate(
 ) -> Action | None:
     """What ``update`` means for kambot, or None when it means nothing."""
     key = event_key(bot, update.update_id)
+    if update.chat_member is not None:
+        return _member_update(update.chat_member, bot)
+    if update.my_chat_member is not None:
+        return None  # the bot's own status; its joining is answered by the welcome
     query = update.callback_query
     if query is not None:
         if not isinstance(query.message, Message) or query.data is None:
             return None
         chat = query.message.chat
-        command = callbacks.decode(query.data)
-        if command is None:
+        sealed = callbacks.decode(query.data)
+        if sealed is None:
             return ExpiredButton(chat.id, query.id, _language(query.from_user))
+        # The data is a seal (bot/seals.py): the dispatcher opens it, or refuses it.
+        claimed = peek(sealed)
         incoming = Incoming(
             platform=Platform.TELEGRAM,
             workspace=WORKSPACE,
             channel=str(chat.id),
             user=user_of(query.from_user),
-            text=command,
+            text=claimed.command if claimed is not None else "",
             key=key,
+            via=BUTTON,
+            seal=sealed,
             is_direct=chat.type == Chat.PRIVATE,
             channel_name=chat.title or "",
             language=_language(query.from_user) if chat.type == Chat.PRIVATE else None,
@@ -258,6 +281,11 @@ def translate(
         or any(member.id == bot.id for member in message.new_chat_members or ())
     ):
         return Welcome(chat.id, key, _language(sender))
+    if _is_group(chat) and (message.new_chat_members or message.left_chat_member):
+        joined = tuple(user_of(m) for m in message.new_chat_members or () if not m.is_bot)
+        gone = message.left_chat_member
+        left = (user_of(gone),) if gone is not None and not gone.is_bot else ()
+        return Membership(chat.id, joined, left) if joined or left else None
     raw = message.text if message.text is not None else message.caption
     document = _document_of(message)
     if not raw and document is None:
@@ -308,3 +336,18 @@ def translate(
         language=_language(sender) if is_direct else None,
     )
     return Dispatch(incoming, chat.id, message.message_id, addressed=addressed)
+
+
+def _member_update(change: ChatMemberUpdated, bot: BotIdentity) -> Membership | None:
+    """A chat_member update: someone's status in a group changed."""
+    member = change.new_chat_member
+    if not _is_group(change.chat) or member.user.is_bot or member.user.id == bot.id:
+        return None
+    status = member.status
+    if status == ChatMember.RESTRICTED:  # restricted people may or may not be in the group
+        status = ChatMember.MEMBER if getattr(member, "is_member", False) else ChatMember.LEFT
+    if status in _IN:
+        return Membership(change.chat.id, joined=(user_of(member.user),))
+    if status in _OUT:
+        return Membership(change.chat.id, left=(user_of(member.user),))
+    return None

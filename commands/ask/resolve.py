@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from commands.ask.lexicon import VOCABULARY
 from storage import repos
-from storage.models import Account
+from storage.models import Account, Person
 
 _SUFFIXES = re.compile(
     # A Latin suffix is a word of its own ("Healthco" keeps its "co").
@@ -44,13 +44,15 @@ class Resolution:
 
 
 def accessible_accounts(session: Session, *, person_id: int, is_admin: bool) -> list[Account]:
-    if is_admin:
-        return list(repos.all_accounts(session))
-    seen: dict[int, Account] = {}
-    for _, account in repos.roles_of_person(session, person_id=person_id):
-        if account.id is not None:
-            seen[account.id] = account
-    return sorted(seen.values(), key=lambda a: a.name.casefold())
+    """The accounts the person may read (commands.authz: a role, a bound channel they are
+    in, or admin), by name."""
+    from commands import authz
+
+    person = session.get(Person, person_id)
+    if person is None:
+        return []
+    found = authz.readable_accounts(session, person=person, is_admin=is_admin)
+    return sorted(found, key=lambda a: a.name.casefold())
 
 
 def name_forms(name: str) -> list[str]:

@@ -3,11 +3,10 @@ the iron triangle and handovers."""
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from bot.messages import Button, Item, Reply, Section, Tone
-from commands import audit
+from commands import audit, authz, lifecycle
 from commands.changes.account import CARD_FIELDS, SCORE_FIELDS, card_state
 from commands.commercial_text import card_fields
 from commands.dates import DateParseError, parse_date
@@ -55,7 +54,15 @@ _SUB = {
     "set": "set", "设置": "set",
     "score": "score", "评分": "score", "打分": "score",
     "show": "show", "查看": "show",
+    "archive": "archive", "归档": "archive",
+    "unarchive": "unarchive", "restore": "unarchive", "取消归档": "unarchive", "恢复": "unarchive",
+    "delete": "delete", "删除": "delete",
 }
+
+
+def account_sub(word: str) -> str:
+    """The sub-verb ``word`` stands for (``""`` when none); commands.authz reads it too."""
+    return _SUB.get(word.lower(), "")
 
 
 def parse_tier(value: str) -> str:
@@ -104,9 +111,11 @@ def tier_label(t: Translator, tier: str) -> str:
 
 @command("account", aliases=("acct",), needs_account=False)
 def account(ctx: Context, args: Args) -> Reply:
-    sub = _SUB.get(args.words[0].lower(), "") if args.words else "show"
+    sub = account_sub(args.words[0]) if args.words else "show"
     if args.words and not sub:
         raise CommandError("error.account_sub", sub=args.words[0])
+    if sub in ("archive", "unarchive", "delete"):
+        return lifecycle.account_lifecycle(ctx, args, sub)
     if sub == "new":
         return _account_new(ctx, args)
     if sub == "link":
@@ -173,21 +182,9 @@ def _bind(ctx: Context, acct: Account) -> tuple[ChannelBinding, dict[str, object
 def _account_link(ctx: Context, args: Args) -> Reply:
     _ensure_unbound(ctx)
     name = _name_from(args, ctx.t)
-    acct = repos.account_by_name(ctx.session, name=name)
-    if acct is None:
-        names = [a.name for a in repos.all_accounts(ctx.session)]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-        if close:
-            raise CommandError("error.account_unknown_suggest", account=name,
-                               suggestions=", ".join(f'"{c}"' for c in close))
-        raise CommandError("error.account_unknown", account=name)
-    assert acct.id is not None
-    # Linking shows the account's whole record to this channel: only its team or an admin.
-    member = any(
-        p.id == ctx.person.id for p in repos.current_holders(ctx.session, account_id=acct.id).values()
-    )
-    if not (member or ctx.is_admin):
-        raise CommandError("error.link_denied", account=acct.name)
+    acct = lifecycle.readable_account_named(ctx, name)
+    # Linking shows the account's whole record to this channel: its AR, sponsor or an admin.
+    authz.require(ctx, authz.Need.LEAD, acct, action="account link")
     binding, before = _bind(ctx, acct)
     audit.record(ctx, "account.link", target=f"binding:{binding.id}", account_id=acct.id,
                  channel=ctx.incoming.channel, channel_name=ctx.incoming.channel_name,
@@ -265,6 +262,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
         changed.append((t("field.name"), acct.name))
     if "sponsor" in opts:
         person = person_from_token(ctx, opts["sponsor"])
+        lifecycle.restore_person(ctx, person)
         assign_role(ctx, acct, Role.SPONSOR.value, person)
         changed.append((t("field.sponsor"), person_name(person)))
     ctx.session.add(acct)
@@ -442,6 +440,7 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
     assert acct.id is not None
     t = ctx.t
     person = person_from_token(ctx, token)
+    lifecycle.restore_person(ctx, person)
     previous, moved = assign_role(ctx, acct, role, person)
     if previous is not None and previous.id == person.id:
         return t("triangle.unchanged", role=role_short(t, role), person=person_name(person))

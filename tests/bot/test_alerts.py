@@ -569,6 +569,8 @@ def test_digest_falls_back_to_a_channel_mention_when_dm_fails(core, clock):
         acct = repos.create_account(s, name="Acme", tier="important", at=clock.now())
         repos.bind_channel(s, platform="telegram", workspace="", channel="-100",
                            account_id=acct.id, channel_name="acme", at=clock.now())
+        # reminders show only accounts the person may read: Ann is its AR
+        repos.assign_role(s, account_id=acct.id, role="AR", person_id=p.id, at=clock.now())
         repos.add_task(s, account_id=acct.id, title="Call", role="AR", assignee_id=p.id,
                        due_date=clock.today() - DAY, shared=False, at=clock.now())
     clock.set(clock.now().replace(hour=8))

@@ -49,11 +49,16 @@ def test_account_new_with_an_existing_name_suggests_link(chat: Conversation) -> 
     assert 'account link "ACME  corp"' in reply.plain_text()
 
 
-def test_account_link_needs_team_membership_or_admin(acme: Conversation) -> None:
+def test_account_link_needs_the_ar_the_sponsor_or_an_admin(acme: Conversation) -> None:
+    # Someone who may not read the account is told nothing about it: not even that it exists.
     stranger = acme.say('account link "Acme Corp"', user="mallory", channel="leak")
-    assert stranger.is_error and "Only Acme Corp's team" in stranger.title
-    member = acme.say('account link "Acme Corp"', user="bob", channel="acme-delivery")
-    assert member.tone is Tone.SUCCESS
+    unknown = acme.say('account link "Nothing Such"', user="mallory", channel="leak2")
+    assert stranger.is_error and stranger.title == unknown.title.replace("Nothing Such", "Acme Corp")
+    # The SR reads it but may not link it; the AR may.
+    sr = acme.say('account link "Acme Corp"', user="bob", channel="acme-delivery")
+    assert sr.is_error and "Only the AR (alice)" in sr.title and "dana" in sr.title
+    lead = acme.say('account link "Acme Corp"', user="alice", channel="acme-delivery")
+    assert lead.tone is Tone.SUCCESS
     assert "Acme Corp" in acme.text("open", channel="acme-delivery")
 
 
@@ -412,7 +417,8 @@ def test_chinese_conversation_end_to_end(chat: Conversation) -> None:
     text = chat.text("未完成")
     assert "华星零售 未完成事项：2 个" in text and "交付经理（FR）" in text
     assert "已完成" in chat.text("完成 1")
-    assert "已从 zhang 交接给 zhao" in chat.text("交接 AR @zhao")
+    assert "只有客户经理（zhang）" in chat.text("交接 AR @zhao")
+    assert "已从 zhang 交接给 zhao" in chat.text("交接 AR @zhao", user="zhang")
     assert "No " not in chat.text("未完成")
 
 

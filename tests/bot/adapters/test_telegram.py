@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from bot.adapters.telegram import TelegramRuntime, TelegramSetupError
 from bot.app import Core
 from bot.clock import FixedClock
+from bot.seals import peek
 from storage import repos
 from storage.models import Account, ProcessedEvent, Task
 from tests.bot.adapters.conftest import ALICE, BOB, GROUP, free_port, runtime_for, say, until
@@ -35,9 +36,11 @@ async def conversation(fake: FakeTelegram, engine: Engine) -> None:
     assert "&lt;revised&gt;" in created and "&amp;" in created  # escaped for HTML
     listing = await say(fake, BOB, "/kam open")
     assert "Send the &lt;revised&gt; quote" in listing
-    assert fake.sent_messages(GROUP["id"])[-1]["reply_markup"] == {
-        "inline_keyboard": [[{"text": "Done #1", "callback_data": "done 1"}]]
-    }
+    [[done]] = fake.sent_messages(GROUP["id"])[-1]["reply_markup"]["inline_keyboard"]
+    # the button carries a seal of "done 1" for this group and account (bot/seals.py)
+    sealed = peek(done["callback_data"])
+    assert done["text"] == "Done #1" and sealed is not None and sealed.command == "done 1"
+    assert len(done["callback_data"].encode()) <= 64
 
     # the done button goes through the same dispatcher
     before = len(fake.sent_messages(GROUP["id"]))

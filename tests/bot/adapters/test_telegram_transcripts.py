@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.adapters.telegram import TelegramRuntime
 from bot.adapters.telegram_client import file_url_base
+from bot.seals import peek
 from storage.models import Note, Proposal, Task
 from tests.bot.adapters.conftest import ALICE, BOB, GROUP, say, until
 from tests.fakes.telegram_api import FakeTelegram
@@ -36,12 +37,20 @@ async def post_document(fake: FakeTelegram, name: str, content: bytes, *, captio
     return "\n".join(fake.sent_texts(chat["id"])[before:])
 
 
+def command_of(data: str) -> str:
+    """The command a button's data stands for (it is a seal, bot/seals.py)."""
+    claimed = peek(data)
+    return claimed.command if claimed is not None else data
+
+
 def press(fake: FakeTelegram, user: dict[str, Any], data: str) -> int:
     """Press the newest button whose callback_data is ``data``."""
     for message in reversed(fake.sent_messages(GROUP["id"])):
         for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
-            if any(b["callback_data"] == data for b in row):
-                return fake.callback(GROUP["id"], user, message["message_id"], data)
+            for b in row:
+                if command_of(b["callback_data"]) == data:
+                    return fake.callback(GROUP["id"], user, message["message_id"],
+                                         b["callback_data"])
     raise AssertionError(f"no button {data!r}")
 
 
@@ -76,7 +85,7 @@ async def test_a_document_with_a_transcript_caption_becomes_a_note(
         assert note.text.startswith("Transcript: zoom_quarterly_review.vtt — Quarterly review\n")
     assert note_tasks(engine) == [] and count(engine, Proposal) == 4
     keyboard = fake.sent_messages(GROUP["id"])[-1]["reply_markup"]["inline_keyboard"]
-    assert ["accept 1 1"] in [[b["callback_data"] for b in row] for row in keyboard]
+    assert ["accept 1 1"] in [[command_of(b["callback_data"]) for b in row] for row in keyboard]
 
     # Create, pressed twice by two people, and the press delivered twice: one task
     first = press(fake, BOB, "accept 1 1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
@@ -10,13 +11,16 @@ from bot.adapters.telegram_updates import (
     BotIdentity,
     Dispatch,
     ExpiredButton,
+    Membership,
     Migrate,
     Welcome,
     command_text,
     translate,
 )
+from bot.clock import FixedClock
 from bot.messages import User
 from bot.render.telegram import CallbackStore
+from bot.seals import Seals
 from tests.fakes.telegram_api import FakeTelegram, auto_entities, utf16_len
 
 BOT = BotIdentity(id=42, username="kambot_test_bot")
@@ -133,17 +137,25 @@ def test_direct_message_is_a_question_with_the_persons_language() -> None:
     assert command.incoming.text == "help" and command.incoming.is_direct
 
 
-def test_callback_query_dispatches_the_button_command() -> None:
+def test_callback_query_dispatches_the_button_seal() -> None:
+    seals = Seals(clock=FixedClock(datetime(2026, 11, 24, tzinfo=UTC)), key=lambda: b"k" * 32)
     store = CallbackStore()
-    long = "task " + "x" * 80
+    short = seals.seal(purpose="button", platform="telegram", channel=str(GROUP["id"]),
+                       command="done 3")
+    long = seals.seal(purpose="button", platform="telegram", channel=str(GROUP["id"]),
+                      command="task " + "x" * 80)
     token = store.encode(long)
+    assert store.encode(short) == short and token != long
     bot_message = {"message_id": 9, "date": 1, "chat": GROUP, "text": "tasks",
                    "from": {"id": 42, "is_bot": True, "first_name": "kambot"}}  # fmt: skip
-    for data, expected in (("done 3", "done 3"), (token, long)):
+    for data, sealed, claimed in ((short, short, "done 3"), (token, long, "task " + "x" * 80),
+                                  ("done 3", "done 3", "")):
         action = run(update(callback_query={"id": "q1", "from": BOB, "chat_instance": "c",
                                             "message": bot_message, "data": data}), store)  # fmt: skip
         assert isinstance(action, Dispatch)
-        assert action.incoming.text == expected and action.incoming.user.id == "2"
+        # the dispatcher opens the seal; the text is only what it claims (nothing if bare)
+        assert action.incoming.seal == sealed and action.incoming.via == "button"
+        assert action.incoming.text == claimed and action.incoming.user.id == "2"
         assert action.callback_query_id == "q1" and action.reply_to == 9
     expired = run(update(callback_query={"id": "q2", "from": BOB, "chat_instance": "c",
                                          "message": bot_message, "data": token}))  # fmt: skip
@@ -157,7 +169,11 @@ def test_migration_and_welcome() -> None:
     assert run(moved) == Migrate("-100", "-1009", "Acme team")
     joined = run(update({"new_chat_members": [{"id": 42, "is_bot": True, "first_name": "k"}]}))
     assert isinstance(joined, Welcome) and joined.key == "42:7"
-    assert run(update({"new_chat_members": [BOB]})) is None
+    # people joining and leaving are membership changes (access, commands/authz.py)
+    joined_bob = run(update({"new_chat_members": [BOB]}))
+    assert isinstance(joined_bob, Membership) and [u.id for u in joined_bob.joined] == ["2"]
+    left_bob = run(update({"left_chat_member": BOB}))
+    assert isinstance(left_bob, Membership) and [u.id for u in left_bob.left] == ["2"]
 
 
 def test_messages_from_bots_and_edits_are_ignored() -> None:

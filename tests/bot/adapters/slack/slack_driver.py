@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
+from bot.seals import peek
+
 SECRET = "test-signing-secret"
 TEAM = "T0FAKE"
 _ids = itertools.count(1)
@@ -155,14 +157,21 @@ def buttons_of(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+def command_of(value: str) -> str:
+    """The command a button's value stands for (values are seals, bot/seals.py)."""
+    claimed = peek(value)
+    return claimed.command if claimed is not None else value
+
+
 def button(blocks: list[dict[str, Any]], value: str) -> dict[str, Any]:
     """The element to send in a block_actions payload for the command ``value``."""
     for b in buttons_of(blocks):
-        if b.get("value") == value:
+        if command_of(str(b.get("value", ""))) == value:
             if b["type"] == "overflow":
                 return {k: v for k, v in b.items() if k != "value"}
             return b
-    raise AssertionError(f"no button {value!r} in {[b.get('value') for b in buttons_of(blocks)]}")
+    raise AssertionError(f"no button {value!r} in "
+                         f"{[command_of(str(b.get('value', ''))) for b in buttons_of(blocks)]}")
 
 
 def text_of(call: Any) -> str:

@@ -9,7 +9,13 @@ from sqlmodel import select
 
 from storage.models import Task
 from storage.repos import person_by_user
-from tests.bot.adapters.slack.slack_driver import button, buttons_of, sent_message, text_of
+from tests.bot.adapters.slack.slack_driver import (
+    button,
+    buttons_of,
+    command_of,
+    sent_message,
+    text_of,
+)
 
 NOTE = "note Met the CIO.\nACTION: SR to send the revised quote by 2026-12-04"
 
@@ -26,7 +32,7 @@ async def _acme_with_a_note(slack) -> dict:
 
 async def test_note_reply_has_edit_and_remove_on_each_task(slack, slack_core):
     call = await _acme_with_a_note(slack)
-    values = {b.get("value") for b in buttons_of(call.json("blocks"))}
+    values = {command_of(str(b.get("value"))) for b in buttons_of(call.json("blocks"))}
     assert {"done 1", "task 1 edit", "cancel 1", "reassign 1"} <= values
 
 
@@ -82,7 +88,8 @@ async def test_remove_cancels_and_undo_brings_it_back(slack, slack_core):
     await slack.fake.await_for("chat.update")  # the trace on the note's message
     with slack_core.sessions.begin() as session:
         assert session.exec(select(Task)).one().status == "cancelled"
-    undo = [b for b in buttons_of(eph.json("blocks")) if b["value"].startswith("undo id=")]
+    undo = [b for b in buttons_of(eph.json("blocks"))
+            if command_of(b["value"]).startswith("undo id=")]
     assert len(undo) == 1
     await slack.click(sent_message(eph), undo[0], ephemeral=True)
     [response] = await slack.fake.await_for("response_url")

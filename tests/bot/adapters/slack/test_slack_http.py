@@ -106,11 +106,13 @@ async def test_url_verification_challenge_is_answered(slack):
     assert resp.status == 200 and "c-123" in await resp.text()
 
 
-async def test_modal_for_a_channel_the_bot_is_not_in_tells_the_person_by_dm(slack):
+async def test_modal_for_a_channel_the_bot_is_not_in_tells_the_person_by_dm(slack, slack_core):
     from bot.adapters import slack_views as views
     from commands.i18n import Translator
 
-    view = views.note_modal(Translator("en"), channel="C0ELSE")
+    metadata = slack_core.dispatcher.seals.seal(purpose="modal:kam.note", platform="slack",
+                                                channel="C0ELSE", user="U0ANN", carry_channel=True)
+    view = views.note_modal(Translator("en"), metadata=metadata)
     slack.fake.queue_error("chat.postEphemeral", "channel_not_found", times=2)
     await slack.submit(view, {"note": {"value": {"value": "A note"}}})
     [dm] = await slack.fake.await_for("chat.postMessage")

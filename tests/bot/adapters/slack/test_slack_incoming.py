@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.adapters import slack_incoming as inc
 from bot.adapters import slack_views as views
 from bot.adapters.slack_handlers import modal_command, view_command
 from bot.adapters.slack_post import pressed_blocks, with_reassign
+from bot.clock import FixedClock
 from bot.messages import Button, Item, Reply, Section, User
+from bot.seals import Seals
 from commands.i18n import Translator
 from tests.fakes.slack_api import check_view
 
@@ -60,14 +64,18 @@ def test_modal_commands_and_views_are_valid():
     assert modal_command("task") == ("task", None)
     assert modal_command("reassign #4") == ("reassign", 4)
     assert modal_command('task "x"') is None
-    for view in (views.task_modal(t, channel="C1"), views.note_modal(t, channel="C1", initial="x" * 5000),
-                 views.reassign_modal(t, channel="C1", number=4)):
+    meta = "k1~" + "m" * 200  # a seal's length (bot/seals.py makes real ones)
+    for view in (views.task_modal(t, metadata=meta), views.note_modal(t, metadata=meta, initial="x" * 5000),
+                 views.reassign_modal(t, number=4, metadata=meta)):
         assert not check_view(view), check_view(view)
     state = {"title": {"value": {"value": 'Fix "it"'}}, "person": {"value": {"selected_user": "U9"}},
              "role": {"value": {"selected_option": {"value": "SR"}}},
              "due": {"value": {"selected_date": "2026-12-01"}}, "shared": {"value": {"selected_options": []}}}
     assert views.task_command(state) == "task \"Fix 'it'\" owner=<@U9> due=2026-12-01"
-    reassign = {**views.reassign_modal(t, channel="C1", number=4), "state": {"values": {
+    sealed = Seals(clock=FixedClock(datetime(2026, 11, 24, tzinfo=UTC)), key=lambda: b"k" * 32).seal(
+        purpose="modal:kam.reassign", platform="slack", channel="C1", user="U1",
+        extra={"number": "4"}, carry_channel=True)
+    reassign = {**views.reassign_modal(t, number=4, metadata=sealed), "state": {"values": {
         "role": {"value": {"selected_option": {"value": "FR"}}}}}}
     assert view_command(reassign) == "reassign 4 owner=FR"
 
@@ -90,7 +98,7 @@ def test_pressed_button_leaves_a_trace_and_reassign_is_added():
 
 
 def test_home_view_stays_inside_the_view_limits():
-    from datetime import UTC, date, datetime
+    from datetime import date
 
     from commands.home import Home, HomeAccount, HomeTask
     from storage.models import Account, Person, Task
@@ -102,7 +110,8 @@ def test_home_view_stays_inside_the_view_limits():
     accounts = [HomeAccount(Account(id=n, name=f"A{n}", name_key=f"a{n}"), ["AR", "FR"], "red", "C1")
                 for n in range(300)]
     home = Home(person=Person(platform="slack", user_id="U1"), tasks=tasks, accounts=accounts)
-    view = views.home_view(Translator("en"), home, now=datetime(2026, 11, 24, 10, tzinfo=UTC))
+    view = views.home_view(Translator("en"), home, now=datetime(2026, 11, 24, 10, tzinfo=UTC),
+                           seal=lambda item, command: "k1~" + "s" * 60 + command)
     assert not check_view(view), check_view(view)
     text = str(view)
     assert "and 80 more" in text and "Acme &lt;Corp&gt;" in text

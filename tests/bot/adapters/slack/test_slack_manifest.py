@@ -25,8 +25,8 @@ def _list_after(key: str) -> list[str]:
 def test_events_cover_the_listeners():
     events = set(_list_after("bot_events"))
     assert {"app_home_opened", "app_mention", "message.im", "member_joined_channel",
-            "channel_rename", "channel_archive", "channel_unarchive", "channel_id_changed",
-            "file_shared"} <= events
+            "member_left_channel", "channel_rename", "channel_archive", "channel_unarchive",
+            "channel_id_changed", "file_shared"} <= events
     assert "message.channels" not in events  # channel chatter is not the bot's business
 
 
