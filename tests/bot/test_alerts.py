@@ -508,7 +508,7 @@ def test_the_account_country_decides_the_days_off(core, chat, clock, console, ac
 
 @pytest.fixture
 def slack_team(core, clock):
-    """Two accounts on Slack where U1 holds AR on both: reminders go by direct message."""
+    """Two accounts on Slack where U1 holds AR and U2 SR on both: reminders go by direct message."""
     slack = RecordingSender(platform="slack")
     core.senders.add(slack)
     core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
@@ -522,6 +522,8 @@ def slack_team(core, clock):
             repos.bind_channel(s, platform="slack", workspace="T1", channel=f"C{i}",
                                account_id=acct.id, channel_name=name.lower(), at=clock.now())
             repos.assign_role(s, account_id=acct.id, role="AR", person_id=u1.id, at=clock.now())
+            # U2 is on the team (reminders only speak of accounts a person may read).
+            repos.assign_role(s, account_id=acct.id, role="SR", person_id=u2.id, at=clock.now())
             repos.add_task(s, account_id=acct.id, title=f"{name} follow-up", role="AR",
                            assignee_id=u1.id, due_date=clock.today(), shared=False,
                            at=clock.now())
