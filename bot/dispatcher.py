@@ -141,7 +141,8 @@ class Dispatcher:
                 account_id = ctx.account.id if ctx.account is not None else None
         except (CommandError, ParseError) as exc:
             self._remember(incoming)
-            return error_reply(t, exc.key, **exc.values)
+            # A handler may have learnt the person's language from their words (ask).
+            return error_reply(ctx.t if ctx is not None else t, exc.key, **exc.values)
         except Exception:
             log.exception("command failed: platform=%s channel=%s", incoming.platform,
                           incoming.channel)

@@ -97,7 +97,11 @@ def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
         groups = [g for g in groups_of(question) if not _only_said_kind(g)]
     if not groups:
         return []
-    return [n for n, title in titles if any(matches(tokens(title), g) for g in groups)]
+    # The titles that speak about most of what is asked: "收银系统的问题" is the till system's
+    # fault, not every title with "系统" in it.
+    scored = [(sum(matches(tokens(title), g) for g in groups), n) for n, title in titles]
+    best = max((score for score, _ in scored), default=0)
+    return [n for score, n in scored if score and score == best]
 
 
 def _only_said_kind(group: Group) -> bool:
