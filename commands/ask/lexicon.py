@@ -54,8 +54,8 @@ UNASSIGNED = cue(r"unassigned", r"without (?:an? )?(?:owner|assignee)", r"no(?:b
                  r"not assigned", r"orphan(?:ed)?", "没人负责", "无人负责", "没有负责人", "未分配", "没人干", "没人做",
                  "没人管", "没分配")
 # Someone's work named as a container of it: "anything on Bob's list", "what's in her queue".
-WORK_CONTAINERS = (r"list|plate|queue|backlog|to-?do(?: list)?|desk|agenda|workload|tasks?|actions?|items?|jobs?|"
-               r"work|stuff|things|assignments?|inbox")
+WORK_CONTAINERS = (r"list|plate|queue|backlog|to-?do(?: list)?|to-?dos|desk|agenda|workload|tasks?|actions?|items?|"
+                   r"jobs?|work|stuff|things|assignments?|inbox|homework|commitments?|deliverables?")
 WORK_OF = cue(f"'s (?:{WORK_CONTAINERS})(?![a-z])",
               "s' (?:list|plate|queue|backlog|desk|agenda|workload)(?![a-z])",
               r"(?:on|in) (?:his|her|their|my) (?:list|plate|queue|backlog|to-?do list|desk|agenda)")
@@ -302,7 +302,7 @@ RENEWAL = cue(r"renew(?:al|als|s|ed|ing)?", r"contract (?:end|ends|expir\w*|runs
 # The contract's end, however said: the renewal (and "过期" there is no late work).
 CONTRACT_END = cue(r"(?:contract|subscription|licen[cs]e)s? (?:[a-z']+ ){0,3}?(?:end|ends|ended|expire|expires|"
                    r"expired|expiring|expiry|run out|runs out|lapse|lapses|up for renewal)",
-                   "合同.{0,8}(?:到期|过期|截止|结束|终止|期满)", "合约.{0,8}(?:到期|过期|截止|结束|期满)",
+                   "合同.{0,8}(?:到期|过期|截止|结束|终止|期满)", "合同(?:的)?有效期", "合同.{0,4}到(?:什么时候|哪天|几号|何时)", "合约.{0,8}(?:到期|过期|截止|结束|期满)",
                    "(?:到期|过期|期满)(?:日|时间|日期)?.{0,3}合同", "服务期.{0,6}(?:到期|结束|截止)")
 SHORT_WINDOW_DAYS = 14
 
@@ -352,49 +352,8 @@ responsible happened meeting notes week month today tomorrow quarter yesterday w
 previous upcoming tomorrow this next days weeks months before after between who what which
 when where doing team owner owns handles charge working assigned assignee person people
 champion blocker influencer gatekeeper supporter opponent against supports budget payment
-quote proposal pilot install installation acceptance schedule""".split())
+quote proposal pilot install installation acceptance schedule running bidding competing bidders
+against supposed deliver provide owes homework queue plate backlog waiting expected""".split())
 
 # Acronyms people swap letters in ("nsp" for NPS); mended when three or four letters long.
 ACRONYMS = frozenset({"nps", "csat", "kpi", "kpis"})
-
-# Topics written in one language and asked about in the other: each group holds words
-# that mean the same, so "预算" finds "budget" and "payment" finds "回款".
-TOPICS: tuple[tuple[str, ...], ...] = (
-    ("budget", "budgets", "预算"),
-    ("payment", "payments", "pay", "paid", "回款", "付款", "支付", "收款"),
-    ("price", "prices", "pricing", "discount", "价格", "折扣", "降价", "价钱"),
-    ("quote", "quotes", "quotation", "offer", "报价"),
-    ("contract", "contracts", "合同"),
-    ("renewal", "renew", "续约", "续签"),
-    ("delivery", "deliver", "交付"),
-    ("acceptance", "验收"),
-    ("installation", "install", "安装"),
-    ("training", "培训"),
-    ("pilot", "试点"),
-    ("dashboard", "看板", "仪表盘"),
-    ("incident", "outage", "fault", "failure", "故障", "事故"),
-    ("invoice", "invoices", "发票", "开票"),
-    ("procurement", "purchasing", "采购"),
-    ("store", "stores", "门店"),
-    ("launch", "live", "上线"),
-    ("schedule", "timeline", "进度", "排期", "时间表"),
-    ("demo", "演示"),
-    ("requirement", "requirements", "需求"),
-    ("roadmap", "路线图"),
-    ("security", "安全"),
-    ("upgrade", "升级"),
-    ("workshop", "研讨会", "工作坊"),
-    ("terms", "条款"),
-    ("steering", "指导委员会"),
-)
-
-# When a question asks what was said without a topic ("what did they ask for?", "客户提了
-#什么要求"), the kind of thing said is the topic.
-SAID_KINDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (cue(r"ask(?:ed)? for", r"want(?:s|ed)?", r"request(?:ed|s)?", r"expect(?:s|ed)?", "要求", "希望", "想要", "需求"),
-     ("asked", "ask", "wants", "want", "expects", "expect", "requested", "request", "要求", "希望", "想要", "需要")),
-    (cue(r"worr(?:y|ied|ies)", r"concerns?", r"complain(?:ed|s|ts)?", r"unhappy", r"issues?", "担心", "顾虑",
-         "抱怨", "不满", "问题"),
-     ("concern", "concerns", "worried", "complain", "complained", "issue", "problem", "担心", "顾虑", "抱怨",
-      "不满", "问题")),
-)
