@@ -46,6 +46,15 @@ def main() -> None:
             if (part, key) in table:
                 right, asked = table[(part, key)]
                 print(f"  {part:9} {key:11} {right:4}/{asked:<4} {right / asked:6.1%}")
+    print("  per file (right / asked):")
+    files: dict[tuple[str, str], list[int]] = {}
+    for o in outcomes:
+        row = files.setdefault((o.question.source, o.question.lang), [0, 0])
+        row[0] += o.right
+        row[1] += 1
+    for (source, lang), (right, asked) in sorted(files.items()):
+        tag = "held-out" if any(o.question.heldout for o in outcomes if o.question.source == source) else "tuned"
+        print(f"    {source:18} {lang:3} {tag:9} {right:4}/{asked:<4}")
     if verbose:
         for o in outcomes:
             # The held-out answers stay unseen while tuning, so that set keeps its worth.

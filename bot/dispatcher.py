@@ -163,7 +163,8 @@ class Dispatcher:
                          (incoming.text or "").split(maxsplit=1)[0][:40] if not incoming.seal
                          else "(sealed)", incoming.platform, incoming.user.id,
                          incoming.channel, exc.key)
-            return error_reply(t, exc.key, **exc.values)
+            # A handler may have learnt the person's language from their words (ask).
+            return error_reply(ctx.t if ctx is not None else t, exc.key, **exc.values)
         except Exception:
             log.exception("command failed: platform=%s channel=%s", incoming.platform,
                           incoming.channel)

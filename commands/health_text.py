@@ -6,15 +6,18 @@ Mentions of a person are passed in already formatted (that is platform business)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
-from commands.format import role_name
+from commands.format import fmt_date, role_name
 from commands.health import Color, Fix, Health, Reason
 from commands.i18n import Translator
 from storage.models import Person
 
 ICON = {Color.GREEN: "🟢", Color.YELLOW: "🟡", Color.RED: "🔴"}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def color_name(t: Translator, color: Color | str) -> str:
@@ -30,7 +33,19 @@ def color_values(t: Translator, color: Color | str) -> dict[str, str]:
 def reason_text(t: Translator, reason: Reason | Mapping[str, Any]) -> str:
     if not isinstance(reason, Reason):
         reason = Reason.from_json(dict(reason))
-    return f"{ICON[reason.severity]} " + t(f"health.reason.{reason.code}", **reason.values)
+    values = {k: _day(t, v) for k, v in reason.values.items()}
+    return f"{ICON[reason.severity]} " + t(f"health.reason.{reason.code}", **values)
+
+
+def _day(t: Translator, value: object) -> object:
+    """A date kept in a reason as ISO text, written as the language writes dates
+    (2027年2月20日 in Chinese)."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return fmt_date(t.lang, date.fromisoformat(value), weekday=False)
+        except ValueError:
+            return value
+    return value
 
 
 def fix_text(t: Translator, fix: Fix, who: str | None) -> str:

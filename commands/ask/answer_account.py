@@ -41,8 +41,12 @@ def role_holder(a: Answerer, intent: Intent, question: str) -> Answer:
         mine = [x for x in f.open_tasks if x.assignee_id == pid]
         names = a.t("ask.list_sep").join(a.t(f"role.{r}") for r in roles)
         key = "ask.person.roles" if roles else "ask.person.no_role"
-        answer = _new(a, a.t(key, who=intent.who.name, roles=names, account=f.name))
-        if mine:
+        answer = _new(a, a.t(key, who=intent.who.name, roles=names, account=f.name),
+                      refs=[card_ref(a)] if roles else [])
+        if mine and intent.aspect == "role":
+            # "What role does carol have?": the role, and only how much work it carries.
+            answer.reply.sections.append(Section(text=a.t("ask.person.open", count=len(mine))))
+        elif mine:
             answer.reply.sections.append(Section(title=a.t("ask.person.open", count=len(mine)),
                                                  items=a.task_items(mine, answer, limit=5)))
         return answer

@@ -158,8 +158,6 @@ def _closed(a: Answerer, intent: Intent, status: str) -> tuple[list[TaskFact], b
 def _closed_line(a: Answerer, task: TaskFact) -> str:
     row = a.rows[task.number]
     line = a.task_line(task)
-    if row.status == TaskStatus.CANCELLED.value:
-        line += " · " + a.t("ask.cancelled.mark")
     if row.closed_at is not None:
         line += " · " + a.t("ask.done.on", date=a.day(row.closed_at.date()))
     if row.cancel_reason:
@@ -198,12 +196,22 @@ def customer_tasks(a: Answerer, intent: Intent, question: str) -> Answer:
     f = a.facts
     rows = list(record_repo.customer_tasks(a.session, account_id=f.account_id))
     names = {s.id: s.name for s in f.stakeholders if s.id is not None}
+    title = a.t("ask.customer.title", account=f.name, count=len(rows))
+    note = ""
     if intent.who is not None and intent.who.kind == "stakeholder":
-        rows = [r for r in rows if r.stakeholder_id == intent.who.id
-                or (r.owner_text or "").casefold() == intent.who.name.casefold()]
+        # Theirs: linked to them, or with their name as the owner written on the task.
+        theirs = [r for r in rows if r.stakeholder_id == intent.who.id
+                  or (r.owner_text or "").casefold() == intent.who.name.casefold()]
+        if theirs or not rows:
+            rows = theirs
+            title = a.t("ask.customer.person_title", who=intent.who.name, account=f.name, count=len(rows))
+        else:
+            note = a.t("ask.customer.person_none", who=intent.who.name)
     facts = a.facts_of(rows)
-    reply = Reply(title=a.t("ask.customer.title", account=f.name, count=len(facts)))
+    reply = Reply(title=title)
     answer = Answer(reply, tasks={x.number for x in facts})
+    if note:
+        reply.sections.append(Section(text=note))
     if not facts:
         reply.sections.append(Section(text=a.t("ask.customer.none")))
         return answer

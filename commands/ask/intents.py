@@ -124,7 +124,10 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     today = today or datetime.now(UTC).date()
     role = role_in(text)
     area = area_role(text)
-    overdue = _has(lx.OVERDUE, text)
+    # "When does the contract expire / 合同什么时候过期": the renewal, not late work.
+    contract_end = _has(lx.CONTRACT_END, text)
+    overdue = _has(lx.OVERDUE, text) and not contract_end
+    renewal = _has(lx.RENEWAL, text) or contract_end
     person = "mine" if _has(lx.MINE, text) else reading.mentioned
     who = reading.person
     team_person = who if who is not None and who.kind == "team" else None
@@ -143,6 +146,10 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     health_cue = _has(lx.HEALTH, text) or color is not None
     stakeholder_role = _first(lx.STAKEHOLDER_ROLES, text)
     stance = _first(lx.STANCES, text)
+    customer_person = who if who is not None and who.kind == "stakeholder" else None
+    work_of = _has(lx.WORK_OF, text)
+    # "expected to provide" is owed, not said: what was said is looked for beside it.
+    owed = _has(lx.OWED, text) and not _has(lx.SAID, lx.OWED.sub(" ", text))
 
     if _has(lx.UNASSIGNED, text):
         person = "nobody"
@@ -156,9 +163,20 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(kind, role=role or (area if kind is Kind.OPEN_TASKS else None), person=person,
                       overdue=overdue, who=team_person, window=window, period=period)
 
-    # 1. Work of the customer's side, cancelled work, work done.
+    # 1. Someone's work ("anything on Bob's list", "what is Li Wei supposed to deliver?",
+    # "陈总那边要提供什么"): a customer person's is the customer's side; what role someone
+    # has is their card. Work of the customer's side, cancelled work, work done.
+    if customer_person is not None and (work_of or owed):
+        return Intent(Kind.CUSTOMER_TASKS, who=customer_person)
+    if (team_person is not None or person) and (work_of or (owed and not said)):
+        return tasks(window=due)
+    if _has(lx.ROLE_OF, text) and not (open_cue or overdue or due_cue):
+        if team_person is not None:
+            return Intent(Kind.ROLE_HOLDER, who=team_person, aspect="role")
+        if customer_person is not None:
+            return Intent(Kind.STAKEHOLDERS, who=customer_person)
     if _has(lx.CUSTOMER_OWES, text):
-        return Intent(Kind.CUSTOMER_TASKS, who=who if who and who.kind == "stakeholder" else None)
+        return Intent(Kind.CUSTOMER_TASKS, who=customer_person)
     if _has(lx.CANCELLED, text) and not said:
         return tasks(Kind.CANCELLED_TASKS, past)
     done = _has(lx.DONE, text) and not _has(lx.NOT_DONE, text) and not overdue
@@ -180,10 +198,17 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         said = False
     if plan_section == "goals" and lx.GOALS_STRONG.search(text):
         return Intent(Kind.PLAN, aspect="goals")
+    # No action is about competitors: "还有哪些友商" asks for the plan, not open work.
+    if plan_section == "competition" and not (task_cue or overdue or due_cue or _has(lx.SAID, text)):
+        return Intent(Kind.PLAN, aspect="competition")
+    # A problem that is an action's title ("the dashboard login problem") is that action,
+    # not the customer's challenges.
+    if plan_section == "challenges" and reading.task_hits and not _has(lx.PLAN, text):
+        plan_section = None
     # How a piece of work stands ("has the quote been sent?", "验收进展如何"): its actions.
     if reading.task_hits and _has(lx.STATUS, text) and not (
             metric or money or is_who or stakeholder_role or plan_section or overdue or due
-            or _has(lx.RENEWAL, text)):
+            or renewal):
         return Intent(Kind.OPEN_TASKS, aspect="topic", role=role, who=team_person)
     if said and not (last_meeting and who is None and not _has(lx.AGREE, text)):
         if not (is_who and (stakeholder_role or (role and not _has(lx.AGREE, text)))):
@@ -215,7 +240,7 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.PLAN)
     # 6. Renewal (before due windows: "when does the contract expire").
     owner_question = is_who and _has(lx.RESPONSIBLE, text)
-    if _has(lx.RENEWAL, text) and not (overdue or open_cue or owner_question or (due and not due_cue)):
+    if renewal and not (overdue or open_cue or owner_question or (due and not due_cue)):
         return Intent(Kind.RENEWAL)
     # 7. The customer's people: by role, stance, title or name.
     if stakeholder_role is not None and (is_who or _has(lx.STAKEHOLDERS, text)):
@@ -234,7 +259,7 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     if is_who and not (open_cue or overdue or due or task_cue):
         if role:
             return Intent(Kind.ROLE_HOLDER, role=role)
-        if _has(lx.RESPONSIBLE, text):
+        if _has(lx.RESPONSIBLE, text) or reading.task_hits:
             route = route_task(text)
             routed = area or (route.role if route else None)
             return Intent(Kind.ROLE_HOLDER, role=routed, aspect="topic")
@@ -246,11 +271,11 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     if overdue or open_cue or (due and (due_cue or task_cue or is_who or _has(lx.PORTFOLIO, text)
                                         or re.search(r"what|哪些|什么|有没有|any", text))):
         return tasks(window=due)
-    if due_cue and not _has(lx.RENEWAL, text):
+    if due_cue and not renewal:
         return tasks(window=due)
     if task_cue and (not _has(lx.SUMMARY, text) or team_person is not None or person):
         return tasks(window=due)
-    if _has(lx.RENEWAL, text) and not owner_question:
+    if renewal and not owner_question:
         return Intent(Kind.RENEWAL)
     # 10. Health, then the whole picture.
     if _has(lx.SUMMARY, text):
@@ -262,6 +287,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     # 11. A name or a role on its own.
     if team_person is not None or person in ("mine", "nobody"):
         return tasks()
+    if role and not is_who and _has(lx.RESPONSIBLE, lx.ROLE_CUES[role].sub(" ", text)):
+        return tasks()  # "what is the SR handling?": the role's work ("负责人" is the role's name)
     if role:
         return Intent(Kind.ROLE_HOLDER, role=role)
     if _has(lx.TEAM, text) and is_who:

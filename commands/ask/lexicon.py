@@ -53,6 +53,25 @@ RESPONSIBLE = cue(r"responsible", r"in charge", r"handles?", r"handling", r"owns
 UNASSIGNED = cue(r"unassigned", r"without (?:an? )?(?:owner|assignee)", r"no(?:body| one) (?:owns|assigned)",
                  r"not assigned", r"orphan(?:ed)?", "没人负责", "无人负责", "没有负责人", "未分配", "没人干", "没人做",
                  "没人管", "没分配")
+# Someone's work named as a container of it: "anything on Bob's list", "what's in her queue".
+WORK_CONTAINERS = (r"list|plate|queue|backlog|to-?do(?: list)?|to-?dos|desk|agenda|workload|tasks?|actions?|items?|"
+                   r"jobs?|work|stuff|things|assignments?|inbox|homework|commitments?|deliverables?")
+WORK_OF = cue(f"'s (?:{WORK_CONTAINERS})(?![a-z])",
+              "s' (?:list|plate|queue|backlog|desk|agenda|workload)(?![a-z])",
+              r"(?:on|in) (?:his|her|their|my) (?:list|plate|queue|backlog|to-?do list|desk|agenda)")
+# What someone is to hand over: "what is Li Wei supposed to deliver", "陈总那边要提供什么".
+OWED = cue(r"supposed to", r"owes?", r"owing", r"promised to", r"committed to", r"on the hook for",
+           r"(?:needs?|has|have|got|is|are|expected) to (?:send|deliver|provide|give|share|sign|get|hand over|"
+           r"submit|return|bring|supply|prepare)", r"(?:send|give|deliver|provide|get|supply) us",
+           r"responsible for (?:sending|delivering|providing)", r"(?:need|needs|get|expect|expecting) from",
+           r"waiting (?:on|for)",
+           "(?:要|该|需要|得|应该|负责|答应)(?:提供|给|交|发|签|准备|回复|确认)", "提供什么", "提供哪些",
+           "给我们", "欠", "答应", "那边要", "那边还", "那边有什么", "还没(?:给|提供|签|交|发|回)")
+# What role someone has: "what role does carol have", "张伟是什么角色".
+ROLE_OF = cue(r"(?:what|which) (?:role|roles|position|job|title)", "'s (?:role|roles|position|job|title)(?![a-z])",
+              r"role of", r"what (?:does|do) +do(?: here| on (?:this|the) account)?\W*$", r"what is .{0,30} role",
+              "什么角色", "哪个角色", "什么岗位", "什么职位", "是做什么的", "是干什么的", "的角色", "的职位",
+              "的职责", "担任什么", "什么职务")
 # How a customer person stands towards us: their card answers it.
 STANCE_WORDS = cue(r"stance", r"attitude", r"position towards us", r"relationship with", r"how do we stand",
                    "态度", "立场", "关系怎么样", "关系如何")
@@ -74,10 +93,12 @@ OPEN = cue(r"open", r"pending", r"outstanding", r"to-?dos?", r"not (?:yet )?done
            r"to be done", r"next steps?", r"waiting", r"what(?:'s| is)? next", r"plate",
            r"(?:has|have|got|had) to do", r"to-?do",
            "未完成", "没完成", "待办", "未结", "未关闭", "还有哪些", "还有什么", "要做", "没做", "手上", "手头",
-           "在忙", "在做", "进行中", "跟进中", "还剩", "剩下", "待处理", "未处理", "负责什么",
+           "在忙", "在做", "进行中", "名下",
+           "(?:在跟|跟进|在搞|在弄|在管|在处理)(?:哪些|什么|几)", "跟进中", "还剩", "剩下", "待处理", "未处理", "负责什么",
            "负责哪些", "干什么", "忙什么", "做什么")
 TASKS = cue(r"tasks?", r"actions?", r"action items?", r"work", r"jobs?", r"deliverables?",
-            r"items?", r"things", r"assignments?", r"assigned", r"list", r"workload", r"busy", "任务", "事项", "行动", "工作", "事情", "活")
+            r"items?", r"things", r"assignments?", r"assigned", r"list", r"workload", r"busy", r"queue",
+            "任务", "事项", "行动", "工作", "事情", "活", "哪些事", "什么事", "几件事", "事儿")
 OVERDUE = cue(r"overdue", r"late", r"past due", r"past (?:the )?deadline", r"slipp(?:ed|ing)", r"slips?",
               r"behind(?: schedule)?", r"missed", r"delayed", r"running late", r"lagging",
               r"stuck", r"blocked", "卡住", "卡在", "阻塞", "卡壳",
@@ -227,7 +248,11 @@ PLAN_SECTIONS: dict[str, re.Pattern[str]] = {
     "opportunities": cue(r"opportunit(?:y|ies)", r"upsell", r"cross-?sell", r"whitespace",
                          r"growth areas?", r"expansion", "机会", "商机", "增长点", "增购"),
     "competition": cue(r"competit(?:ion|ors?|ive(?: landscape)?)", r"rivals?", r"other vendors?",
-                       r"alternatives", "竞争", "竞争对手", "对手", "竞品", "友商"),
+                       r"alternatives", r"up against", r"bidding against", r"compet(?:e|es|ing) (?:with|against|for)",
+                       r"(?:who|anyone|anybody) else (?:is )?(?:bidding|competing|pitching|in the (?:running|race|deal))",
+                       r"other (?:bidders|suppliers|providers)", r"bidders?", r"incumbents?",
+                       "竞争", "竞争对手", "对手", "竞品", "友商", "其他供应商", "其他厂商", "竞标", "抢单",
+                       "还有谁在投标", "跟我们抢", "和我们抢"),
     "relationships": cue(r"relationship plan", r"relationship(?:s)? (?:strategy|map)",
                          r"relationship building", "关系计划", "关系规划", "关系策略", "关系拓展"),
     "actions": cue(r"plan(?:ned)? actions", r"action plan", r"plan of action", r"key actions", "行动计划",
@@ -274,6 +299,11 @@ RENEWAL = cue(r"renew(?:al|als|s|ed|ing)?", r"contract (?:end|ends|expir\w*|runs
               r"contract (?:up|due)", r"(?:when|does) .*contract .*(?:end|expire|run out)",
               r"expir(?:y|ation) date", "续约", "续签", "续费", "续订", "合同到期", "合同什么时候到期",
               "合同期", "到期续")
+# The contract's end, however said: the renewal (and "过期" there is no late work).
+CONTRACT_END = cue(r"(?:contract|subscription|licen[cs]e)s? (?:[a-z']+ ){0,3}?(?:end|ends|ended|expire|expires|"
+                   r"expired|expiring|expiry|run out|runs out|lapse|lapses|up for renewal)",
+                   "合同.{0,8}(?:到期|过期|截止|结束|终止|期满)", "合同(?:的)?有效期", "合同.{0,4}到(?:什么时候|哪天|几号|何时)", "合约.{0,8}(?:到期|过期|截止|结束|期满)",
+                   "(?:到期|过期|期满)(?:日|时间|日期)?.{0,3}合同", "服务期.{0,6}(?:到期|结束|截止)")
 SHORT_WINDOW_DAYS = 14
 
 # --- the portfolio --------------------------------------------------------------------------------
@@ -322,49 +352,8 @@ responsible happened meeting notes week month today tomorrow quarter yesterday w
 previous upcoming tomorrow this next days weeks months before after between who what which
 when where doing team owner owns handles charge working assigned assignee person people
 champion blocker influencer gatekeeper supporter opponent against supports budget payment
-quote proposal pilot install installation acceptance schedule""".split())
+quote proposal pilot install installation acceptance schedule running bidding competing bidders
+against supposed deliver provide owes homework queue plate backlog waiting expected""".split())
 
 # Acronyms people swap letters in ("nsp" for NPS); mended when three or four letters long.
 ACRONYMS = frozenset({"nps", "csat", "kpi", "kpis"})
-
-# Topics written in one language and asked about in the other: each group holds words
-# that mean the same, so "预算" finds "budget" and "payment" finds "回款".
-TOPICS: tuple[tuple[str, ...], ...] = (
-    ("budget", "budgets", "预算"),
-    ("payment", "payments", "pay", "paid", "回款", "付款", "支付", "收款"),
-    ("price", "prices", "pricing", "discount", "价格", "折扣", "降价", "价钱"),
-    ("quote", "quotes", "quotation", "offer", "报价"),
-    ("contract", "contracts", "合同"),
-    ("renewal", "renew", "续约", "续签"),
-    ("delivery", "deliver", "交付"),
-    ("acceptance", "验收"),
-    ("installation", "install", "安装"),
-    ("training", "培训"),
-    ("pilot", "试点"),
-    ("dashboard", "看板", "仪表盘"),
-    ("incident", "outage", "fault", "failure", "故障", "事故"),
-    ("invoice", "invoices", "发票", "开票"),
-    ("procurement", "purchasing", "采购"),
-    ("store", "stores", "门店"),
-    ("launch", "live", "上线"),
-    ("schedule", "timeline", "进度", "排期", "时间表"),
-    ("demo", "演示"),
-    ("requirement", "requirements", "需求"),
-    ("roadmap", "路线图"),
-    ("security", "安全"),
-    ("upgrade", "升级"),
-    ("workshop", "研讨会", "工作坊"),
-    ("terms", "条款"),
-    ("steering", "指导委员会"),
-)
-
-# When a question asks what was said without a topic ("what did they ask for?", "客户提了
-#什么要求"), the kind of thing said is the topic.
-SAID_KINDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (cue(r"ask(?:ed)? for", r"want(?:s|ed)?", r"request(?:ed|s)?", r"expect(?:s|ed)?", "要求", "希望", "想要", "需求"),
-     ("asked", "ask", "wants", "want", "expects", "expect", "requested", "request", "要求", "希望", "想要", "需要")),
-    (cue(r"worr(?:y|ied|ies)", r"concerns?", r"complain(?:ed|s|ts)?", r"unhappy", r"issues?", "担心", "顾虑",
-         "抱怨", "不满", "问题"),
-     ("concern", "concerns", "worried", "complain", "complained", "issue", "problem", "担心", "顾虑", "抱怨",
-      "不满", "问题")),
-)

@@ -21,6 +21,7 @@ from commands.ask import lexicon as lx
 from commands.ask.facts import reason_line, suggested_tier
 from commands.ask.intents import area_role, role_in
 from commands.ask.periods import ahead_days
+from commands.ask.shorthand import expand
 from commands.format import fmt_date, fmt_number, fmt_percent
 from commands.health import assess, load_config
 from commands.i18n import Translator
@@ -76,7 +77,7 @@ def _count(text: str) -> int:
 
 def detect(question: str, *, today: date) -> PortfolioIntent | None:
     """The portfolio question asked, or None when it is not one."""
-    text = fold(question)
+    text = fold(expand(question))
     plural = lx.PORTFOLIO.search(text) is not None or _WEAK_PLURAL.search(text) is not None
     colors = [c for c, rx in lx.COLOR_WORDS.items() if rx.search(text)]
     color = colors[0] if len(colors) == 1 else ("risk" if set(colors) == {"red", "yellow"} else None)

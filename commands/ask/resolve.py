@@ -27,7 +27,11 @@ _SUFFIXES = re.compile(
     r"holdings?)\.?$|(?:股份有限公司|有限责任公司|有限公司|集团|公司|科技|技术)$",
     re.I,
 )
-_WORD = re.compile(r"[\u4e00-\u9fff]+|[^\W_]+(?:[-'&.][^\W_]+)*", re.UNICODE)
+# Chinese runs and Latin runs are words apart: "Northwind的续约日期" holds "Northwind".
+_WORD = re.compile(r"[\u4e00-\u9fff]+|[^\W_\u4e00-\u9fff]+(?:[-'&.][^\W_\u4e00-\u9fff]+)*", re.UNICODE)
+# What may stand right beside a Latin name: anything but a letter or digit of a Latin word
+# (a Chinese character may: "Northwind的续约日期", "问Acme的NPS").
+_LATIN_EDGE = r"[^\W_\u4e00-\u9fff]"
 FUZZY_CUTOFF = 80.0
 # First words too general to name an account on their own ("Global Foods", "The Hut").
 _GENERIC = frozenset("the a an global international national china first new united general "
@@ -85,7 +89,7 @@ def short_forms(name: str) -> list[str]:
 def _contains(text: str, form: str) -> bool:
     if re.match(r"[\u4e00-\u9fff]", form):
         return form in text
-    return re.search(rf"(?<![^\W_]){re.escape(form)}(?![^\W_])", text) is not None
+    return re.search(rf"(?<!{_LATIN_EDGE}){re.escape(form)}(?!{_LATIN_EDGE})", text) is not None
 
 
 def _exact(text: str, accounts: Sequence[Account], forms_of: Callable[[str], list[str]]) -> Resolution | None:

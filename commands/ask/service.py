@@ -21,6 +21,7 @@ from commands.ask import portfolio
 from commands.ask.answers import Answer, Answerer, Asker, period_bounds
 from commands.ask.facts import AccountFacts, gather, known_of
 from commands.ask.intents import Kind, detect
+from commands.ask.language import question_language
 from commands.ask.port import LanguageModel, LLMUnavailable
 from commands.ask.postprocess import clean, render_citations
 from commands.ask.resolve import (
@@ -31,7 +32,9 @@ from commands.ask.resolve import (
     short_forms,
     strip_name,
 )
+from commands.ask.shorthand import expand
 from commands.ask.understand import read
+from commands.i18n import Translator
 from commands.registry import CommandError, Context
 from prompts import render
 from storage import repos
@@ -135,6 +138,17 @@ def _refuse_other_account(ctx: Context, question: str) -> None:
         raise CommandError("ask.portfolio_here", account=bound.name)
 
 
+def speak_language_of(ctx: Context, question: str) -> None:
+    """Answer (and refuse) in the question's language when it is written in one; the
+    account names it holds are no language."""
+    accounts = [ctx.account] if ctx.account is not None else (
+        readable_accounts(ctx) if ctx.incoming.is_direct or ctx.is_management else [])
+    names = [form for a in accounts for form in [a.name, *name_forms(a.name), *short_forms(a.name)]]
+    lang = question_language(question, names=names, default=ctx.lang)
+    if lang != ctx.lang:
+        ctx.t = Translator(lang)
+
+
 def asker_of(ctx: Context) -> Asker:
     mentioned: dict[str, int] = {}
     for token, user in ctx.incoming.mentions.items():
@@ -149,6 +163,7 @@ def answer(ctx: Context, question: str) -> Reply:
     question = question.strip()
     if not question:
         raise CommandError("ask.empty")
+    speak_language_of(ctx, question)
     target = target_for(ctx, question)
     if target.portfolio is not None:
         return portfolio.answer(ctx.session, accounts=target.portfolio, question=question,
@@ -156,7 +171,9 @@ def answer(ctx: Context, question: str) -> Reply:
     account = target.account
     assert account is not None and account.id is not None
     facts = gather(ctx.session, account_id=account.id, today=ctx.clock.today(), services=ctx.services)
-    asked = strip_name(question, name_forms(account.name) + short_forms(account.name) + [account.name]) or question
+    # Chat shorthand written out ("tmrw", "啥时候") for the answer's own topic matching too.
+    plain = expand(question)
+    asked = strip_name(plain, name_forms(account.name) + short_forms(account.name) + [account.name]) or plain
     intent = detect(read(asked, known_of(facts)), today=facts.today)
     record = Answerer(ctx.session, facts=facts, t=ctx.t, asker=asker_of(ctx)).answer(intent, asked)
     if target.only:

@@ -1,7 +1,7 @@
 """What a question is about, and whether a text speaks about it.
 
 A topic is a group of equivalent phrases: a word of the question and its translation
-("预算" / "budget", from :data:`lexicon.TOPICS`). Texts are compared in the search index's
+("预算" / "budget", from :data:`TOPICS`). Texts are compared in the search index's
 form (:func:`storage.search.index_text`: Latin words case-folded, Chinese as character
 bigrams), with light stemming for English. Used for the lines of notes, the decisions and
 the titles of tasks a question is about. Pure functions.
@@ -12,13 +12,55 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from commands.ask.lexicon import SAID_KINDS, TOPICS
+from commands.ask.lexicon import cue
 from commands.ask.understand import mend
 from commands.textfold import fold
 from storage import search
 
 Group = list[list[str]]  # alternatives, each a phrase of index tokens
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Topics written in one language and asked about in the other: each group holds words
+# that mean the same, so "预算" finds "budget" and "payment" finds "回款".
+TOPICS: tuple[tuple[str, ...], ...] = (
+    ("budget", "budgets", "预算"),
+    ("payment", "payments", "pay", "paid", "回款", "付款", "支付", "收款"),
+    ("price", "prices", "pricing", "discount", "价格", "折扣", "降价", "价钱"),
+    ("quote", "quotes", "quotation", "offer", "报价"),
+    ("contract", "contracts", "合同"),
+    ("renewal", "renew", "续约", "续签"),
+    ("delivery", "deliver", "交付"),
+    ("acceptance", "验收"),
+    ("installation", "install", "安装"),
+    ("training", "培训"),
+    ("pilot", "试点"),
+    ("dashboard", "看板", "仪表盘"),
+    ("incident", "outage", "fault", "failure", "故障", "事故"),
+    ("invoice", "invoices", "发票", "开票"),
+    ("procurement", "purchasing", "采购"),
+    ("store", "stores", "门店"),
+    ("launch", "live", "上线"),
+    ("schedule", "timeline", "进度", "排期", "时间表"),
+    ("demo", "演示"),
+    ("requirement", "requirements", "需求"),
+    ("roadmap", "路线图"),
+    ("security", "安全"),
+    ("upgrade", "升级"),
+    ("workshop", "研讨会", "工作坊"),
+    ("terms", "条款"),
+    ("steering", "指导委员会"),
+)
+
+# When a question asks what was said without a topic ("what did they ask for?", "客户提了
+#什么要求"), the kind of thing said is the topic.
+SAID_KINDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (cue(r"ask(?:ed)? for", r"want(?:s|ed)?", r"request(?:ed|s)?", r"expect(?:s|ed)?", "要求", "希望", "想要", "需求"),
+     ("asked", "ask", "wants", "want", "expects", "expect", "requested", "request", "要求", "希望", "想要", "需要")),
+    (cue(r"worr(?:y|ied|ies)", r"concerns?", r"complain(?:ed|s|ts)?", r"unhappy", r"issues?", "担心", "顾虑",
+         "抱怨", "不满", "问题"),
+     ("concern", "concerns", "worried", "complain", "complained", "issue", "problem", "担心", "顾虑", "抱怨",
+      "不满", "问题")),
+)
 
 # Words of the question that say what kind of question it is, not what it is about.
 IGNORE = frozenset("""
@@ -97,7 +139,11 @@ def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
         groups = [g for g in groups_of(question) if not _only_said_kind(g)]
     if not groups:
         return []
-    return [n for n, title in titles if any(matches(tokens(title), g) for g in groups)]
+    # The titles that speak about most of what is asked: "收银系统的问题" is the till system's
+    # fault, not every title with "系统" in it.
+    scored = [(sum(matches(tokens(title), g) for g in groups), n) for n, title in titles]
+    best = max((score for score, _ in scored), default=0)
+    return [n for score, n in scored if score and score == best]
 
 
 def _only_said_kind(group: Group) -> bool:

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from commands.ask.lexicon import ACRONYMS, VOCABULARY
+from commands.ask.lexicon import ACRONYMS, VOCABULARY, WORK_CONTAINERS
+from commands.ask.shorthand import expand
+from commands.extraction.roster import person_forms
 from commands.textfold import fold
 
 _LATIN_WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
@@ -36,6 +38,12 @@ please thanks status small large other others place plans later level still star
 share shared since sense seems seven eight order ready really right since
 """.split())
 HONORIFICS = ("总", "经理", "工", "老师", "姐", "哥", "主任", "部长", "董")
+# Nicknames that are also words of questions ("will" for William, "bill" for Robert): never
+# taken for a person.
+_NOT_NAMES = _COMMON | VOCABULARY | frozenset("""
+will bill may pat art don kit ray sue bell hob dob rich rusty sandy grace hope faith joy june
+april summer dawn ruby pearl rose daisy
+""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +61,27 @@ class Known:
 
     team: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)  # id, name, forms
     stakeholders: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    # Looser forms (nicknames: "Robert" for Bob), tried only when no name above is found.
+    loose: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)  # kind, id, name, forms
     # Task numbers and titles (open and recently closed): "has the quote been sent?".
     tasks: list[tuple[int, str]] = field(default_factory=list)
 
     def add_team(self, person_id: int, name: str, *aliases: str | None) -> None:
         if any(pid == person_id for pid, _, _ in self.team):
             return
-        self.team.append((person_id, name, name_forms(name, *aliases)))
+        forms = name_forms(name, *aliases)
+        self.team.append((person_id, name, forms))
+        self.loose.append(("team", person_id, name, loose_forms(name, forms)))
 
     def add_stakeholder(self, stakeholder_id: int, name: str, *aliases: str | None) -> None:
-        self.stakeholders.append((stakeholder_id, name, name_forms(name, *aliases)))
+        forms = name_forms(name, *aliases)
+        self.stakeholders.append((stakeholder_id, name, forms))
+        self.loose.append(("stakeholder", stakeholder_id, name, loose_forms(name, forms)))
 
     def words(self) -> set[str]:
-        return {w for _, _, forms in self.team + self.stakeholders for f in forms
-                for w in _LATIN_WORD.findall(f)}
+        forms = [f for _, _, fs in self.team + self.stakeholders for f in fs]
+        forms += [f for _, _, _, fs in self.loose for f in fs]
+        return {w for f in forms for w in _LATIN_WORD.findall(f)}
 
 
 def name_forms(name: str, *aliases: str | None) -> tuple[str, ...]:
@@ -95,6 +110,14 @@ def name_forms(name: str, *aliases: str | None) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def loose_forms(name: str, own: tuple[str, ...]) -> tuple[str, ...]:
+    """The nicknames and other weak forms of ``name`` (from the extraction's roster, the one
+    table of name forms) that its own forms lack and that are no word of a question."""
+    _, weak = person_forms(name)
+    out = {" ".join(fold(w).split()) for w in weak}
+    return tuple(sorted(f for f in out - set(own) if len(f) >= 3 and f not in _NOT_NAMES))
+
+
 def _contains(text: str, form: str) -> re.Match[str] | None:
     if _CJK.match(form):
         return re.search(re.escape(form), text)
@@ -107,6 +130,13 @@ def mend(text: str, extra: Iterable[str] = ()) -> str:
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
+        # A possessive is mended on its own word: "martin's" is Martin's, not "margins".
+        for ending in ("'s", "'"):
+            if word.endswith(ending) and len(word) > len(ending) + 1:
+                return fix_word(word[: -len(ending)]) + ending
+        return fix_word(word)
+
+    def fix_word(word: str) -> str:
         if 3 <= len(word) <= 4 and word not in known and word not in _COMMON:
             near = process.extractOne(word, ACRONYMS, scorer=OSA.distance, score_cutoff=1)
             return near[0] if near and sorted(near[0]) == sorted(word) else word
@@ -157,14 +187,44 @@ def find_person(text: str, known: Known) -> tuple[PersonRef, tuple[int, int]] | 
                 score = (len(form), rank)
                 if best is None or score > (best[0], best[1]):
                     best = (len(form), rank, PersonRef(kind, pid, name), match.span())
-    return (best[2], best[3]) if best else None
+    if best is None:
+        return _find_loose(text, known)
+    return best[2], best[3]
+
+
+def _find_loose(text: str, known: Known) -> tuple[PersonRef, tuple[int, int]] | None:
+    """A nickname ("Robert" for Bob): the longest found, when it is one person's only."""
+    owners: dict[str, set[tuple[str, int, str]]] = {}
+    for kind, pid, name, forms in known.loose:
+        for form in forms:
+            owners.setdefault(form, set()).add((kind, pid, name))
+    own = {f for _, _, forms in known.team + known.stakeholders for f in forms}
+    for form in sorted(owners, key=len, reverse=True):
+        if len(owners[form]) != 1 or form in own:
+            continue  # a form two people share, or someone's own name, names no one here
+        match = _contains(text, form)
+        if match is not None:
+            kind, pid, name = next(iter(owners[form]))
+            return PersonRef(kind, pid, name), match.span()
+    return None
+
+
+def _possessive(text: str, known: Known) -> str:
+    """"bobs list" typed without its apostrophe is Bob's list."""
+    names = {f for _, _, forms in known.team + known.stakeholders for f in forms if _LATIN_WORD.fullmatch(f)}
+    names |= {f for _, _, _, forms in known.loose for f in forms if _LATIN_WORD.fullmatch(f)}
+    if not names:
+        return text
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<![a-z'])({alternatives})s (?=(?:{WORK_CONTAINERS})(?![a-z]))", r"\1's ", text)
 
 
 def read(question: str, known: Known | None = None) -> Reading:
     known = known or Known()
+    question = expand(question)
     mention = _MENTION.search(question)
     folded = fold(question).replace("’", "'").replace("‘", "'")
-    text = mend(folded, known.words())
+    text = mend(_possessive(folded, known), known.words())
     reading = Reading(original=question, text=text,
                       mentioned=mention.group(0) if mention else None)
     found = find_person(_MENTION.sub(lambda m: " " * len(m.group(0)), text), known)

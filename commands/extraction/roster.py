@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from commands.routing import parse_role
 
-__all__ = ["Owner", "OwnerMatcher", "Roster", "RosterPerson", "RosterStakeholder", "known_given_name"]
+__all__ = ["Owner", "OwnerMatcher", "Roster", "RosterPerson", "RosterStakeholder", "known_given_name",
+           "person_forms"]
 
 CUSTOMER = "CUSTOMER"
 
@@ -292,3 +293,10 @@ def fold_line(text: str) -> str:
         folded = _fold(ch)
         out.append(folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch)
     return "".join(out)
+
+
+def person_forms(name: str) -> tuple[set[str], set[str]]:
+    """How a person is written: strong forms (the name itself) and weak ones (a first or
+    last name, its nicknames, 张总 / 小王). The one table of name forms, used by the owner
+    matcher above and by the question reader (commands.ask.understand)."""
+    return _person_forms(name)

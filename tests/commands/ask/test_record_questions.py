@@ -68,7 +68,24 @@ def test_people_by_name_handle_nickname_and_chinese_honorific():
     assert read("what does bob martin have", known).person.id == 1
     assert read("张伟手上有什么", known).person.id == 2
     assert read("我们和陈总谈了什么", known).person.id == 3
-    assert read("what does Bobby do", known).person is None
+    # A name is a whole word ("Bobo" is nobody); nicknames come from the roster's table.
+    assert read("what does Bobo do", known).person is None
+    assert read("what is Robert working on?", known).person.id == 1
+    assert read("what does Bobby have", known).person.id == 1
+
+
+def test_a_nickname_two_people_share_names_neither_and_own_names_come_first():
+    known = Known()
+    known.add_team(1, "Bob Martin", "bob")
+    known.add_team(2, "Christina Lee", "tina")
+    known.add_team(3, "Christopher Wu", "cwu")
+    known.add_team(4, "William Turner", "wt")
+    assert read("what is Chris working on?", known).person is None  # Christina's and Christopher's
+    assert read("what is Robert working on?", known).person.id == 1
+    assert read("what did Christopher say to Bob?", known).person.id == 3  # the longest name
+    # A nickname that is also a word of questions is never taken for a person.
+    assert read("when will the quote be sent?", known).person is None
+    assert read("anything on Bob Martin's list?", known).person.id == 1
 
 
 def _accounts(*names: str) -> list[Account]:
