@@ -68,6 +68,8 @@ class Role(StrEnum):
 
 
 TRIANGLE = (Role.AR, Role.SR, Role.FR)
+# The roles people of our side hold on an account (the customer's side holds none).
+TEAM_ROLES = (Role.AR, Role.SR, Role.FR, Role.SPONSOR)
 
 
 class TaskStatus(StrEnum):

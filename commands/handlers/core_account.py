@@ -21,7 +21,7 @@ from commands.people import person_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import parse_role
 from storage import health_repo, repos
-from storage.models import Account, Role, Tier
+from storage.models import TEAM_ROLES, TRIANGLE, Account, Role, Tier
 
 MAX_NAME = 200
 
@@ -313,7 +313,7 @@ def account_card(ctx: Context) -> Reply:
     team = [
         (t(f"role.{role.value}"), person_name(holders[role.value]) if role.value in holders
          else t("triangle.vacant"))
-        for role in Role
+        for role in TEAM_ROLES
     ]
     work = [
         (t("card.open"), str(n_open)),
@@ -389,9 +389,9 @@ def triangle(ctx: Context, args: Args) -> Reply:
     fields = [
         (t(f"role.{role.value}"),
          person_name(holders[role.value]) if role.value in holders else t("triangle.vacant"))
-        for role in Role
+        for role in TEAM_ROLES
     ]
-    vacant = [r.value for r in Role if r.value not in holders and r is not Role.SPONSOR]
+    vacant = [r.value for r in TRIANGLE if r.value not in holders]
     sections = [Section(fields=fields)]
     if changes:
         sections.insert(0, Section(items=[Item(c) for c in changes]))

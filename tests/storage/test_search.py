@@ -14,8 +14,10 @@ def at(day: int) -> datetime:
     return datetime(2026, 11, day, 9, tzinfo=UTC)
 
 
-def test_migration_is_at_note_search(engine):
-    assert current_revision(engine) == "0003_note_search"
+def test_the_search_table_is_made_by_the_migrations(engine):
+    table = "note_fts" if engine.dialect.name == "sqlite" else "note_search"
+    assert table in sa.inspect(engine).get_table_names()
+    assert current_revision(engine) is not None
 
 
 def test_index_text_makes_bigrams_and_folds_words():
@@ -98,6 +100,7 @@ def test_migration_downgrades_and_upgrades_again(tmp_path):
 
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     upgrade(engine)
+    head = current_revision(engine)
     from alembic import command
 
     from storage.db import alembic_config
@@ -108,7 +111,7 @@ def test_migration_downgrades_and_upgrades_again(tmp_path):
         command.downgrade(cfg, "0002")
     assert current_revision(engine) == "0002"
     upgrade(engine)
-    assert current_revision(engine) == "0003_note_search"
+    assert current_revision(engine) == head
     engine.dispose()
 
 
