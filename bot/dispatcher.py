@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Parts of a command that are grammar, not language: option keys, mentions, role codes.
-_GRAMMAR = re.compile(r"[A-Za-z_]+\s*[=＝]|<@[^>]*>|@\S+|\b(?:AR|SR|FR)\b")
+# Linear on any input: a key starts only where a run of letters starts (the lookbehind),
+# is taken whole (possessive), and a mention token is bounded; a long run of letters is
+# otherwise rescanned from each of its positions, quadratic.
+_GRAMMAR = re.compile(
+    r"(?<![A-Za-z_])[A-Za-z_]++\s*+[=＝]|<@[^>\s]{0,80}>|@\S+|\b(?:AR|SR|FR)\b")
 AccountListener = Callable[[int], None]
 
 

@@ -20,7 +20,7 @@ from bot.adapters import slack_views as views
 from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
 from bot.messages import Incoming, Reply, Section, Tone
-from bot.render.slack import ACTION_PREFIX, action_command
+from bot.render.slack import ACTION_PREFIX, action_command, escape
 from commands.home import home_for
 from commands.i18n import Translator
 from commands.parsing import split_verb
@@ -181,7 +181,8 @@ class SlackHandlers:
         changed = _changes_state(incoming.text) and not reply.is_error
         t = self.translator(incoming.workspace, incoming.channel)
         if changed and message.get("ts") and not container.get("is_ephemeral"):
-            note = t("slack.pressed.by", mark="✔", label=label or incoming.text, user=incoming.user.id)
+            note = t("slack.pressed.by", mark="✔", label=escape(label or incoming.text),
+                     user=incoming.user.id)
             try:
                 self.poster.mark_pressed(incoming.channel, message, str(action["action_id"]), note)
             except SlackApiError as exc:

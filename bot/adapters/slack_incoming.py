@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.messages import Incoming, Platform, User
+from commands.parsing import quote_arg
 
 PLATFORM = Platform.SLACK.value
 # <@U123>, <@U123|name> (slash commands with escaping on), <@W123> (Enterprise Grid)
@@ -216,5 +217,5 @@ def decode_metadata(raw: str) -> dict[str, str]:
 
 
 def quote(text: str) -> str:
-    """A value as one quoted argument of the command grammar."""
-    return '"' + " ".join(text.replace('"', "'").split()) + '"'
+    """A value as one quoted argument of the command grammar (see parsing.quote_arg)."""
+    return quote_arg(text)

@@ -66,7 +66,7 @@ def test_modal_commands_and_views_are_valid():
     state = {"title": {"value": {"value": 'Fix "it"'}}, "person": {"value": {"selected_user": "U9"}},
              "role": {"value": {"selected_option": {"value": "SR"}}},
              "due": {"value": {"selected_date": "2026-12-01"}}, "shared": {"value": {"selected_options": []}}}
-    assert views.task_command(state) == "task \"Fix 'it'\" owner=<@U9> due=2026-12-01"
+    assert views.task_command(state) == 'task “Fix "it"” owner=<@U9> due=2026-12-01'
     reassign = {**views.reassign_modal(t, channel="C1", number=4), "state": {"values": {
         "role": {"value": {"selected_option": {"value": "FR"}}}}}}
     assert view_command(reassign) == "reassign 4 owner=FR"
