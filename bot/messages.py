@@ -23,6 +23,17 @@ MENTION_KEY = secrets.token_hex(6)
 _MENTION_JUNK = str.maketrans("", "", MENTION_OPEN + MENTION_CLOSE + MENTION_SEP)
 
 
+# The most text kambot reads from one message, checked at the edges before any parsing: a
+# note of 100,000 characters fits; anything longer is refused with a way to send it.
+MAX_INPUT_CHARS = 100_000
+
+
+def bounded(text: str) -> str:
+    """``text`` cut one character past the limit: the dispatcher still sees it is too long,
+    and no parser on the way reads more."""
+    return text if len(text) <= MAX_INPUT_CHARS else text[: MAX_INPUT_CHARS + 1]
+
+
 def person_mention(platform: str, user_id: str, *, username: str = "", name: str = "") -> str:
     """A mention of a person that kambot itself places in a reply (see MENTION_KEY)."""
     parts = [MENTION_KEY, platform, user_id, username, name]

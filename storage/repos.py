@@ -49,6 +49,12 @@ def claim_event(session: Session, *, platform: str, key: str, at: datetime) -> b
     return True
 
 
+def event_seen(session: Session, *, platform: str, key: str) -> bool:
+    """Whether event ``key`` was claimed by a committed unit of work (so its effect is saved)."""
+    return session.exec(select(ProcessedEvent.id).where(
+        ProcessedEvent.platform == platform, ProcessedEvent.key == key)).first() is not None
+
+
 # --- accounts and channels --------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.messages import Incoming, Platform, User
+from bot.messages import Incoming, Platform, User, bounded
 from commands.parsing import quote_arg
 
 PLATFORM = Platform.SLACK.value
@@ -82,7 +82,7 @@ def _user(user_id: str, lookup: NameLookup | None, name: str = "") -> User:
 
 def from_slash_command(form: Mapping[str, Any], lookup: NameLookup | None = None) -> Incoming:
     """``/kam task "Send quote" owner=<@U2>`` -> Incoming("task \"Send quote\" owner=<@U2>")."""
-    text, mentions = normalize_mentions(str(form.get("text", "")).strip(), lookup)
+    text, mentions = normalize_mentions(bounded(str(form.get("text", ""))).strip(), lookup)
     channel = str(form["channel_id"])
     return Incoming(
         platform=PLATFORM,
@@ -121,7 +121,7 @@ def from_message_event(
     is_direct = event.get("channel_type") == "im"
     if event.get("type") == "message" and not is_direct:
         return None  # channel chatter is not for the bot; mentions come as app_mention
-    raw = strip_bot_mention(str(event.get("text", "")), bot_user_id)
+    raw = strip_bot_mention(bounded(str(event.get("text", ""))), bot_user_id)
     text, mentions = normalize_mentions(raw, lookup)
     if not text:
         return None
@@ -167,7 +167,7 @@ def from_action(
     user = payload["user"]
     channel_id = channel or str((payload.get("channel") or {}).get("id", ""))
     message = payload.get("message") or {}
-    text, mentions = normalize_mentions(command, lookup)
+    text, mentions = normalize_mentions(bounded(command), lookup)
     return Incoming(
         platform=PLATFORM,
         workspace=_workspace(payload),
@@ -189,7 +189,7 @@ def from_view(
     view = payload["view"]
     meta = decode_metadata(view.get("private_metadata", ""))
     user = payload["user"]
-    text, mentions = normalize_mentions(text, lookup)
+    text, mentions = normalize_mentions(bounded(text), lookup)
     channel = str(meta.get("channel", ""))
     return Incoming(
         platform=PLATFORM,
