@@ -80,13 +80,28 @@ def create_account(session: Session, *, name: str, tier: str, at: datetime) -> A
 def binding_for(
     session: Session, *, platform: str, workspace: str, channel: str
 ) -> ChannelBinding | None:
-    return session.exec(
+    """The binding of ``channel``: its own workspace's, else the channel's only binding.
+
+    One Slack channel is seen from several teams: a Slack Connect partner's, a second
+    workspace of an Enterprise Grid org, an org-wide install. Channel ids are unique across
+    them, so a channel bound from one team is found from the others; when two teams each
+    bound a channel of that id (not a shared channel), only the exact team matches.
+    """
+    exact = session.exec(
         select(ChannelBinding).where(
             ChannelBinding.platform == platform,
             ChannelBinding.workspace == workspace,
             ChannelBinding.channel == channel,
         )
     ).first()
+    if exact is not None:
+        return exact
+    rows = session.exec(
+        select(ChannelBinding).where(
+            ChannelBinding.platform == platform, ChannelBinding.channel == channel
+        ).limit(2)
+    ).all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def bindings_of(session: Session, *, account_id: int, active_only: bool = True) -> Sequence[ChannelBinding]:
