@@ -60,7 +60,9 @@ async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = Non
                 assert web_app is not None
                 poster = slack_sender(core)
                 core.senders.add(poster)
-                mount(web_app, build_app(core, socket_mode=False, poster=poster))
+                secret = core.settings.SLACK_SIGNING_SECRET
+                mount(web_app, build_app(core, socket_mode=False, poster=poster),
+                      signing_secret=secret.get_secret_value() if secret else None)
             else:
                 stops.append(await start_slack(core, host=host, port=port))
         if telegram_on:
