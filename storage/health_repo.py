@@ -13,7 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from commands.health import Health, HealthInputs
+from commands.bounds import sane_date, sane_number
+from commands.health import METRIC_RANGES, Health, HealthInputs
 from storage.models import Account, HealthSnapshot, Note, Signal, Task, TaskStatus
 
 # A task counts as the renewal action when the rule made it or its title says so.
@@ -121,7 +122,10 @@ def gather_inputs(session: Session, *, account: Account, today: date) -> HealthI
 
     def number(metric: str) -> float | None:
         row = signals.get(metric)
-        return row.value if row is not None else None
+        if row is None:
+            return None
+        low, high = METRIC_RANGES[metric]
+        return sane_number(row.value, low=low, high=high, where=f"signal {row.id} {metric}")
 
     overdue = overdue_tasks(session, today=today, account_id=account.id)
     oldest = overdue[0] if overdue else None
@@ -130,8 +134,10 @@ def gather_inputs(session: Session, *, account: Account, today: date) -> HealthI
         select(func.max(Note.created_at)).where(Note.account_id == account.id)
     ).one()
     exec_row = signals.get("exec_meeting")
-    exec_date = exec_row.value_date if exec_row is not None else None
-    renewal = account.renewal_date
+    # A date out of range in an old database reads as none rather than breaking the check.
+    exec_date = sane_date(exec_row.value_date, where=f"signal {exec_row.id} exec_meeting") \
+        if exec_row is not None else None
+    renewal = sane_date(account.renewal_date, where=f"account {account.id} renewal")
     return HealthInputs(
         nps=number("nps"),
         csat=number("csat"),

@@ -7,6 +7,7 @@ import difflib
 import re
 
 from bot.messages import Button, Item, Reply, Section, Tone
+from commands.bounds import MAX_AMOUNT, check_amount, check_date, sane_date, sane_number
 from commands.dates import DateParseError, parse_date
 from commands.format import (
     fmt_date,
@@ -195,7 +196,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
     changed: list[tuple[str, str]] = []
     opts = args.options
     if "revenue" in opts:
-        acct.revenue = parse_amount(opts["revenue"])
+        acct.revenue = check_amount(parse_amount(opts["revenue"]), what="revenue")
         changed.append((t("field.revenue"), fmt_number(t.lang, acct.revenue)))
     if "margin" in opts:
         acct.margin = parse_margin(opts["margin"])
@@ -205,6 +206,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
             acct.renewal_date = parse_date(opts["renewal"], today=ctx.clock.today())
         except DateParseError:
             raise CommandError("error.bad_date", value=opts["renewal"]) from None
+        check_date(acct.renewal_date, what="renewal")
         changed.append((t("field.renewal"), fmt_date(t.lang, acct.renewal_date)))
     if "industry" in opts:
         acct.industry = opts["industry"].strip()[:200] or None
@@ -305,9 +307,12 @@ def account_card(ctx: Context) -> Reply:
     basics = [
         (t("field.tier"), tier_label(t, acct.tier)),
         (t("field.industry"), acct.industry or "—"),
-        (t("field.revenue"), fmt_number(t.lang, acct.revenue)),
-        (t("field.margin"), fmt_percent(acct.margin)),
-        (t("field.renewal"), fmt_date(t.lang, acct.renewal_date)),
+        (t("field.revenue"), fmt_number(t.lang, sane_number(
+            acct.revenue, low=0, high=MAX_AMOUNT, where=f"account {acct.id} revenue"))),
+        (t("field.margin"), fmt_percent(sane_number(
+            acct.margin, low=-1, high=1, where=f"account {acct.id} margin"))),
+        (t("field.renewal"), fmt_date(t.lang, sane_date(
+            acct.renewal_date, where=f"account {acct.id} renewal"))),
         (t("field.health"), t(f"color.{health.color}") if health else t("card.no_health")),
     ]
     team = [

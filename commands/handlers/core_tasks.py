@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
+from commands.bounds import EARLIEST, LATEST, check_date
 from commands.dates import DateParseError, find_due, parse_date
 from commands.extract import extract_actions
 from commands.format import (
@@ -77,9 +78,10 @@ def place_task(ctx: Context, title: str, owner_token: str | None) -> Placement:
 
 def parse_due(ctx: Context, value: str) -> date:
     try:
-        return parse_date(value, today=ctx.clock.today())
+        due = parse_date(value, today=ctx.clock.today())
     except DateParseError:
         raise CommandError("error.bad_date", value=value) from None
+    return check_date(due, what="due")
 
 
 def done_buttons(t: Translator, task: Task) -> list[Button]:
@@ -109,6 +111,8 @@ def task(ctx: Context, args: Args) -> Reply:
         due = parse_due(ctx, args.options["due"])
     elif title:
         due, title = find_due(title, today=ctx.clock.today())
+        if due is not None:
+            check_date(due, what="due")
     if not title:
         raise CommandError("error.task_no_title")
     if len(title) > MAX_TITLE:
@@ -297,7 +301,9 @@ def note(ctx: Context, args: Args) -> Reply:
                     title=action.title[:MAX_TITLE],
                     role=placement.role,
                     assignee_id=placement.person.id if placement.person else None,
-                    due_date=action.due,
+                    # An extracted date out of the window is dropped, not stored.
+                    due_date=action.due if action.due is None or EARLIEST <= action.due <= LATEST
+                    else None,
                     shared=False,
                     at=now,
                     created_by_id=ctx.person.id,

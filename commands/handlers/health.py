@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 from bot.messages import Item, Reply, Section, Tone
+from commands.bounds import EARLIEST
 from commands.dates import DateParseError, parse_date
 from commands.health import (
     METRICS,
@@ -140,7 +141,7 @@ def signal(ctx: Context, args: Args) -> Reply:
             raise CommandError("signal.unknown_metric", metric=metric[:40])
         if metric == "exec_meeting":
             day = parse_day(raw, today)
-            if day is None or day > today:
+            if day is None or day > today or day < EARLIEST:
                 raise CommandError("signal.bad_value", metric=metric, raw=raw[:40],
                                    hint=t(f"signal.hint.{metric}"))
             parsed.append((metric, None, day))
