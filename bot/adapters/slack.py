@@ -273,6 +273,13 @@ def check_request(headers: Mapping[str, str], body: bytes,
             return 400, "invalid JSON payload"
         if not isinstance(payload, dict):
             return 400, "payload that is not an object"
+        actions = payload.get("actions")
+        if payload.get("type") == "block_actions" and not (
+                isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
+            return 400, "block_actions without actions"  # bolt itself would fail on it
+        for key in ("user", "team", "channel", "view", "message", "container"):
+            if payload.get(key) is not None and not isinstance(payload[key], dict | str):
+                return 400, f"payload {key} of the wrong type"
     return None
 
 

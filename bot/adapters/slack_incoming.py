@@ -20,12 +20,15 @@ from commands.parsing import quote_arg
 
 PLATFORM = Platform.SLACK.value
 # <@U123>, <@U123|name> (slash commands with escaping on), <@W123> (Enterprise Grid)
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+# Every repetition is bounded: on text like "<@U1|<@U1|..." with no ">" an unbounded one
+# rescans the rest of the text from each "<@", quadratic.
+MENTION = re.compile(r"<@([UW][A-Z0-9]{1,32})(?:\|([^<>]{0,200}))?>")
 
 NameLookup = Callable[[str], User]
 SLACKBOT = "USLACKBOT"  # Slackbot's system messages in a person's DM with the app
 # Slack's markup in what people type: <#C1|general>, <https://x|label>, <mailto:a@b|a@b>, <!here>
-_LINK = re.compile(r"<(#C[A-Z0-9]+|![a-z^A-Z0-9]+|(?:https?|mailto|tel):[^|>]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<(#C[A-Z0-9]{1,32}|![a-z^A-Z0-9]{1,100}|(?:https?|mailto|tel):[^|<>]{1,2000})"
+                   r"(?:\|([^<>]{0,500}))?>")
 
 
 def unescape(text: str) -> str:
@@ -72,7 +75,7 @@ def normalize_mentions(text: str, lookup: NameLookup | None = None) -> tuple[str
 
 def strip_bot_mention(text: str, bot_user_id: str) -> str:
     """The question in ``<@BOT> what's open?``, without the address to the bot."""
-    return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*[:,，]?", " ", text).strip()
+    return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^<>]{{0,200}})?>\s*+[:,，]?", " ", text).strip()
 
 
 def _user(user_id: str, lookup: NameLookup | None, name: str = "") -> User:

@@ -92,7 +92,7 @@ _LAST_MONTH = _rx(r"\blast month\b", r"\bprevious month\b", "上个月", "上月
 _THIS_MONTH = _rx(r"\bthis month\b", "这个月", "本月")
 _LAST_WEEK = _rx(r"\blast week\b", "上周", "上个星期", "上星期")
 _THIS_WEEK = _rx(r"\bthis week\b", "本周", "这周", "这个星期")
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>|(?<![\w.])@[\w.\-]+")
+_MENTION = re.compile(r"<@[A-Z0-9]{1,32}(?:\|[^<>]{0,200})?>|(?<![\w.])@[\w.\-]+")
 
 
 def role_in(text: str) -> str | None:

@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 
 _CITE = re.compile(r"\[\s*(task|note|任务|纪要|action|事项)\s*#?\s*(\d+)\s*\]", re.I)
 _BARE_TASK = re.compile(r"(?<![\w#&])#(\d+)\b")
-_BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^>]*)?>|<!subteam\^[^>]*>|(?<![\w.])@(?:here|channel|everyone|all)\b", re.I)
-_SLACK_USER = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+# Repetitions inside angle brackets are bounded and an e-mail address starts where a word
+# starts: on hostile text (many "<@U1|" with no ">", a long run of letters) unbounded ones
+# rescan the rest of the text from every position, quadratic.
+_BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]{0,200})?>|<!subteam\^[^<>]{0,200}>|(?<![\w.])@(?:here|channel|everyone|all)\b", re.I)
+_SLACK_USER = re.compile(r"<@[A-Z0-9]{1,32}(?:\|[^<>]{0,200})?>")
 _AT_NAME = re.compile(r"(?<![\w.])@([\w][\w.\-]*)")
-_SLACK_LINK = re.compile(r"<((?:https?|mailto|ftp):[^|>\s]+)(?:\|([^>]*))?>", re.I)
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(((?:https?|mailto|ftp):[^)\s]+)\)", re.I)
+_SLACK_LINK = re.compile(r"<((?:https?|mailto|ftp):[^|<>\s]{1,2000})(?:\|([^<>]{0,500}))?>", re.I)
+_MD_LINK = re.compile(r"\[([^\[\]]{0,500})\]\(((?:https?|mailto|ftp):[^)\s]{1,2000})\)", re.I)
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]]+|mailto:[^\s<>()]+|\bwww\.[^\s<>()\[\]]+", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,255}\.[\w.-]{1,255}")
 
 _KINDS = {"task": "task", "action": "task", "任务": "task", "事项": "task", "note": "note", "纪要": "note"}
 
@@ -138,7 +141,7 @@ def _clean_once(text: str, out: Cleaned, *, tasks: set[int], notes: set[int],
     text = _AT_NAME.sub(at_name, text)
     # Tidy what removal left behind: doubled spaces, a space before punctuation.
     text = re.sub(r"[ \t]{2,}", " ", text)
-    return re.sub(r" +([,.;:!?,。;:!?)])", r"\1", text).strip()
+    return re.sub(r"(?<! ) +([,.;:!?,。;:!?)])", r"\1", text).strip()
 
 
 def defang(text: str) -> str:
