@@ -12,12 +12,14 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.messages import MAX_INPUT_CHARS, Incoming, Reply, Section, Tone
+from bot.render.markup import scrub
 from bot.settings import Settings
 from commands.i18n import Translator, language_of, normalize_language
 from commands.parsing import ParseError, parse_command, split_verb
@@ -100,6 +102,10 @@ class Dispatcher:
         """
         if len(incoming.text) > MAX_INPUT_CHARS:
             return self._too_long(incoming)
+        # Lone surrogates cannot be stored (nor sent back): U+FFFD in their place.
+        clean, name = scrub(incoming.text), scrub(incoming.user.name)
+        if clean != incoming.text or name != incoming.user.name:
+            incoming = replace(incoming, text=clean, user=replace(incoming.user, name=name))
         deadline = time.monotonic() + self.busy_budget
         delay = 0.05
         attempt = _Attempt(Translator(self.settings.KAMBOT_LANGUAGE))

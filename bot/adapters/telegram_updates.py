@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from telegram import Chat, Message, MessageEntity, Update
 
 from bot.messages import Incoming, Platform, User, bounded
+from bot.render.markup import scrub
 from bot.render.telegram import CallbackStore
 
 WORKSPACE = "telegram"
@@ -256,7 +257,7 @@ def translate(
     raw = message.text if message.text is not None else message.caption
     if not raw:
         return None
-    raw = bounded(raw)
+    raw = scrub(bounded(raw))  # lone surrogates (same UTF-16 length, so offsets hold)
     entities = message.entities if message.text is not None else message.caption_entities
     parsed = rewrite_entities(raw, tuple(entities or ()), bot, find_username)
     text = command_text(parsed.text, bot)
