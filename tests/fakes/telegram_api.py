@@ -512,6 +512,11 @@ class FakeTelegram(LoopbackServer):
         del copy["update_id"]
         return self.push_update(copy, update_id=update_id)
 
+    def drop_pending(self) -> None:
+        """Forget queued updates the bot did not ask for (kinds outside allowed_updates)."""
+        with self._lock:
+            self._pending = [u for u in self._pending if self._allowed(u)]
+
     def know(self, message: dict[str, Any]) -> None:
         """Keep a message a test pushes raw (push_update), so its chat exists for replies."""
         if isinstance(message, dict) and isinstance(message.get("chat"), dict) \
