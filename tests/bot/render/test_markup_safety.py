@@ -129,3 +129,36 @@ def test_lone_surrogates_render_everywhere():
     assert "a\ufffdb\ufffdc😀" in render_telegram(reply)[0].html
     assert all(json.dumps(m.blocks, ensure_ascii=False).encode() for m in render_slack(reply))
     assert "a\ufffdb" in render_plain(reply)
+
+
+# --- commands composed from stored or model text ------------------------------------------
+
+title_text = st.lists(st.sampled_from(['"', "＂", "“", "”", "「", "」", "『", "』", "«", "»", "'",
+                                       " shared ", " owner=SR ", "due=2026-01-01", "共享", "＝",
+                                       "\u3000", "\n", "x", "中"]) | st.text(max_size=6),
+                      max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(title_text)
+def test_a_quoted_title_is_one_argument_whatever_it_holds(title):
+    from commands.parsing import fold_width, parse_command, quote_arg
+
+    args = parse_command("task " + quote_arg(title) + " owner=AR")
+    expected = " ".join(fold_width(title).split())
+    assert args.options == {"owner": "AR"}
+    if expected:
+        assert args.words == [expected] or args.words == [expected.replace('"', "'")]
+        assert args.quoted == [True]
+
+
+def test_a_full_width_quote_in_a_proposed_title_does_not_share_the_task():
+    from commands.ask.summarize import ProposedAction
+    from commands.parsing import parse_command
+
+    action = ProposedAction('Fix＂ shared ＂internal margin', "SR", None)
+    args = parse_command(action.command())
+    assert "shared" not in args.options and args.words == ['Fix" shared "internal margin']
+    assert args.options == {"owner": "SR"}
+    owner = ProposedAction("x", "<@U1|a shared b>", None).command()
+    assert parse_command(owner).options == {"owner": "<@U1|a shared b>"}
