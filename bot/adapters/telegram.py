@@ -33,6 +33,7 @@ from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.adapters.refusals import RefusalLog
 from bot.adapters.telegram_client import (
     ApiCallError,
     BotApi,
@@ -478,18 +479,28 @@ class TelegramRuntime:
         )
 
     def webhook_handler(self, secret: str) -> Any:
-        """The aiohttp handler for Telegram's POSTs; mount it anywhere (same PORT as Slack)."""
+        """The aiohttp handler for Telegram's POSTs; mount it anywhere (same PORT as Slack).
+
+        Refusals (a wrong secret, a body that is not an update) are logged in one short
+        line each, at most 20 a minute (:class:`~bot.adapters.refusals.RefusalLog`)."""
+        refusals = RefusalLog()
 
         async def receive(request: web.Request) -> web.Response:
             given = request.headers.get(SECRET_HEADER, "")
             if not hmac.compare_digest(given.encode(), secret.encode()):
+                refusals.refused("telegram", "wrong webhook secret",
+                                 size=request.content_length or 0, remote=request.remote)
                 return web.Response(status=403)
             try:
                 data = await request.json()
             except (ValueError, UnicodeDecodeError):
+                refusals.refused("telegram", "invalid JSON", size=request.content_length or 0,
+                                 remote=request.remote)
                 return web.Response(status=400)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                return web.Response(status=400)  # not an update at all
+                refusals.refused("telegram", "not an update", size=request.content_length or 0,
+                                 remote=request.remote)
+                return web.Response(status=400)
             parsed = self.parse_updates([data])
             if not parsed:
                 return web.Response(status=200)  # logged; confirmed so it is not sent again
