@@ -7,8 +7,37 @@ Reply natively (Block Kit, Telegram HTML, plain text). Nothing in here knows a p
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# kambot's own mention of a person travels inside Reply text as a sealed token:
+# OPEN key US platform US user id US username US name CLOSE. Renderers turn it into the
+# platform's mention; anything else that looks like a mention (typed by a person, stored,
+# or written by a model) is shown as text. The key is made per process, so no text from
+# outside can forge one, and a token that outlives its process reads as the name.
+MENTION_OPEN = "\ue000"
+MENTION_CLOSE = "\ue001"
+MENTION_SEP = "\x1f"
+MENTION_KEY = secrets.token_hex(6)
+_MENTION_JUNK = str.maketrans("", "", MENTION_OPEN + MENTION_CLOSE + MENTION_SEP)
+
+
+# The most text kambot reads from one message, checked at the edges before any parsing: a
+# note of 100,000 characters fits; anything longer is refused with a way to send it.
+MAX_INPUT_CHARS = 100_000
+
+
+def bounded(text: str) -> str:
+    """``text`` cut one character past the limit: the dispatcher still sees it is too long,
+    and no parser on the way reads more."""
+    return text if len(text) <= MAX_INPUT_CHARS else text[: MAX_INPUT_CHARS + 1]
+
+
+def person_mention(platform: str, user_id: str, *, username: str = "", name: str = "") -> str:
+    """A mention of a person that kambot itself places in a reply (see MENTION_KEY)."""
+    parts = [MENTION_KEY, platform, user_id, username, name]
+    return MENTION_OPEN + MENTION_SEP.join(p.translate(_MENTION_JUNK) for p in parts) + MENTION_CLOSE
 
 
 class Platform(StrEnum):

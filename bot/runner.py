@@ -40,8 +40,11 @@ def configured(core: Core) -> tuple[bool, bool]:
     return slack_on, telegram_on
 
 
-async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = None) -> list[Stop]:  # noqa: S104
-    """Start every configured platform inside the running loop; returns their stoppers."""
+async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = None,  # noqa: S104
+                    failed: asyncio.Event | None = None) -> list[Stop]:
+    """Start every configured platform inside the running loop; returns their stoppers.
+
+    ``failed`` is set when a platform cannot go on (Telegram polling gave up)."""
     from bot.adapters.slack import build_app, mount, resolve_mode, slack_sender, start_slack
     from bot.adapters.telegram import TelegramRuntime
 
@@ -57,11 +60,15 @@ async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = Non
                 assert web_app is not None
                 poster = slack_sender(core)
                 core.senders.add(poster)
-                mount(web_app, build_app(core, socket_mode=False, poster=poster))
+                secret = core.settings.SLACK_SIGNING_SECRET
+                mount(web_app, build_app(core, socket_mode=False, poster=poster),
+                      signing_secret=secret.get_secret_value() if secret else None)
             else:
                 stops.append(await start_slack(core, host=host, port=port))
         if telegram_on:
             runtime = TelegramRuntime(core)
+            if failed is not None:
+                runtime.fatal = failed
             core.senders.add(runtime.sender)
             if shared:
                 assert web_app is not None
@@ -91,21 +98,26 @@ async def stop_all(stops: list[Stop]) -> None:
 
 def run_all(core: Core) -> int:
     """Run until Ctrl-C / SIGTERM with the scheduler leading (or waiting to lead)."""
+    from bot.adapters.telegram import first_of
     from bot.scheduler import scheduling
 
-    async def main() -> None:
-        stops = await start_all(core)
+    async def main() -> int:
+        failed = asyncio.Event()
+        stops = await start_all(core, failed=failed)
         done = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, done.set)
         try:
-            await done.wait()
+            await first_of(done, failed)
         finally:
             await stop_all(stops)
+        return 1 if failed.is_set() else 0
 
     configured(core)  # refuse before the scheduler starts
     with scheduling(core):
-        asyncio.run(main())
-    return 0
+        code = asyncio.run(main())
+    if code:
+        log.critical("kambot run: a platform could not recover; exiting with status %d", code)
+    return code

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from sqlmodel import select
 
 from bot.app import Core
+from commands.bounds import check_amount, check_date
 from commands.dates import DateParseError, parse_date
 from commands.handlers.core_account import parse_amount, parse_margin, parse_tier
 from commands.registry import CommandError
@@ -65,11 +66,12 @@ def _import_row(core: Core, session: Any, row: dict[str, str]) -> bool:
     if row.get("industry"):
         account.industry = row["industry"].strip()
     if row.get("revenue"):
-        account.revenue = parse_amount(row["revenue"])
+        account.revenue = check_amount(parse_amount(row["revenue"]), what="revenue")
     if row.get("margin"):
         account.margin = parse_margin(row["margin"])
     if row.get("renewal"):
-        account.renewal_date = parse_date(row["renewal"], today=core.clock.today())
+        account.renewal_date = check_date(parse_date(row["renewal"], today=core.clock.today()),
+                                          what="renewal")
     session.add(account)
     return is_new
 

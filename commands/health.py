@@ -219,6 +219,9 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+METRIC_RANGES = _RANGES  # also what a stored value must be to count (storage.health_repo)
+
+
 def parse_metric(metric: str, raw: str) -> float:
     """A signal's number, checked against its range; ``usage`` also takes ``65%``."""
     text = raw.strip().replace(",", ".")

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from bot.messages import person_mention
 from commands.format import fmt_date, role_name
 from commands.health import Color, Fix, Health, Reason
 from commands.i18n import Translator
@@ -67,17 +68,18 @@ def mention(person: Person | None, platform: str) -> str:
     """How to name a person in a post on ``platform`` so they are notified where possible.
 
     Slack: ``<@U123>``; Telegram and the console: ``@username``, else the display name.
-    Someone from another platform is named, not mentioned.
+    Someone from another platform is named, not mentioned. The mention is kambot's own
+    (sealed, see :func:`bot.messages.person_mention`): renderers let only such mentions
+    notify anyone.
     """
     if person is None:
         return ""
     if person.platform != platform:
         return person.display_name or person.username or person.user_id
-    if platform == "slack":
-        return f"<@{person.user_id}>"
-    if person.username:
-        return f"@{person.username}"
-    return person.display_name or person.user_id
+    if platform != "slack" and not person.username:
+        return person.display_name or person.user_id
+    return person_mention(platform, person.user_id, username=person.username or "",
+                          name=person.display_name or "")
 
 
 # --- the scorecard in words -------------------------------------------------------------------

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.messages import Item, Section
+from commands.bounds import EARLIEST, LATEST
 from commands.extract import (
     ExtractedAction,
     ExtractedDecision,
@@ -141,7 +142,10 @@ def capture(ctx: Context, *, note: Note, text: str, account_id: int, account_nam
                 role, person, why, unplaced = place_owner(ctx, action, persons)
                 task = repos.add_task(
                     ctx.session, account_id=account_id, title=action.title[:MAX_TITLE], role=role,
-                    assignee_id=person.id if person else None, due_date=action.due,
+                    assignee_id=person.id if person else None,
+                    # An extracted date out of the window is dropped, not stored.
+                    due_date=action.due if action.due is None or EARLIEST <= action.due <= LATEST
+                    else None,
                     shared=action.shared, at=now, created_by_id=ctx.person.id,
                     source_note_id=note.id, routing_reason=why[:200] or None,
                 )

@@ -143,6 +143,23 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def quote_arg(text: str) -> str:
+    """``text`` as ONE quoted argument that :func:`parse_command` reads back as itself.
+
+    For composing commands out of stored or model text (a proposed task's button, a modal's
+    title): the words become one positional value, never options or flags, whatever
+    quotes they hold (``"``, full-width ``＂``, curly or corner quotes). The text is folded
+    the way the parser folds it and put on one line; the quote pair used is one whose
+    closing mark the text does not contain, and a text that holds every closing mark loses
+    its ``"``.
+    """
+    body = " ".join(fold_width(text).split())
+    for opening, closing in (('"', '"'), ("“", "”"), ("「", "」"), ("『", "』"), ("«", "»")):
+        if closing not in body:
+            return f"{opening}{body}{closing}"
+    return '"' + body.replace('"', "'") + '"'
+
+
 @dataclass(slots=True)
 class Args:
     """A parsed command: its verb, positional words, ``key=value`` options and mentions.

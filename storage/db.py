@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_MS = 30_000  # the engine's default wait for a write lock (jobs, the CLI)
 _UPGRADE_LOCK = 0x6B616D62  # "kamb": PostgreSQL advisory lock held while migrating
 
 
@@ -39,7 +40,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur = dbapi_conn.cursor()
             if not memory:
                 cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
@@ -83,6 +84,40 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error that trying the same unit of work again may cure: SQLite's write
+    lock held by another connection, a PostgreSQL connection lost or refused (a restart,
+    pg_terminate_backend), a serialization failure."""
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, sa.exc.OperationalError):
+        message = str(exc.orig if exc.orig is not None else exc).lower()
+        if "sqlite" in type(exc.orig).__module__:
+            return any(m in message for m in _SQLITE_BUSY)
+        return True  # psycopg: connection failures, admin shutdown, serialization
+    return isinstance(exc, sa.exc.InterfaceError | sa.exc.PendingRollbackError)
+
+
+def set_busy_timeout(session: Session, ms: int) -> None:
+    """SQLite: how long this session's connection waits for another writer's lock.
+
+    The interactive path waits only what is left of its answer budget; the connection
+    gets the default back before it returns to the pool (see :func:`reset_busy_timeout`).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql(f"PRAGMA busy_timeout={max(int(ms), 0)}")
+
+
+def reset_busy_timeout(session: Session) -> None:
+    try:
+        set_busy_timeout(session, SQLITE_BUSY_MS)
+    except sa.exc.SQLAlchemyError:  # a broken connection is discarded by the pool anyway
+        pass
 
 
 class SessionFactory:

@@ -13,7 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from commands.health import Health, HealthInputs
+from commands.bounds import sane_date, sane_number
+from commands.health import METRIC_RANGES, Health, HealthInputs
 from commands.scorecard import OverdueItem
 from storage.models import Account, HealthSnapshot, Note, Signal, Task, TaskStatus
 from storage.opportunity_repo import Receivables, receivables_many
@@ -175,12 +176,18 @@ def gather_inputs_many(
         oldest = late[0] if late else None
         created = account.created_at.date()
         exec_row = signals.get("exec_meeting")
-        exec_date = exec_row.value_date if exec_row is not None else None
+        # A date out of range in an old database reads as none rather than breaking the check.
+        exec_date = sane_date(exec_row.value_date, where=f"signal {exec_row.id} exec_meeting") \
+            if exec_row is not None else None
+        renewal = sane_date(account.renewal_date, where=f"account {account.id} renewal")
         owed = owed_by.get(account.id) or Receivables()
 
         def number(metric: str, signals: dict[str, Signal] = signals) -> float | None:
             row = signals.get(metric)
-            return row.value if row is not None else None
+            if row is None:
+                return None
+            low, high = METRIC_RANGES[metric]
+            return sane_number(row.value, low=low, high=high, where=f"signal {row.id} {metric}")
 
         out[account.id] = HealthInputs(
             nps=number("nps"),
@@ -199,8 +206,8 @@ def gather_inputs_many(
             note_recorded=last_notes.get(account.id) is not None,
             days_since_exec_meeting=max(0, (today - (exec_date or created)).days),
             exec_meeting_recorded=exec_date is not None,
-            renewal_date=account.renewal_date,
-            has_renewal_task=account.id in renewal_tasks,
+            renewal_date=renewal,
+            has_renewal_task=renewal is not None and account.id in renewal_tasks,
             payments_recorded=account.id in owed_by,
             overdue_payments=owed.overdue_count,
             oldest_overdue_payment_days=owed.oldest_overdue_days,
@@ -212,7 +219,11 @@ def gather_inputs_many(
 def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set[int]:
     """The accounts (of those with a renewal date) that have a task for it, as
     :func:`has_renewal_task` decides, in two queries."""
-    dated = {a.id: a.renewal_date for a in accounts if a.id is not None and a.renewal_date}
+    dated: dict[int, date] = {}
+    for a in accounts:
+        renewal = sane_date(a.renewal_date, where=f"account {a.id} renewal")
+        if a.id is not None and renewal is not None:
+            dated[a.id] = renewal
     if not dated:
         return set()
     keys = {f"renewal:{d.isoformat()}" for d in dated.values()}

@@ -49,6 +49,12 @@ def claim_event(session: Session, *, platform: str, key: str, at: datetime) -> b
     return True
 
 
+def event_seen(session: Session, *, platform: str, key: str) -> bool:
+    """Whether event ``key`` was claimed by a committed unit of work (so its effect is saved)."""
+    return session.exec(select(ProcessedEvent.id).where(
+        ProcessedEvent.platform == platform, ProcessedEvent.key == key)).first() is not None
+
+
 # --- accounts and channels --------------------------------------------------------------
 
 
@@ -78,13 +84,28 @@ def create_account(session: Session, *, name: str, tier: str, at: datetime) -> A
 def binding_for(
     session: Session, *, platform: str, workspace: str, channel: str
 ) -> ChannelBinding | None:
-    return session.exec(
+    """The binding of ``channel``: its own workspace's, else the channel's only binding.
+
+    One Slack channel is seen from several teams: a Slack Connect partner's, a second
+    workspace of an Enterprise Grid org, an org-wide install. Channel ids are unique across
+    them, so a channel bound from one team is found from the others; when two teams each
+    bound a channel of that id (not a shared channel), only the exact team matches.
+    """
+    exact = session.exec(
         select(ChannelBinding).where(
             ChannelBinding.platform == platform,
             ChannelBinding.workspace == workspace,
             ChannelBinding.channel == channel,
         )
     ).first()
+    if exact is not None:
+        return exact
+    rows = session.exec(
+        select(ChannelBinding).where(
+            ChannelBinding.platform == platform, ChannelBinding.channel == channel
+        ).limit(2)
+    ).all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def bindings_of(session: Session, *, account_id: int, active_only: bool = True) -> Sequence[ChannelBinding]:

@@ -60,6 +60,9 @@ def warm_up() -> None:
     _jieba().initialize()
 
 
+_JIEBA_CHUNK = 100
+
+
 def _bigrams(run: str) -> list[str]:
     if len(run) == 1:
         return [run]
@@ -91,9 +94,13 @@ def query_terms(question: str, *, ignore: Iterable[str] = ()) -> list[list[str]]
     terms: list[list[str]] = []
     seen: set[str] = set()
     for match in _TOKEN.finditer(_fold(question)):
+        if len(terms) >= MAX_QUERY_TERMS:
+            break  # enough terms; the rest of a long question is not read
         token = match.group(0)
         if _CJK_RUN.match(token):
-            words = [w for w in _jieba().cut(token) if len(w) >= 2]
+            # jieba is superlinear on a long run of one character: cut it in bounded chunks.
+            words = [w for i in range(0, len(token), _JIEBA_CHUNK)
+                     for w in _jieba().cut(token[i:i + _JIEBA_CHUNK]) if len(w) >= 2]
         else:
             words = [_PLAIN.sub("", token)]
         for word in words:

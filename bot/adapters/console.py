@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import Core
-from bot.messages import Incoming, IncomingFile, Outgoing, Platform, User
+from bot.messages import MAX_INPUT_CHARS, Incoming, IncomingFile, Outgoing, Platform, User, bounded
 from bot.outbox import Sent
 from bot.render.plain import render_plain
 
@@ -37,16 +37,19 @@ def mentions_in(text: str) -> dict[str, User]:
 def logical_lines(lines: Iterable[str]) -> Iterator[str]:
     """Join lines that end in a backslash with the next one (keeping the line break)."""
     buffer: list[str] = []
+    size = 0
     for raw in lines:
         line = raw.rstrip("\r\n")
         if line.endswith("\\"):
-            buffer.append(line[:-1])
+            if size <= MAX_INPUT_CHARS:  # past the limit the line is refused anyway
+                buffer.append(line[:-1])
+                size += len(line)
             continue
         buffer.append(line)
-        yield "\n".join(buffer)
-        buffer = []
+        yield bounded("\n".join(buffer))
+        buffer, size = [], 0
     if buffer:
-        yield "\n".join(buffer)
+        yield bounded("\n".join(buffer))
 
 
 class ConsolePrinter:
@@ -92,6 +95,7 @@ class ConsoleSession:
 
     def handle(self, text: str) -> str | None:
         """Answer one logical line; None for blank lines and comments."""
+        text = bounded(text)
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
             return None
@@ -152,9 +156,15 @@ def run_console(
             if interactive:
                 stdout.write(session.prompt())
                 stdout.flush()
-            line = stdin.readline()
+            # Never more than the input limit in memory: the rest of a longer line is
+            # skipped, and what was read is refused as too long by the dispatcher.
+            line = stdin.readline(MAX_INPUT_CHARS + 2)
             if not line:
                 return
+            if len(line) >= MAX_INPUT_CHARS + 2 and not line.endswith("\n"):
+                while (more := stdin.readline(MAX_INPUT_CHARS + 2)) and not more.endswith("\n"):
+                    pass
+                line += "\n"
             yield line
 
     for text in logical_lines(read()):

@@ -14,22 +14,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 import signal
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_incoming as inc
 from bot.adapters import slack_views as views
+from bot.adapters.refusals import RefusalLog
 from bot.adapters.slack_handlers import (
     PLATFORM,
     SlackHandlers,
@@ -39,6 +44,7 @@ from bot.adapters.slack_handlers import (
 )
 from bot.adapters.slack_post import Directory, SlackPoster, make_client
 from bot.app import Core
+from bot.messages import bounded
 from bot.render.slack import ACTION_PREFIX, action_command
 from bot.seals import ChannelSealer
 
@@ -110,21 +116,25 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
         run.__name__ = f"lazy_{fn.__name__}"
         return run
 
-    async def open_modal(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> None:
+    async def open_modal(client: AsyncWebClient, trigger_id: str, view: dict[str, Any],
+                         body: dict[str, Any] | None = None) -> None:
         try:
             await client.views_open(trigger_id=trigger_id, view=view)
         except SlackApiError as exc:
             log.warning("views.open failed: %s", slack_error(exc))
+            if body is not None:  # the form did not open: say so, and how else to do it
+                await asyncio.to_thread(work.modal_failed, body, slack_error(exc))
 
     async def ack_command(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         text = str(body.get("text", "")).strip()
         if modal_command(text):
             view = await asyncio.to_thread(
-                work.modal_for, text, team=str(body.get("team_id", "")),
-                channel=str(body["channel_id"]), user=str(body.get("user_id", "")), thread=None)
+                work.modal_for, text, team=inc.installation(body),
+                channel=str(body.get("channel_id", "")), user=str(body.get("user_id", "")),
+                thread=None)
             if view is not None:
-                await open_modal(client, str(body["trigger_id"]), view)
+                await open_modal(client, str(body.get("trigger_id", "")), view, body)
 
     async def ack_action(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -136,17 +146,18 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
             opened = await asyncio.to_thread(work.open_button, action_command(action)[0], channel)
             if opened is not None and modal_command(opened.command):
                 view = await asyncio.to_thread(
-                    work.modal_for, opened.command, team=str((body.get("team") or {}).get("id", "")),
+                    work.modal_for, opened.command, team=inc.installation(body),
                     channel=channel, user=str((body.get("user") or {}).get("id", "")),
                     thread=(body.get("message") or {}).get("thread_ts"),
                     account=(opened.account_id, opened.generation))
                 if view is not None:
-                    await open_modal(client, str(body["trigger_id"]), view)
+                    await open_modal(client, str(body.get("trigger_id", "")), view, body)
 
     async def ack_view(ack: Any, body: dict[str, Any]) -> None:
         view = body.get("view") or {}
         if view.get("callback_id") == views.REASSIGN_VIEW and view_command(view) is None:
-            t = await asyncio.to_thread(work.user_translator, str(body["user"]["id"]))
+            t = await asyncio.to_thread(work.user_translator,
+                                        str((body.get("user") or {}).get("id", "")))
             await ack(response_action="errors", errors={"role": t("slack.reassign_modal.missing")})
             return
         await ack()
@@ -155,16 +166,19 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
         await ack()
         message = body.get("message") or {}
         view = await asyncio.to_thread(
-            work.modal_for, "note", team=str((body.get("team") or {}).get("id", "")),
+            work.modal_for, "note", team=inc.installation(body),
             channel=str((body.get("channel") or {}).get("id", "")),
             user=str((body.get("user") or {}).get("id", "")),
             thread=message.get("thread_ts") or message.get("ts"),
-            initial=inc.unescape(str(message.get("text", ""))))
+            initial=inc.unescape(bounded(str(message.get("text", "")))))
         assert view is not None
-        await open_modal(client, str(body["trigger_id"]), view)
+        await open_modal(client, str(body.get("trigger_id", "")), view, body)
 
     async def ack_only(ack: Any) -> None:
         await ack()
+
+    async def ack_no_options(ack: Any) -> None:
+        await ack(options=[])
 
     app.command(COMMAND)(ack=ack_command, lazy=[lazy(work.command)])
     app.action({"action_id": _prefix_re(ACTION_PREFIX)})(ack=ack_action, lazy=[lazy(work.action)])
@@ -178,6 +192,16 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
                   "group_unarchive", "channel_deleted", "group_deleted", "channel_id_changed",
                   "app_home_opened"):
         app.event(event)(ack=ack_only, lazy=[lazy(work.event, bot_user=True)])
+    # Whatever else Slack sends (other event kinds, other apps' actions, closed modals,
+    # menus) is acknowledged and ignored, so Slack neither retries it nor shows an error.
+    anything = re.compile(".*")
+    app.event(anything)(ack_only)
+    app.action(anything)(ack_only)
+    app.view(anything)(ack_only)
+    app.view({"type": "view_closed", "callback_id": anything})(ack_only)
+    app.shortcut(anything)(ack_only)
+    app.command(anything)(ack_only)
+    app.options(anything)(ack_no_options)
 
 
 def _prefix_re(prefix: str) -> re.Pattern[str]:
@@ -187,14 +211,31 @@ def _prefix_re(prefix: str) -> re.Pattern[str]:
 # --- serving ------------------------------------------------------------------------------
 
 
-def mount(web_app: web.Application, app: AsyncApp, *, path: str = EVENTS_PATH) -> None:
+def mount(web_app: web.Application, app: AsyncApp, *, path: str = EVENTS_PATH,
+          signing_secret: str | None = None) -> None:
     """Route POST ``path`` to bolt and GET /healthz to a liveness answer, on ``web_app``.
 
     ``kambot run`` mounts Slack beside the Telegram webhook on the one PORT listener.
+    Before bolt sees a request it is checked here (see :func:`check_request`): a request
+    that is not signed right gets 401 and one bounded log line, a body that is not what
+    Slack sends gets 400, ``app_rate_limited`` is acknowledged, and whatever kambot does
+    not handle is acknowledged with 200 rather than bolt's 404.
     """
+    refusals = RefusalLog()
 
     async def events(request: web.Request) -> web.Response:
+        body = await request.read()  # aiohttp refuses bodies over 1 MiB with 413
+        refused = check_request(request.headers, body, signing_secret)
+        if refused is not None:
+            status, reason = refused
+            refusals.refused("slack", reason, size=len(body), remote=request.remote)
+            return web.Response(status=status)
+        if _json_type(request.headers, body) == "app_rate_limited":
+            log.warning("slack: events are being rate limited for this app (app_rate_limited)")
+            return web.Response(status=200)
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        if bolt_response.status == 404:
+            return web.Response(status=200)  # a kind of request kambot does not handle
         return await to_aiohttp_response(bolt_response)
 
     async def health(_: web.Request) -> web.Response:
@@ -205,10 +246,66 @@ def mount(web_app: web.Application, app: AsyncApp, *, path: str = EVENTS_PATH) -
         web_app.router.add_get("/healthz", health)
 
 
-def http_app(app: AsyncApp, *, path: str = EVENTS_PATH) -> web.Application:
+def check_request(headers: Mapping[str, str], body: bytes,
+                  signing_secret: str | None) -> tuple[int, str] | None:
+    """(status, reason) to refuse a request with, or None when bolt may have it.
+
+    401 for a missing, non-numeric or stale timestamp or a wrong signature (when the
+    secret is known here); 400 for a body that is not UTF-8, JSON that is not an object,
+    or a form whose ``payload`` is not a JSON object.
+    """
+    timestamp = headers.get("X-Slack-Request-Timestamp", "")
+    signature = headers.get("X-Slack-Signature", "")
+    if signing_secret is not None:
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            return 401, "bad timestamp"
+        if abs(time.time() - int(timestamp)) > 60 * 5:
+            return 401, "stale timestamp"
+        if not SignatureVerifier(signing_secret).is_valid(body, timestamp, signature):
+            return 401, "bad signature"
+    elif timestamp and not (timestamp.isascii() and timestamp.isdigit()):
+        return 401, "bad timestamp"
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return 400, "body is not UTF-8"
+    ctype = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if ctype == "application/json":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return 400, "invalid JSON"
+        return None if isinstance(data, dict) else (400, "JSON that is not an object")
+    form = parse_qs(text)
+    if "payload" in form:
+        try:
+            payload = json.loads(form["payload"][0])
+        except ValueError:
+            return 400, "invalid JSON payload"
+        if not isinstance(payload, dict):
+            return 400, "payload that is not an object"
+        actions = payload.get("actions")
+        if payload.get("type") == "block_actions" and not (
+                isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
+            return 400, "block_actions without actions"  # bolt itself would fail on it
+        for key in ("user", "team", "channel", "view", "message", "container"):
+            if payload.get(key) is not None and not isinstance(payload[key], dict | str):
+                return 400, f"payload {key} of the wrong type"
+    return None
+
+
+def _json_type(headers: Mapping[str, str], body: bytes) -> str:
+    if not headers.get("Content-Type", "").lower().startswith("application/json"):
+        return ""
+    data = json.loads(body)
+    return str(data.get("type", "")) if isinstance(data, dict) else ""
+
+
+def http_app(app: AsyncApp, *, path: str = EVENTS_PATH,
+             signing_secret: str | None = None) -> web.Application:
     """An aiohttp application serving only the Slack app."""
     web_app = web.Application()
-    mount(web_app, app, path=path)
+    mount(web_app, app, path=path, signing_secret=signing_secret)
     return web_app
 
 
@@ -259,7 +356,8 @@ async def start_slack(core: Core, *, mode: str | None = None, host: str = "0.0.0
         handler = await serve_socket_mode(app, core.settings.SLACK_APP_TOKEN.get_secret_value())
         log.info("kambot slack: connected over Socket Mode")
         return handler.close_async  # type: ignore[no-any-return]
-    runner = web.AppRunner(http_app(app))
+    secret = core.settings.SLACK_SIGNING_SECRET
+    runner = web.AppRunner(http_app(app, signing_secret=secret.get_secret_value() if secret else None))
     await runner.setup()
     site = web.TCPSite(runner, host, core.settings.PORT if port is None else port)
     await site.start()

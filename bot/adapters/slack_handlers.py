@@ -24,7 +24,7 @@ from bot.adapters.slack_files import DownloadError, download, shared_file
 from bot.adapters.slack_post import Directory, SlackPoster, with_reassign
 from bot.app import Core
 from bot.messages import Incoming, IncomingFile, Reply, Section, Tone
-from bot.render.slack import ACTION_PREFIX, action_command
+from bot.render.slack import ACTION_PREFIX, action_command, escape
 from bot.seals import (
     BUTTON,
     HOME,
@@ -64,21 +64,50 @@ class SlackHandlers:
 
     # helpers
     def translator(self, workspace: str, channel: str) -> Translator:
-        """The language of a channel's account, else the default; for the adapter's own words."""
-        with self.core.sessions.begin() as session:
-            binding = repos.binding_for(session, platform=PLATFORM, workspace=workspace,
-                                        channel=channel)
-            lang = binding.language if binding else None
-            if binding is not None and not lang:
-                account = repos.account_by_id(session, account_id=binding.account_id)
-                lang = account.language if account else None
+        """The language of a channel's account, else the default; for the adapter's own words.
+
+        A database that cannot answer right now must not cost the person their answer:
+        the default language is used instead."""
+        lang: str | None = None
+        try:
+            with self.core.sessions() as session:
+                binding = repos.binding_for(session, platform=PLATFORM, workspace=workspace,
+                                            channel=channel)
+                lang = binding.language if binding else None
+                if binding is not None and not lang:
+                    account = repos.account_by_id(session, account_id=binding.account_id)
+                    lang = account.language if account else None
+        except Exception as exc:
+            log.warning("slack: channel language unknown (%s); using the default",
+                        type(exc).__name__)
         return Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
 
     def user_translator(self, user_id: str) -> Translator:
-        with self.core.sessions.begin() as session:
-            person = repos.person_by_user(session, platform=PLATFORM, user_id=user_id)
-            lang = person.language if person else None
+        lang: str | None = None
+        try:
+            with self.core.sessions() as session:
+                person = repos.person_by_user(session, platform=PLATFORM, user_id=user_id)
+                lang = person.language if person else None
+        except Exception as exc:
+            log.warning("slack: person's language unknown (%s); using the default",
+                        type(exc).__name__)
         return Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
+
+    def modal_failed(self, body: dict[str, Any], error: str) -> None:
+        """views.open was refused (an expired trigger, Slack down): tell the person, privately,
+        and how to do the same without the form."""
+        user = str((body.get("user") or {}).get("id") or body.get("user_id") or "")
+        channel = str((body.get("channel") or {}).get("id") or body.get("channel_id") or "")
+        t = self.translator(inc.installation(body), channel)
+        notice = Reply(title=t("slack.error.modal_failed"), tone=Tone.ERROR, private=True,
+                       sections=[Section(text=t("slack.error.modal_failed_how"))])
+        try:
+            if body.get("response_url"):
+                self.poster.respond(str(body["response_url"]), notice, public=False, t=t)
+            elif user:
+                self.poster.direct(user, notice, t=t)
+        except SlackApiError as exc:
+            log.warning("could not tell %s that the form did not open: %s", user, slack_error(exc))
 
     def dispatch(self, incoming: Incoming) -> Reply | None:
         return self.core.dispatcher.handle(incoming)
@@ -149,11 +178,15 @@ class SlackHandlers:
                                thread=incoming.thread, response_url=response_url, t=t)
         except SlackApiError as exc:
             log.warning("could not answer in %s: %s", incoming.channel, slack_error(exc))
-            self._tell_failure(incoming, exc, t, response_url)
+            # The command itself ran: if it changed the record, the notice must not invite
+            # a second, duplicate try.
+            saved = _changes_state(incoming.text) and not reply.is_error
+            self._tell_failure(incoming, exc, t, response_url, saved=saved)
 
     def _tell_failure(self, incoming: Incoming, exc: SlackApiError, t: Translator,
-                      response_url: str | None) -> None:
-        key = "slack.error.not_in_channel" if slack_error(exc) in {"not_in_channel", "channel_not_found"} \
+                      response_url: str | None, *, saved: bool = False) -> None:
+        key = "slack.error.failed_saved" if saved \
+            else "slack.error.not_in_channel" if slack_error(exc) in {"not_in_channel", "channel_not_found"} \
             else "slack.error.failed"
         notice = Reply(title=t(key), tone=Tone.ERROR, private=True)
         try:
@@ -187,7 +220,7 @@ class SlackHandlers:
     def event(self, body: dict[str, Any], bot_user_id: str) -> None:
         event = body.get("event") or {}
         kind = event.get("type")
-        team = str(body.get("team_id") or event.get("team") or "")
+        team = inc.installation(body)
         if kind in {"app_mention", "message"}:
             incoming = inc.from_message_event(event, team_id=team, bot_user_id=bot_user_id,
                                               lookup=self.directory.user)
@@ -348,7 +381,8 @@ class SlackHandlers:
         changed = _changes_state(incoming.text) and not reply.is_error
         t = self.translator(incoming.workspace, incoming.channel)
         if changed and message.get("ts") and not container.get("is_ephemeral"):
-            note = t("slack.pressed.by", mark="✔", label=label or incoming.text, user=incoming.user.id)
+            note = t("slack.pressed.by", mark="✔", label=escape(label or incoming.text),
+                     user=incoming.user.id)
             try:
                 self.poster.mark_pressed(incoming.channel, message, str(action["action_id"]), note)
             except SlackApiError as exc:

@@ -15,16 +15,21 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.messages import Incoming, IncomingFile, Platform, User
+from bot.messages import Incoming, IncomingFile, Platform, User, bounded
 from bot.seals import BUTTON, MODAL, peek
+from commands.parsing import quote_arg
 
 PLATFORM = Platform.SLACK.value
 # <@U123>, <@U123|name> (slash commands with escaping on), <@W123> (Enterprise Grid)
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+# Every repetition is bounded: on text like "<@U1|<@U1|..." with no ">" an unbounded one
+# rescans the rest of the text from each "<@", quadratic.
+MENTION = re.compile(r"<@([UW][A-Z0-9]{1,32})(?:\|([^<>]{0,200}))?>")
 
 NameLookup = Callable[[str], User]
+SLACKBOT = "USLACKBOT"  # Slackbot's system messages in a person's DM with the app
 # Slack's markup in what people type: <#C1|general>, <https://x|label>, <mailto:a@b|a@b>, <!here>
-_LINK = re.compile(r"<(#C[A-Z0-9]+|![a-z^A-Z0-9]+|(?:https?|mailto|tel):[^|>]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<(#C[A-Z0-9]{1,32}|![a-z^A-Z0-9]{1,100}|(?:https?|mailto|tel):[^|<>]{1,2000})"
+                   r"(?:\|([^<>]{0,500}))?>")
 
 
 def unescape(text: str) -> str:
@@ -71,7 +76,7 @@ def normalize_mentions(text: str, lookup: NameLookup | None = None) -> tuple[str
 
 def strip_bot_mention(text: str, bot_user_id: str) -> str:
     """The question in ``<@BOT> what's open?``, without the address to the bot."""
-    return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*[:,，]?", " ", text).strip()
+    return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^<>]{{0,200}})?>\s*+[:,，]?", " ", text).strip()
 
 
 def _user(user_id: str, lookup: NameLookup | None, name: str = "") -> User:
@@ -82,11 +87,11 @@ def _user(user_id: str, lookup: NameLookup | None, name: str = "") -> User:
 
 def from_slash_command(form: Mapping[str, Any], lookup: NameLookup | None = None) -> Incoming:
     """``/kam task "Send quote" owner=<@U2>`` -> Incoming("task \"Send quote\" owner=<@U2>")."""
-    text, mentions = normalize_mentions(str(form.get("text", "")).strip(), lookup)
+    text, mentions = normalize_mentions(bounded(str(form.get("text", ""))).strip(), lookup)
     channel = str(form["channel_id"])
     return Incoming(
         platform=PLATFORM,
-        workspace=str(form.get("team_id", "")),
+        workspace=installation(form),
         channel=channel,
         user=_user(str(form["user_id"]), lookup, str(form.get("user_name", ""))),
         text=text or "help",
@@ -112,16 +117,20 @@ def from_message_event(
     """An ``app_mention`` or a direct ``message`` -> a question for ``ask``.
 
     Returns None for what is not a person talking to the bot: edits, deletions, joins,
-    bot posts (the bot's own included), empty text.
+    bot posts (the bot's own included), Slackbot's system messages, empty text. A question
+    with a file attached (``file_share``) or sent to the channel too (``thread_broadcast``)
+    is still a question.
     """
-    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+    if event.get("subtype") not in (None, "file_share", "thread_broadcast"):
         return None
-    if event.get("user") == bot_user_id:
+    if event.get("bot_id") or not event.get("user"):
+        return None
+    if event.get("user") in (bot_user_id, SLACKBOT):
         return None
     is_direct = event.get("channel_type") == "im"
     if event.get("type") == "message" and not is_direct:
         return None  # channel chatter is not for the bot; mentions come as app_mention
-    raw = strip_bot_mention(str(event.get("text", "")), bot_user_id)
+    raw = strip_bot_mention(bounded(str(event.get("text", ""))), bot_user_id)
     text, mentions = normalize_mentions(raw, lookup)
     if not text:
         return None
@@ -129,7 +138,7 @@ def from_message_event(
     ts = str(event["ts"])
     return Incoming(
         platform=PLATFORM,
-        workspace=str(event.get("team") or team_id),
+        workspace=team_id or str(event.get("team") or ""),
         channel=channel,
         user=_user(str(event["user"]), lookup),
         text=as_question(text),
@@ -174,9 +183,36 @@ def as_question(text: str) -> str:
     return text if first in {"ask", "help", "问"} else f"ask {text}"
 
 
+def installation(payload: Mapping[str, Any]) -> str:
+    """The workspace kambot is installed in that a payload comes through: the Enterprise
+    Grid org for an org-wide install, else the installation's team; never the acting
+    person's own team (a Slack Connect partner's), which is only the last resort.
+
+    Works on slash command forms, Events API wrappers and interactive payloads alike.
+    """
+    auth = (payload.get("authorizations") or [{}])[0]
+    if not isinstance(auth, Mapping):
+        auth = {}
+    enterprise_install = str(payload.get("is_enterprise_install", auth.get(
+        "is_enterprise_install", ""))).lower() == "true"
+    enterprise = payload.get("enterprise")
+    enterprise_id = (enterprise.get("id") if isinstance(enterprise, Mapping) else enterprise) \
+        or payload.get("enterprise_id") or auth.get("enterprise_id")
+    if enterprise_install and enterprise_id:
+        return str(enterprise_id)
+    team = payload.get("team")
+    team_id = (team.get("id") if isinstance(team, Mapping) else None) or auth.get("team_id") \
+        or payload.get("team_id")
+    if team_id:
+        return str(team_id)
+    user = payload.get("user")
+    event = payload.get("event")
+    return str((user.get("team_id") if isinstance(user, Mapping) else None)
+               or (event.get("team") if isinstance(event, Mapping) else None) or "")
+
+
 def _workspace(payload: Mapping[str, Any]) -> str:
-    """The team of an interactive payload (buttons, modals): its team, else the user's."""
-    return str((payload.get("team") or {}).get("id") or payload["user"].get("team_id", ""))
+    return installation(payload)
 
 
 def from_action(
@@ -193,7 +229,7 @@ def from_action(
     user = payload["user"]
     channel_id = channel or str((payload.get("channel") or {}).get("id", ""))
     message = payload.get("message") or {}
-    text, mentions = normalize_mentions(command, lookup)
+    text, mentions = normalize_mentions(bounded(command), lookup)
     return Incoming(
         platform=PLATFORM,
         workspace=_workspace(payload),
@@ -219,7 +255,7 @@ def from_view(
     metadata = str(view.get("private_metadata", ""))
     meta = peek(metadata)
     user = payload["user"]
-    text, mentions = normalize_mentions(text, lookup)
+    text, mentions = normalize_mentions(bounded(text), lookup)
     channel = meta.channel if meta is not None else ""
     return Incoming(
         platform=PLATFORM,
@@ -237,5 +273,5 @@ def from_view(
 
 
 def quote(text: str) -> str:
-    """A value as one quoted argument of the command grammar."""
-    return '"' + " ".join(text.replace('"', "'").split()) + '"'
+    """A value as one quoted argument of the command grammar (see parsing.quote_arg)."""
+    return quote_arg(text)

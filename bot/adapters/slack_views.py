@@ -7,6 +7,7 @@ write ``task "..." owner=SR due=2026-12-05 shared``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -123,13 +124,19 @@ def _value(state: Mapping[str, Any], block: str) -> dict[str, Any]:
     return dict((state.get(block) or {}).get("value") or {})
 
 
+# What a form's pickers can hold; anything else in a payload is not put into a command.
+_USER_ID = re.compile(r"[UW][A-Z0-9]{1,32}")
+_ROLE = re.compile(r"[A-Z]{2,10}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def owner_from_state(state: Mapping[str, Any]) -> str | None:
     """A picked person wins over a picked role: they are the more specific choice."""
     person = _value(state, "person").get("selected_user")
-    if person:
+    if isinstance(person, str) and _USER_ID.fullmatch(person):
         return f"<@{person}>"
     role = (_value(state, "role").get("selected_option") or {}).get("value")
-    return str(role) if role else None
+    return str(role) if isinstance(role, str) and _ROLE.fullmatch(role) else None
 
 
 def task_command(state: Mapping[str, Any]) -> str:
@@ -138,7 +145,7 @@ def task_command(state: Mapping[str, Any]) -> str:
     if owner:
         parts.append(f"owner={owner}")
     due = _value(state, "due").get("selected_date")
-    if due:
+    if isinstance(due, str) and _DATE.fullmatch(due):
         parts.append(f"due={due}")
     if _value(state, "shared").get("selected_options"):
         parts.append("shared")
@@ -216,6 +223,8 @@ def edit_command(state: Mapping[str, Any], meta: Mapping[str, str]) -> str | Non
 
 def reassign_command(state: Mapping[str, Any], number: str) -> str | None:
     owner = owner_from_state(state)
+    if not (number.isascii() and number.isdigit()):
+        return None
     return f"reassign {number} owner={owner}" if owner else None
 
 

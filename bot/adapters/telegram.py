@@ -19,25 +19,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import signal
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+import httpx
 from aiohttp import web
 from telegram import Bot, BotCommand, Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.adapters.refusals import RefusalLog
 from bot.adapters.telegram_client import (
     ApiCallError,
     BotApi,
     TelegramSender,
+    api_result,
     file_url_base,
+    network_error,
     protect_logs,
     redact,
 )
@@ -48,12 +52,13 @@ from bot.adapters.telegram_updates import (
     Dispatch,
     DocumentRef,
     ExpiredButton,
+    Hint,
     Membership,
     Migrate,
     Welcome,
     translate,
 )
-from bot.messages import Incoming, IncomingFile, Platform, Reply, Section, User
+from bot.messages import Incoming, IncomingFile, Platform, Reply, Section, Tone, User
 from bot.outbox import SendError
 from bot.render.telegram import CallbackStore
 from bot.seals import ChannelSealer
@@ -152,6 +157,8 @@ class UpdateHandler:
             self._welcome(action)
         elif isinstance(action, Membership):
             self._membership(action)
+        elif isinstance(action, Hint):
+            self._hint(action)
 
     def _membership(self, action: Membership) -> None:
         now = self.core.clock.now()
@@ -163,6 +170,18 @@ class UpdateHandler:
             for user in action.left:
                 lifecycle.member_left(session, platform=platform, workspace=WORKSPACE,
                                       channel=channel, user_id=user.id, at=now)
+
+    def _hint(self, action: Hint) -> None:
+        if not action.addressed and lookup(action.verb) is None:
+            return  # another bot's command
+        with self.core.sessions.begin() as session:
+            first = repos.claim_event(
+                session, platform=Platform.TELEGRAM, key=action.key, at=self.core.clock.now()
+            )
+        if first:
+            lang = self.core.settings.KAMBOT_LANGUAGE
+            reply = Reply(title=t(lang, f"telegram.hint.{action.kind}"), tone=Tone.WARNING)
+            self._send(action.chat_id, reply, thread=action.reply_to)
 
     def _dispatch(self, action: Dispatch) -> None:
         if not action.addressed:
@@ -261,6 +280,9 @@ class TelegramRuntime:
         poll_timeout: int = 10,
         api: BotApi | None = None,
         callbacks: CallbackStore | None = None,
+        max_unauthorized: int = 5,
+        max_outage: float = 900.0,
+        max_backoff: float = 30.0,
     ) -> None:
         settings = core.settings
         self.core = core
@@ -270,6 +292,15 @@ class TelegramRuntime:
         self.poll_timeout = poll_timeout
         self.callbacks = callbacks or CallbackStore()
         self.api = api or BotApi(self._token, settings.TELEGRAM_API_URL)
+        # getUpdates has its own async client (a stop cancels the long poll at once): no
+        # retries inside a call (the loop backs off), a read timeout past the long poll.
+        self._poll_url = f"{settings.TELEGRAM_API_URL}{self._token}/getUpdates"
+        self._poll_client = httpx.AsyncClient(timeout=poll_timeout + 20.0)
+        self.max_unauthorized = max_unauthorized
+        self.max_outage = max_outage
+        self.max_backoff = max_backoff
+        # Set when polling cannot recover: the process should exit non-zero.
+        self.fatal = asyncio.Event()
         self.sender = TelegramSender(self.api, self.callbacks,
                                      sealer=ChannelSealer(core.dispatcher.seals, core.sessions,
                                                           Platform.TELEGRAM.value))
@@ -331,53 +362,109 @@ class TelegramRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poll_task
             if self._offset is not None:
-                with contextlib.suppress(TelegramError):
-                    await self.application.bot.get_updates(offset=self._offset, timeout=0,
-                                                           allowed_updates=ALLOWED_UPDATES)  # fmt: skip
+                with contextlib.suppress(ApiCallError):
+                    await self.get_updates({"offset": self._offset, "timeout": 0,
+                                            "allowed_updates": ALLOWED_UPDATES})
         if self._web is not None:
             await self._web.cleanup()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
         self.api.close()
+        await self._poll_client.aclose()
 
     # -------------------------------------------------------------- polling
     async def poll(self) -> None:
-        """Long-poll getUpdates; each batch is confirmed only once it was processed."""
-        bot = self.application.bot
+        """Long-poll getUpdates; each batch is confirmed only once it was processed.
+
+        Updates are fetched as JSON and parsed one by one: an update the library cannot
+        parse is logged and skipped (confirmed with the rest), never left to block the
+        queue. A rejected token (401) and network failures are retried with backoff and a
+        log line; past ``max_unauthorized`` 401s in a row, or ``max_outage`` seconds without
+        an answer, polling gives up and :attr:`fatal` is set so the process exits non-zero
+        and its supervisor restarts it.
+        """
         delay = 1.0
+        unauthorized = 0
+        failing_since: float | None = None
         while not self._stopping.is_set():
+            params: dict[str, Any] = {"timeout": self.poll_timeout,
+                                      "allowed_updates": ALLOWED_UPDATES}
+            if self._offset is not None:
+                params["offset"] = self._offset
             try:
-                updates = await bot.get_updates(
-                    offset=self._offset,
-                    timeout=self.poll_timeout,
-                    allowed_updates=ALLOWED_UPDATES,
-                )
-            except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
-                continue
-            except Conflict as exc:
-                log.error("telegram: getUpdates conflict (another instance, or a webhook): %s",
-                          redact(str(exc), self._token))  # fmt: skip
-                await asyncio.sleep(5)
-                continue
-            except InvalidToken:
-                log.error("telegram: the bot token was rejected; polling stops")
-                return
-            except (NetworkError, TelegramError) as exc:
-                log.warning("telegram: getUpdates failed (%s), retrying in %.0f s",
-                            redact(str(exc), self._token), delay)  # fmt: skip
+                raw = await self.get_updates(params)
+            except ApiCallError as exc:
+                if exc.status == 429:
+                    await asyncio.sleep(min(exc.retry_after or 1.0, 60.0))
+                    continue
+                if exc.status == 409:
+                    log.error("telegram: getUpdates conflict (another instance, or a webhook): %s",
+                              exc.description)  # fmt: skip
+                    await asyncio.sleep(5)
+                    continue
+                now = time.monotonic()
+                failing_since = failing_since or now
+                if exc.status == 401:
+                    unauthorized += 1
+                    if unauthorized >= self.max_unauthorized:
+                        log.critical("telegram: the bot token was rejected %d times in a row; "
+                                     "giving up so the process can be restarted", unauthorized)
+                        self.fatal.set()
+                        return
+                elif now - failing_since > self.max_outage:
+                    log.critical("telegram: no answer from the Bot API for %.0f s (%s); giving "
+                                 "up so the process can be restarted", now - failing_since,
+                                 exc.description)  # fmt: skip
+                    self.fatal.set()
+                    return
+                log.warning("telegram: getUpdates failed (%s %s), retrying in %.0f s",
+                            exc.status or "network", exc.description, delay)  # fmt: skip
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
+                delay = min(delay * 2, self.max_backoff)
                 continue
-            delay = 1.0
+            delay, unauthorized, failing_since = 1.0, 0, None
+            items = raw if isinstance(raw, list) else []
+            if not items:
+                continue
+            updates = self.parse_updates(items)
             if updates:
                 self._in_batch = True
                 try:
                     await self.process_batch(updates)
                 finally:
                     self._in_batch = False
-                self._offset = updates[-1].update_id + 1
+            last = max((i["update_id"] for i in items
+                        if isinstance(i, dict) and isinstance(i.get("update_id"), int)),
+                       default=None)  # fmt: skip
+            if last is not None:
+                self._offset = last + 1
+
+    async def get_updates(self, params: dict[str, Any]) -> Any:
+        """One getUpdates call, its raw JSON result (parsed update by update by the caller)."""
+        try:
+            response = await self._poll_client.post(self._poll_url, json=params)
+        except httpx.HTTPError as exc:
+            raise network_error("getUpdates", exc, self._token) from None
+        return api_result("getUpdates", response, self._token)
+
+    def parse_updates(self, items: Sequence[object]) -> list[Update]:
+        """The updates the library can read; the others are logged (briefly) and skipped."""
+        updates: list[Update] = []
+        for item in items:
+            try:
+                if not isinstance(item, dict) or not isinstance(item.get("update_id"), int):
+                    raise TypeError("not an update object")
+                update = Update.de_json(item, self.application.bot)
+                if update is None:
+                    raise TypeError("empty update")
+                updates.append(update)
+            except Exception as exc:
+                update_id = item.get("update_id") if isinstance(item, dict) else "?"
+                kinds = sorted(k for k in item if k != "update_id")[:5] if isinstance(item, dict) else []
+                log.warning("telegram: skipped update %s that could not be read (%s: %s; keys %s)",
+                            update_id, type(exc).__name__, str(exc)[:200], kinds)  # fmt: skip
+        return updates
 
     async def process_batch(self, updates: Sequence[Update]) -> None:
         """Chats in parallel, each chat's updates in order (a task, then its done).
@@ -440,19 +527,32 @@ class TelegramRuntime:
         )
 
     def webhook_handler(self, secret: str) -> Any:
-        """The aiohttp handler for Telegram's POSTs; mount it anywhere (same PORT as Slack)."""
+        """The aiohttp handler for Telegram's POSTs; mount it anywhere (same PORT as Slack).
+
+        Refusals (a wrong secret, a body that is not an update) are logged in one short
+        line each, at most 20 a minute (:class:`~bot.adapters.refusals.RefusalLog`)."""
+        refusals = RefusalLog()
 
         async def receive(request: web.Request) -> web.Response:
             given = request.headers.get(SECRET_HEADER, "")
             if not hmac.compare_digest(given.encode(), secret.encode()):
+                refusals.refused("telegram", "wrong webhook secret",
+                                 size=request.content_length or 0, remote=request.remote)
                 return web.Response(status=403)
             try:
                 data = await request.json()
-                update = Update.de_json(data, self.application.bot)
-            except (ValueError, json.JSONDecodeError, TypeError, KeyError):
+            except (ValueError, UnicodeDecodeError):
+                refusals.refused("telegram", "invalid JSON", size=request.content_length or 0,
+                                 remote=request.remote)
                 return web.Response(status=400)
-            if update is None:
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                refusals.refused("telegram", "not an update", size=request.content_length or 0,
+                                 remote=request.remote)
                 return web.Response(status=400)
+            parsed = self.parse_updates([data])
+            if not parsed:
+                return web.Response(status=200)  # logged; confirmed so it is not sent again
+            update = parsed[0]
             # Processed before the 200, so Telegram re-delivers whatever a crash interrupts.
             await self.application.process_update(update)
             return web.Response(status=200)
@@ -484,7 +584,7 @@ def run_telegram(core: Core, *, webhook: bool | None = None) -> int:
     if webhook is None:
         webhook = bool(core.settings.TELEGRAM_WEBHOOK_URL)
 
-    async def main() -> None:
+    async def main() -> int:
         runtime = TelegramRuntime(core)
         core.senders.add(runtime.sender)  # the scheduler's posts go through the same client
         stop = asyncio.Event()
@@ -494,12 +594,22 @@ def run_telegram(core: Core, *, webhook: bool | None = None) -> int:
                 loop.add_signal_handler(sig, stop.set)
         try:
             await runtime.start(webhook=webhook)
-            await stop.wait()
+            await first_of(stop, runtime.fatal)
         finally:
             await runtime.stop()
+        return 1 if runtime.fatal.is_set() else 0
 
     try:
-        asyncio.run(main())
+        return asyncio.run(main())
     except TelegramSetupError as exc:
         raise SystemExit(f"kambot telegram: {exc}") from None
-    return 0
+
+
+async def first_of(*events: asyncio.Event) -> None:
+    """Wait until any of ``events`` is set."""
+    waiters = [asyncio.create_task(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

@@ -172,24 +172,8 @@ class BotApi:
             else:
                 response = self._client.post(self._base + method, json=params)
         except httpx.HTTPError as exc:
-            # httpx messages can carry the URL, and so the token
-            raise ApiCallError(
-                method, 0, redact(f"network error: {type(exc).__name__}: {exc}", self._token)
-            ) from None
-        try:
-            body = response.json()
-        except ValueError:
-            raise ApiCallError(method, response.status_code, "not a Bot API answer") from None
-        if body.get("ok"):
-            return body.get("result")
-        retry_after = (body.get("parameters") or {}).get("retry_after")
-        raise ApiCallError(
-            method,
-            int(body.get("error_code") or response.status_code),
-            redact(str(body.get("description", "")), self._token),
-            float(retry_after) if retry_after is not None else None,
-        )
-
+            raise network_error(method, exc, self._token) from None
+        return api_result(method, response, self._token)
 
     def download(self, file_id: str, *, limit: int) -> bytes:
         """The bytes of a file people sent (getFile, then its file path); at most ``limit``.
@@ -228,6 +212,30 @@ class BotApi:
             # the URL holds the token: name only the kind of failure
             raise ApiCallError("file", 0, f"network error: {type(exc).__name__}") from None
         return b"".join(chunks)
+
+
+def network_error(method: str, exc: Exception, token: str) -> ApiCallError:
+    # httpx messages can carry the URL, and so the token
+    return ApiCallError(method, 0, redact(f"network error: {type(exc).__name__}: {exc}", token))
+
+
+def api_result(method: str, response: httpx.Response, token: str) -> Any:
+    """The ``result`` of a Bot API answer; ApiCallError (token-free) for a refusal."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise ApiCallError(method, response.status_code, "not a Bot API answer") from None
+    if not isinstance(body, dict):
+        raise ApiCallError(method, response.status_code, "not a Bot API answer")
+    if body.get("ok"):
+        return body.get("result")
+    retry_after = (body.get("parameters") or {}).get("retry_after")
+    raise ApiCallError(
+        method,
+        int(body.get("error_code") or response.status_code),
+        redact(str(body.get("description", "")), token),
+        float(retry_after) if retry_after is not None else None,
+    )
 
 
 def _json(value: Any) -> str:

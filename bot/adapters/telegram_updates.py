@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from telegram import Chat, ChatMember, ChatMemberUpdated, Message, MessageEntity, Update
 
-from bot.messages import Incoming, Platform, User
+from bot.messages import Incoming, Platform, User, bounded
+from bot.render.markup import scrub
 from bot.render.telegram import CallbackStore
 from bot.seals import BUTTON, peek
 from commands.transcripts import is_supported
@@ -83,6 +84,19 @@ class Migrate:
 
 
 @dataclass(frozen=True, slots=True)
+class Hint:
+    """A command kambot cannot attribute to a person (an anonymous group admin, someone
+    posting as a channel): it says how to be recognised instead of staying silent."""
+
+    chat_id: int
+    key: str
+    reply_to: int
+    kind: str  # "anonymous_admin" or "as_channel"
+    verb: str = ""
+    addressed: bool = True  # False for a bare /verb that may be another bot's
+
+
+@dataclass(frozen=True, slots=True)
 class Welcome:
     chat_id: int
     key: str
@@ -99,11 +113,14 @@ class Membership:
     left: tuple[User, ...] = ()
 
 
-Action = Dispatch | ExpiredButton | Migrate | Welcome | Membership
+Action = Dispatch | ExpiredButton | Migrate | Welcome | Membership | Hint
 
 # ChatMember statuses of someone in the group, and of someone who is not.
 _IN = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 _OUT = {ChatMember.LEFT, ChatMember.BANNED}
+
+# Telegram's own account that auto-forwards a linked channel's posts into its group.
+TELEGRAM_SERVICE_USER = 777000
 
 
 def event_key(bot: BotIdentity, update_id: int) -> str:
@@ -272,7 +289,22 @@ def translate(
         return Migrate(str(chat.id), str(message.migrate_to_chat_id), chat.title or "")
     if message.migrate_from_chat_id:
         return Migrate(str(message.migrate_from_chat_id), str(chat.id), chat.title or "")
+    if message.is_automatic_forward or (
+        message.from_user is not None and message.from_user.id == TELEGRAM_SERVICE_USER
+    ):
+        return None  # a channel post copied into its discussion group, not a command
     sender = message.from_user
+    if message.sender_chat is not None and _is_group(chat) and not message.is_automatic_forward:
+        # Posted anonymously (sender_chat is the group) or as a channel: nobody to act as.
+        said = bounded(message.text if message.text is not None else message.caption or "").strip()
+        command = command_text(said, bot)
+        if command is None:
+            return None
+        match = _COMMAND.match(said)
+        kind = "anonymous_admin" if message.sender_chat.id == chat.id else "as_channel"
+        return Hint(chat.id, key, message.message_id, kind, verb=command.split(maxsplit=1)[0]
+                    if command.strip() else "help",
+                    addressed=match is not None and (match[2] is not None or match[1].lower() == "kam"))
     if sender is None or sender.is_bot:
         return None
     if _is_group(chat) and (
@@ -290,6 +322,7 @@ def translate(
     document = _document_of(message)
     if not raw and document is None:
         return None
+    raw = scrub(bounded(raw or ""))  # lone surrogates (same UTF-16 length, so offsets hold)
     entities = message.entities if message.text is not None else message.caption_entities
     parsed = rewrite_entities(raw or "", tuple(entities or ()), bot, find_username)
     text = command_text(parsed.text, bot)

@@ -11,6 +11,13 @@ _MARK = {"error": "✖ ", "warning": "⚠ ", "success": "✔ ", "info": ""}
 
 
 def render_plain(reply: Reply) -> str:
+    """The reply as text; kambot's own mentions as ``@username``, nothing else changed."""
+    from bot.render.markup import plain_text
+
+    return plain_text(_render(reply))
+
+
+def _render(reply: Reply) -> str:
     lines: list[str] = []
     if reply.title:
         lines.append(f"{_MARK.get(reply.tone.value, '')}{reply.title}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
+from bot.render import markup
 
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000
@@ -36,8 +37,7 @@ OVERFLOW_VALUE = 150
 ACTION_PREFIX = "kam.cmd."  # action_id of every command button: kam.cmd.<n>
 
 _TONE_MARK = {Tone.ERROR: ":x: ", Tone.WARNING: ":warning: ", Tone.SUCCESS: ":white_check_mark: "}
-# Slack's own markup that must survive escaping: user, channel and special mentions.
-_SLACK_TOKEN = re.compile(r"<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+(?:\|[^>]*)?|![a-z]+)>")
+_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{1,20}")
 
 Block = dict[str, Any]
 
@@ -51,19 +51,28 @@ class SlackMessage:
 
 
 def escape(text: str) -> str:
-    """Escape ``& < >`` as Slack asks, keeping real mentions (``<@U123>``) intact."""
+    """Text as inert mrkdwn: ``& < >`` escaped and ``@word`` quietened, so nothing a person
+    or a model wrote becomes a broadcast, a mention or a link; kambot's own mentions
+    (:func:`bot.messages.person_mention`) become ``<@U123>``."""
     out: list[str] = []
-    pos = 0
-    for match in _SLACK_TOKEN.finditer(text):
-        out.append(_escape_plain(text[pos:match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(_escape_plain(text[pos:]))
+    for piece in markup.pieces(text):
+        if isinstance(piece, markup.MentionRef):
+            if piece.platform == "slack" and _SLACK_USER_ID.fullmatch(piece.user_id):
+                out.append(f"<@{piece.user_id}>")
+            else:
+                out.append(_escape_plain(markup.quiet_at(piece.label)))
+        else:
+            out.append(_escape_plain(markup.quiet_at(piece)))
     return "".join(out)
 
 
 def _escape_plain(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: str) -> str:
+    """Text for a plain_text object (header, button): shown as is, no mention possible."""
+    return markup.plain_text(text, platform="slack")
 
 
 def clip(text: str, limit: int) -> str:
@@ -94,17 +103,23 @@ def split_text(text: str, limit: int = SECTION_TEXT) -> list[str]:
     return [c for c in chunks if c.strip()]
 
 
+def mrkdwn(text: str) -> Block:
+    """A mrkdwn text object; ``verbatim`` so Slack does not turn bare words into links or
+    ``@channel`` into a broadcast (what kambot means to link it writes as markup)."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def mrkdwn_section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": mrkdwn(text)}
 
 
 def button_element(button: Button, index: int) -> Block:
     element: Block = {
         "type": "button",
         "action_id": f"{ACTION_PREFIX}{index}",
-        "text": {"type": "plain_text", "text": clip(button.label or button.command, BUTTON_TEXT),
-                 "emoji": True},
-        "value": button.command,
+        "text": {"type": "plain_text", "text": clip(plain(button.label or button.command) or "…",
+                                                   BUTTON_TEXT), "emoji": True},
+        "value": markup.scrub(button.command),
     }
     if button.style is Style.PRIMARY:
         element["style"] = "primary"
@@ -146,7 +161,7 @@ def _section_groups(section: Section, numbering: _Numbering) -> list[list[Block]
         code = clip(escape(section.code.replace("`", "'")), SECTION_TEXT - 6)
         groups.append([mrkdwn_section(f"```{code}```")])
     fields = [
-        {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{escape(value) or '–'}", FIELD_TEXT)}
+        mrkdwn(clip(f"*{escape(label)}*\n{escape(value) or '–'}", FIELD_TEXT))
         for label, value in section.fields
     ]
     for i in range(0, len(fields), FIELDS_PER_SECTION):
@@ -202,7 +217,8 @@ def reply_groups(reply: Reply) -> list[list[Block]]:
     if reply.title:
         mark = _TONE_MARK.get(reply.tone, "")
         groups.append([{"type": "header",
-                        "text": {"type": "plain_text", "text": clip(mark + reply.title, HEADER_TEXT),
+                        "text": {"type": "plain_text",
+                                 "text": clip(mark + plain(reply.title), HEADER_TEXT) or "…",
                                  "emoji": True}}])
     for i, section in enumerate(reply.sections):
         if i and (section.title or reply.sections[i - 1].items):
@@ -212,7 +228,7 @@ def reply_groups(reply: Reply) -> list[list[Block]]:
         groups.extend([block] for block in _actions(numbering.elements(reply.buttons)))
     if reply.footer:
         groups.append([{"type": "context",
-                        "elements": [{"type": "mrkdwn", "text": clip(escape(reply.footer), CONTEXT_TEXT)}]}])
+                        "elements": [mrkdwn(clip(escape(reply.footer), CONTEXT_TEXT))]}])
     if not groups:
         groups.append([mrkdwn_section("…")])
     return groups
@@ -224,7 +240,9 @@ def fallback_text(blocks: list[Block]) -> str:
     for block in blocks:
         text = block.get("text")
         if isinstance(text, dict):
-            parts.append(text["text"])
+            # The fallback is mrkdwn: a header's plain text must be escaped to stay inert.
+            parts.append(_escape_plain(markup.quiet_at(text["text"]))
+                         if text.get("type") == "plain_text" else text["text"])
         for f in block.get("fields", []):
             parts.append(f["text"].replace("*", "").replace("\n", ": "))
         for e in block.get("elements", []) if block["type"] == "context" else []:
@@ -254,7 +272,7 @@ def render_slack(
                 note = omitted(left) if omitted else f"… (+{left})"
                 while len(current) >= max_blocks:
                     current.pop()
-                current.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+                current.append({"type": "context", "elements": [mrkdwn(escape(note))]})
                 break
             current = []
             messages.append(current)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.messages import Button, Reply, Tone
+from bot.render import markup
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -31,7 +32,21 @@ _MARK = {Tone.ERROR: "✖ ", Tone.WARNING: "⚠ ", Tone.SUCCESS: "✔ ", Tone.IN
 
 def tg_len(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def shown(text: str) -> str:
+    """Text as Telegram should show it: kambot's own mentions as ``@username`` (the person
+    is notified), everything else quietened so no ``@name`` typed by someone or written by
+    a model pings, and lone surrogates replaced. Escaping for HTML comes after."""
+    out: list[str] = []
+    for piece in markup.pieces(text):
+        if isinstance(piece, markup.MentionRef):
+            out.append(f"@{piece.username}" if piece.platform == "telegram" and piece.username
+                       else markup.quiet_at(piece.label))
+        else:
+            out.append(markup.quiet_at(piece))
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +88,7 @@ class CallbackStore:
         self._lock = threading.Lock()
 
     def encode(self, command: str) -> str:
+        command = markup.scrub(command)
         if len(command.encode()) <= CALLBACK_DATA_LIMIT and not command.startswith(_TOKEN_PREFIX):
             return command
         token = _TOKEN_PREFIX + hashlib.sha256(command.encode()).hexdigest()[:24]
@@ -122,23 +138,23 @@ def _lines(reply: Reply) -> list[_Line]:
             lines.append(_Line([]))
 
     def prose(text: str, tag: str | None = None) -> None:
-        for raw in text.splitlines() or [""]:
+        for raw in shown(text).splitlines() or [""]:
             lines.append(_Line([_Piece(raw, tag)] if raw else []))
 
     if reply.title:
-        lines.append(_Line([_Piece(_MARK.get(reply.tone, "")), _Piece(reply.title, "b")]))
+        lines.append(_Line([_Piece(_MARK.get(reply.tone, "")), _Piece(shown(reply.title), "b")]))
     for section in reply.sections:
         blank()
         if section.title:
-            lines.append(_Line([_Piece(section.title, "b")]))
+            lines.append(_Line([_Piece(shown(section.title), "b")]))
         if section.text:
             prose(section.text)
         if section.code:
             prose(section.code, "code")
         for label, value in section.fields:
-            lines.append(_Line([_Piece(label, "b"), _Piece(f": {value}")]))
+            lines.append(_Line([_Piece(shown(label), "b"), _Piece(f": {shown(value)}")]))
         for item in section.items:
-            first, *rest = item.text.splitlines() or [""]
+            first, *rest = shown(item.text).splitlines() or [""]
             lines.append(_Line([_Piece(f"• {first}")], buttons=list(item.buttons)))
             for more in rest:
                 lines.append(_Line([_Piece(f"  {more}")]))
@@ -190,10 +206,11 @@ def _cut_at(text: str, room: int) -> int:
 
 
 def _label(button: Button, duplicate: bool) -> str:
+    label = markup.plain_text(button.label, platform="telegram")
     if not duplicate:
-        return button.label
-    _, _, args = button.command.partition(" ")
-    return f"{button.label} {args}".strip()
+        return label
+    _, _, args = markup.scrub(button.command).partition(" ")
+    return f"{label} {args}".strip()
 
 
 def _keyboard(
@@ -265,6 +282,7 @@ def render_telegram(
 
 def caption_html(text: str, limit: int = CAPTION_LIMIT) -> str:
     """An attachment's caption, escaped and cut to Telegram's caption limit."""
+    text = shown(text)
     if tg_len(text) > limit:
         text = text[: _cut_at(text, limit - 1)] + "…"
     return html.escape(text, quote=False)

@@ -4,6 +4,9 @@
   as is a bare ``#n`` that names no task shown.
 - Broadcast mentions (``<!channel>``, ``<!here>``, ``@here``, ``@channel``, ``@everyone``)
   are always removed; user mentions and links survive only if the sources contain them.
+- The passes repeat until the text no longer changes (a fixed point), so a token that
+  only appears once another is taken out (``<!chan<@UX>nel>``) is taken out too. The
+  renderers then escape the result like any text a person wrote.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from dataclasses import dataclass, field
 
 _CITE = re.compile(r"\[\s*(task|note|任务|纪要|action|事项)\s*#?\s*(\d+)\s*\]", re.I)
 _BARE_TASK = re.compile(r"(?<![\w#&])#(\d+)\b")
-_BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^>]*)?>|<!subteam\^[^>]*>|(?<![\w.])@(?:here|channel|everyone|all)\b", re.I)
-_SLACK_USER = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+# Repetitions inside angle brackets are bounded and an e-mail address starts where a word
+# starts: on hostile text (many "<@U1|" with no ">", a long run of letters) unbounded ones
+# rescan the rest of the text from every position, quadratic.
+_BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]{0,200})?>|<!subteam\^[^<>]{0,200}>|(?<![\w.])@(?:here|channel|everyone|all)\b", re.I)
+_SLACK_USER = re.compile(r"<@[A-Z0-9]{1,32}(?:\|[^<>]{0,200})?>")
 _AT_NAME = re.compile(r"(?<![\w.])@([\w][\w.\-]*)")
-_SLACK_LINK = re.compile(r"<((?:https?|mailto|ftp):[^|>\s]+)(?:\|([^>]*))?>", re.I)
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(((?:https?|mailto|ftp):[^)\s]+)\)", re.I)
+_SLACK_LINK = re.compile(r"<((?:https?|mailto|ftp):[^|<>\s]{1,2000})(?:\|([^<>]{0,500}))?>", re.I)
+_MD_LINK = re.compile(r"\[([^\[\]]{0,500})\]\(((?:https?|mailto|ftp):[^)\s]{1,2000})\)", re.I)
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]]+|mailto:[^\s<>()]+|\bwww\.[^\s<>()\[\]]+", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,255}\.[\w.-]{1,255}")
 
 _KINDS = {"task": "task", "action": "task", "任务": "task", "事项": "task", "note": "note", "纪要": "note"}
 
@@ -35,10 +41,28 @@ class Cleaned:
     removed_links: int = 0
 
 
+MAX_ROUNDS = 12
+
+
 def clean(text: str, *, tasks: set[int], notes: set[int], sources: str) -> Cleaned:
-    """``text`` with only citations of ``tasks`` / ``notes`` and only links found in ``sources``."""
+    """``text`` with only citations of ``tasks`` / ``notes`` and only links found in ``sources``,
+    cleaned again and again until a round changes nothing."""
     out = Cleaned(text="")
     folded_sources = sources.casefold()
+    for _ in range(MAX_ROUNDS):
+        before = text
+        text = _clean_once(text, out, tasks=tasks, notes=notes, folded_sources=folded_sources)
+        if text == before:
+            break
+    else:  # still changing: keep the words, drop every character markup is made of
+        text = re.sub(r"[<>@!|\[\]]", " ", text)
+        text = re.sub(r"[ \t]{2,}", " ", text)
+    out.text = text.strip()
+    return out
+
+
+def _clean_once(text: str, out: Cleaned, *, tasks: set[int], notes: set[int],
+                folded_sources: str) -> str:
 
     def cite(match: re.Match[str]) -> str:
         kind = _KINDS[match.group(1).lower()]
@@ -117,9 +141,7 @@ def clean(text: str, *, tasks: set[int], notes: set[int], sources: str) -> Clean
     text = _AT_NAME.sub(at_name, text)
     # Tidy what removal left behind: doubled spaces, a space before punctuation.
     text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r" +([,.;:!?,。;:!?)])", r"\1", text)
-    out.text = text.strip()
-    return out
+    return re.sub(r"(?<! ) +([,.;:!?,。;:!?)])", r"\1", text).strip()
 
 
 def defang(text: str) -> str:

@@ -22,7 +22,7 @@ from commands.ask.context import build_context
 from commands.ask.facts import gather
 from commands.ask.port import LanguageModel, LLMUnavailable
 from commands.ask.postprocess import clean
-from commands.parsing import Args
+from commands.parsing import Args, quote_arg
 from commands.registry import CommandError, Context
 from prompts import render
 from storage import repos
@@ -37,7 +37,8 @@ _DECISION = re.compile(
     r"决定|决议|同意|确认|达成|批准|敲定|一致",
     re.I,
 )
-_OWNER_MENTION = re.compile(r"^(?:@[\w.\-]+|<@[A-Z0-9]+(?:\|[^>]*)?>)$")
+# No white space: the owner is put into a command line unquoted.
+_OWNER_MENTION = re.compile(r"^(?:@[\w.\-]{1,64}|<@[A-Z0-9]{1,20}(?:\|[^>\s]{0,80})?>)$")
 
 SUMMARY_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -71,10 +72,11 @@ class ProposedAction:
 
     def command(self) -> str:
         """The `task` command that creates this action when its button is pressed."""
-        title = self.title.replace('"', "'").replace("\n", " ").strip()
-        parts = [f'task "{title}"']
+        parts = ["task", quote_arg(self.title)]
         if self.owner:
-            parts.append(f"owner={self.owner}")
+            owner = " ".join(self.owner.split())
+            plain = owner and not any(c in owner for c in "\"'“”‘’「」『』«»＂＇")
+            parts.append(f"owner={owner}" if plain and " " not in owner else f"owner={quote_arg(owner)}")
         if self.due:
             parts.append(f"due={self.due.isoformat()}")
         return " ".join(parts)

@@ -7,6 +7,7 @@ import re
 
 from bot.messages import Button, Item, Reply, Section, Tone
 from commands import audit, authz, lifecycle
+from commands.bounds import MAX_AMOUNT, check_amount, check_date, sane_date, sane_number
 from commands.changes.account import CARD_FIELDS, SCORE_FIELDS, card_state
 from commands.commercial_text import card_fields
 from commands.dates import DateParseError, parse_date
@@ -212,7 +213,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
     card_before = card_state(acct, CARD_FIELDS)
     binding_before: tuple[int | None, str | None] = (None, None)
     if "revenue" in opts:
-        acct.revenue = parse_amount(opts["revenue"])
+        acct.revenue = check_amount(parse_amount(opts["revenue"]), what="revenue")
         changed.append((t("field.revenue"), fmt_number(t.lang, acct.revenue)))
     if "margin" in opts:
         acct.margin = parse_margin(opts["margin"])
@@ -222,6 +223,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
             acct.renewal_date = parse_date(opts["renewal"], today=ctx.clock.today())
         except DateParseError:
             raise CommandError("error.bad_date", value=opts["renewal"]) from None
+        check_date(acct.renewal_date, what="renewal")
         changed.append((t("field.renewal"), fmt_date(t.lang, acct.renewal_date)))
     if "industry" in opts:
         acct.industry = opts["industry"].strip()[:200] or None
@@ -336,9 +338,12 @@ def account_card(ctx: Context) -> Reply:
     basics = [
         (t("field.tier"), tier_label(t, acct.tier)),
         (t("field.industry"), acct.industry or "—"),
-        (t("field.revenue"), fmt_number(t.lang, acct.revenue)),
-        (t("field.margin"), fmt_percent(acct.margin)),
-        (t("field.renewal"), fmt_date(t.lang, acct.renewal_date)),
+        (t("field.revenue"), fmt_number(t.lang, sane_number(
+            acct.revenue, low=0, high=MAX_AMOUNT, where=f"account {acct.id} revenue"))),
+        (t("field.margin"), fmt_percent(sane_number(
+            acct.margin, low=-1, high=1, where=f"account {acct.id} margin"))),
+        (t("field.renewal"), fmt_date(t.lang, sane_date(
+            acct.renewal_date, where=f"account {acct.id} renewal"))),
         (t("field.health"), t(f"color.{health.color}") if health else t("card.no_health")),
     ]
     team = [

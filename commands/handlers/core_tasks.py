@@ -10,6 +10,7 @@ from datetime import date
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
 from commands import audit
+from commands.bounds import check_date
 from commands.dates import DateParseError, PastDateError, read_date, scan_due
 from commands.format import (
     assignee_ids,
@@ -97,12 +98,13 @@ def parse_due(ctx: Context, value: str) -> date:
     """A due date given on purpose; a day without a year already past is refused with
     the two full dates it could mean (never silently moved a year)."""
     try:
-        return read_date(value, today=ctx.clock.today()).day
+        due = read_date(value, today=ctx.clock.today()).day
     except PastDateError as exc:
         raise CommandError("dates.past", text=value, past=exc.past.isoformat(),
                            ahead=exc.ahead.isoformat()) from None
     except DateParseError:
         raise CommandError("error.bad_date", value=value) from None
+    return check_date(due, what="due")
 
 
 _DUE_OPTION = re.compile(r"(?:due|截止|截止日期)\s?=\s?(\S+)((?:\s+\S+){0,3})", re.I)
@@ -191,6 +193,8 @@ def task(ctx: Context, args: Args) -> Reply:
         if found.assumed == "past" and found.day is not None:
             parse_due(ctx, found.phrase)  # refuses, naming both full dates
         due, title = found.day, found.rest if found.day is not None else title
+        if due is not None:
+            check_date(due, what="due")
         if found.assumed in ("next_year", "month_day"):
             date_note = _year_note(ctx, found.phrase, due) or ctx.t(
                 "capture.date_month_day", line=1, phrase=found.phrase,

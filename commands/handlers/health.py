@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from bot.messages import Item, Reply, Section, Tone
 from commands import audit
+from commands.bounds import EARLIEST
 from commands.health import (
     METRICS,
     Color,
@@ -154,7 +155,7 @@ def signal(ctx: Context, args: Args) -> Reply:
             raise CommandError("signal.unknown_metric", metric=metric[:40])
         if metric == "exec_meeting":
             day = parse_day(raw, today)
-            if day is None or day > today:
+            if day is None or day > today or day < EARLIEST:
                 raise CommandError("signal.bad_value", metric=metric, raw=raw[:40],
                                    hint=t(f"signal.hint.{metric}"))
             parsed.append((metric, None, day))

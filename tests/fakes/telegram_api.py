@@ -543,6 +543,20 @@ class FakeTelegram(LoopbackServer):
         del copy["update_id"]
         return self.push_update(copy, update_id=update_id)
 
+    def drop_pending(self) -> None:
+        """Forget queued updates the bot did not ask for (kinds outside allowed_updates)."""
+        with self._lock:
+            self._pending = [u for u in self._pending if self._allowed(u)]
+
+    def know(self, message: dict[str, Any]) -> None:
+        """Keep a message a test pushes raw (push_update), so its chat exists for replies."""
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict) \
+                and isinstance(message.get("message_id"), int) \
+                and isinstance(message.get("from"), dict):
+            with self._lock:
+                if (message["chat"].get("id"), message["message_id"]) not in self.messages:
+                    self._store(dict(message))
+
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Button, Item, Reply, Section, Style, Tone
+from bot.messages import Button, Item, Reply, Section, Style, Tone, person_mention
 from bot.render.slack import ACTION_PREFIX, action_command, escape, render_slack, split_text
 from tests.fakes.slack_api import MESSAGE_BLOCKS, check_blocks
 
@@ -18,7 +18,7 @@ def test_title_sections_fields_footer():
     reply = Reply(
         title="Acme Corp",
         tone=Tone.SUCCESS,
-        sections=[Section(title="Health", text="Green & steady <b>", fields=[("Tier", "core"), ("AR", "<@U1>")])],
+        sections=[Section(title="Health", text="Green & steady <b>", fields=[("Tier", "core"), ("AR", person_mention("slack", "U1"))])],
         footer="3 open tasks",
     )
     [msg] = ok(render_slack(reply))
@@ -100,8 +100,11 @@ def test_header_and_button_label_are_clipped():
     assert sum(len(b["elements"]) for b in msg.blocks if b["type"] == "actions") == 30
 
 
-def test_escape_keeps_mentions():
-    assert escape("<@U12AB> & <#C1|general> <script>") == "<@U12AB> &amp; <#C1|general> &lt;script&gt;"
+def test_escape_keeps_only_kambots_own_mentions():
+    mine = person_mention("slack", "U12AB", name="Ann")
+    assert escape(f"{mine} & <#C1|general> <script>") == "<@U12AB> &amp; &lt;#C1|general&gt; &lt;script&gt;"
+    # Typed, stored or written by a model: shown as text, never a live token.
+    assert escape("<@U12AB> <!channel> @here") == "&lt;@\u2060U12AB&gt; &lt;!channel&gt; @\u2060here"
 
 
 def test_empty_reply_is_still_a_valid_message():

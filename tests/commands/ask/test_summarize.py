@@ -55,7 +55,7 @@ def test_with_a_model(chat, seeded, fake, core):
     assert "<!here>" not in text and "attacker.example" not in text and "@everyone" not in text
     assert [b.command for b in buttons(reply)] == [
         'task "Send the pilot quote" owner=SR due=2026-12-05',
-        "task \"Draft the 'solution' design\" owner=SR",
+        'task “Draft the "solution" design” owner=SR',
         'task "Call about it"',
     ]
     prompt = fake.last.content("user")

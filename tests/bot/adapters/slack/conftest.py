@@ -37,7 +37,7 @@ def slack_core(slack_settings: Settings, engine, clock) -> Core:
 async def slack(slack_core: Core, fake_slack: FakeSlack) -> AsyncIterator[SlackDriver]:
     """The real bolt app behind aiohttp on 127.0.0.1, and a driver that talks to it."""
     app = build_app(slack_core)
-    runner = web.AppRunner(http_app(app))
+    runner = web.AppRunner(http_app(app, signing_secret=SECRET))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -103,7 +103,7 @@ async def test_task_modal_from_command_and_submission(slack, slack_core):
     with slack_core.sessions.begin() as session:
         task = session.exec(select(Task)).one()
     assert (task.title, task.role, str(task.due_date), task.shared) == (
-        "Deliver the 'pilot' rack", "FR", "2026-12-05", True)
+        'Deliver the "pilot" rack', "FR", "2026-12-05", True)
 
 
 async def test_reassign_button_modal_and_its_validation(slack, slack_core):

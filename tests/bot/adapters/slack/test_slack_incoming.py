@@ -71,7 +71,7 @@ def test_modal_commands_and_views_are_valid():
     state = {"title": {"value": {"value": 'Fix "it"'}}, "person": {"value": {"selected_user": "U9"}},
              "role": {"value": {"selected_option": {"value": "SR"}}},
              "due": {"value": {"selected_date": "2026-12-01"}}, "shared": {"value": {"selected_options": []}}}
-    assert views.task_command(state) == "task \"Fix 'it'\" owner=<@U9> due=2026-12-01"
+    assert views.task_command(state) == 'task “Fix "it"” owner=<@U9> due=2026-12-01'
     sealed = Seals(clock=FixedClock(datetime(2026, 11, 24, tzinfo=UTC)), key=lambda: b"k" * 32).seal(
         purpose="modal:kam.reassign", platform="slack", channel="C1", user="U1",
         extra={"number": "4"}, carry_channel=True)
