@@ -20,13 +20,13 @@ from commands.extraction.model import merge, model_actions
 from commands.format import fmt_date
 from commands.i18n import Translator
 from commands.note_capture import Captured
+from commands.parsing import quote_arg
 from commands.registry import Context
 from storage.models import Note
 
 
 def _command(action: ExtractedAction, roster: Roster) -> str:
-    title = action.title.replace('"', "'").replace("\n", " ").strip()
-    parts = [f'task "{title}"']
+    parts = ["task", quote_arg(action.title)]
     who = action.who
     if who is not None and who.kind == "person":
         person = next((p for p in roster.people if p.key == who.person), None)

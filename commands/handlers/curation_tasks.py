@@ -25,7 +25,7 @@ from commands.handlers.core_tasks import (
 )
 from commands.history import Words
 from commands.i18n import Translator
-from commands.parsing import Args
+from commands.parsing import Args, quote_arg
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import parse_role
@@ -199,7 +199,7 @@ def edit_line(ctx: Context, task: Task) -> str:
     assert account.id is not None
     platform = ctx.incoming.platform
     parts = [f'{COMMAND_PREFIX.get(platform, "")}task {task.number} edit',
-             'title="' + " ".join(task.title.replace('"', "'").split()) + '"',
+             "title=" + quote_arg(task.title),
              f"due={task.due_date.isoformat() if task.due_date else 'none'}"]
     holder = repos.current_holders(ctx.session, account_id=account.id).get(task.role)
     person = _people(ctx, task).get(task.assignee_id) if task.assignee_id else None

@@ -68,7 +68,7 @@ def test_task_edit_alone_gives_the_line_to_copy(acme: Conversation) -> None:
     reply = acme.say("task 1 edit")
     assert reply.private
     [form] = [s for s in reply.sections if s.code]
-    assert form.code == "task 1 edit title=\"Send the 'revised' quote\" due=2026-12-04 owner=SR shared"
+    assert form.code == 'task 1 edit title=“Send the "revised" quote” due=2026-12-04 owner=SR shared'
     assert "Send the" in reply.plain_text() and "2026-12-04" in reply.plain_text()
 
 
@@ -329,3 +329,11 @@ def test_the_edit_line_sent_unchanged_changes_nothing(acme: Conversation) -> Non
     [line] = [s.code for s in acme.say("task 1 edit").sections if s.code]
     assert "owner=" not in line
     assert "nothing changed" in acme.say(line).title
+
+
+def test_the_edit_line_keeps_a_title_with_quotes_as_written(acme: Conversation) -> None:
+    acme.say('task “Send the "final" quote” owner=SR due=2026-12-04')
+    [line] = [s.code for s in acme.say("task 1 edit").sections if s.code]
+    assert "nothing changed" in acme.say(line).title
+    with acme.core.sessions.begin() as s:
+        assert s.exec(select(Task)).one().title == 'Send the "final" quote'

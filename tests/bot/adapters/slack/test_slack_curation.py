@@ -66,7 +66,7 @@ async def test_edit_opens_a_form_filled_in_and_its_submission_edits(slack, slack
         assert cat is not None
         # a new role with the person left as it was: the role, and its holder
         assert (task.title, task.role, task.assignee_id, str(task.due_date), task.shared) == (
-            "Send the 'final' quote", "FR", cat.id, "2026-12-11", True)
+            'Send the "final" quote', "FR", cat.id, "2026-12-11", True)
 
 
 async def test_edit_by_slash_command_alone_opens_the_form_and_a_missing_task_says_so(slack):
