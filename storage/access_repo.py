@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from storage import repos
 from storage.models import (
     Account,
     ChannelBinding,
@@ -28,8 +29,23 @@ from storage.models import (
 # --- channel members --------------------------------------------------------------------
 
 
+def _member_workspace(session: Session, *, platform: str, workspace: str, channel: str) -> str:
+    """The workspace a membership is kept under: the bound channel's own.
+
+    One Slack channel is seen from several teams (a Slack Connect partner's, another
+    workspace of an Enterprise Grid org), and :func:`repos.binding_for` finds its binding
+    from any of them; a membership is matched to the binding by workspace, so a person
+    seen from a partner team is recorded under the binding's team, or they would never
+    count as a member of the account whose channel they are in.
+    """
+    binding = repos.binding_for(session, platform=platform, workspace=workspace, channel=channel)
+    return binding.workspace if binding is not None else workspace
+
+
 def _member_row(session: Session, *, platform: str, workspace: str, channel: str,
                 person_id: int) -> ChannelMember | None:
+    workspace = _member_workspace(session, platform=platform, workspace=workspace,
+                                  channel=channel)
     return session.exec(select(ChannelMember).where(
         ChannelMember.platform == platform, ChannelMember.workspace == workspace,
         ChannelMember.channel == channel, ChannelMember.person_id == person_id)).first()
@@ -48,6 +64,8 @@ def observe_member(session: Session, *, platform: str, workspace: str, channel: 
         session.add(row)
         session.flush()
         return True
+    workspace = _member_workspace(session, platform=platform, workspace=workspace,
+                                  channel=channel)
     try:
         with session.begin_nested():
             session.add(ChannelMember(platform=platform, workspace=workspace, channel=channel,

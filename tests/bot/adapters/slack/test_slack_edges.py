@@ -83,7 +83,7 @@ async def test_a_bound_channel_is_found_from_a_partner_team_and_another_grid_wor
     texts = [text_of(c) for c in slack.fake.calls_to("chat.postMessage")]
     texts += [text_of(c) for c in slack.fake.calls_to("chat.postEphemeral")]
     assert not any("not linked" in t for t in texts), texts
-    assert sum("Acme" in t and "open" in t.lower() for t in texts) >= 2
+    assert sum("Acme" in t and "open" in t.lower() for t in texts) >= 2, texts
     # An event from the partner: the installation's team is in authorizations.
     event = slack.message_event("<@UBOT> what's open?", user="UEXTNER")
     event["team"] = "TPARTNER"
