@@ -4,7 +4,9 @@ The corpus (tests/bot/adapters/payloads/slack/) holds payloads from bolt-python'
 tests and shapes written from Slack's documentation. None may get a 5xx, crash a listener
 or break the fake Slack's validation; each is answered or left alone as it should be: a
 person's question or command is answered, everything else (edits, bots, Slackbot, other
-apps' buttons, event kinds kambot does not handle) is acknowledged and left alone.
+apps' buttons, event kinds kambot does not handle) is acknowledged and left alone. A
+button or form of kambot's own whose value it cannot read is refused like a forged one
+(commands/authz.py): the person who pressed it is told so, privately (``private``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ CASES = load()
 
 
 def expected(case: dict[str, Any]) -> str:
-    """answered / silent / any: what kambot should do with a payload."""
+    """answered / private / silent / any / refused: what kambot should do with a payload."""
     if "expect" in case:
         return str(case["expect"])
     body = case["body"]
@@ -91,6 +93,7 @@ async def replay(slack, name: str, case: dict[str, Any], caplog) -> list[str]:
     answers = ("chat.postMessage", "chat.postEphemeral", "response_url")
     seen = len(caplog.records)
     before = sum(len(slack.fake.calls_to(m)) for m in answers)
+    posted = len(slack.fake.calls_to("chat.postMessage"))
     text, ctype = encode(case, slack.fake.response_url("corpus"))
     resp = await slack.post(text, ctype)
     want = expected(case)
@@ -100,13 +103,19 @@ async def replay(slack, name: str, case: dict[str, Any], caplog) -> list[str]:
         return [f"{name}: HTTP {resp.status}"]
     problems = []
     after = before
-    for _ in range(20 if want == "answered" else 4):  # the work runs after the ack
+    answer = want in ("answered", "private")
+    for _ in range(20 if answer else 4):  # the work runs after the ack
         await asyncio.sleep(0.1)
         after = sum(len(slack.fake.calls_to(m)) for m in answers)
-        if after > before and want == "answered":
+        if after > before and answer:
             break
-    if want == "answered" and after == before:
+    if answer and after == before:
         problems.append(f"{name}: a person's message got no answer")
+    if want == "private":  # a DM (posted to the person's user id) or an ephemeral message
+        user = str(case["body"]["user"]["id"])
+        channels = [c.params.get("channel") for c in slack.fake.calls_to("chat.postMessage")[posted:]]
+        if any(channel != user for channel in channels):
+            problems.append(f"{name}: answered in a channel, not to the person: {channels}")
     if want == "silent" and after != before:
         problems.append(f"{name}: answered what is not for kambot")
     problems += [f"{name}: {r.getMessage()[:200]}" for r in caplog.records[seen:]
