@@ -686,6 +686,15 @@ class FakeTelegram(LoopbackServer):
                 fields["caption_entities"] = entities
         return self._post(chat, user, fields)
 
+    def keep_file(self, document: dict[str, Any], content: bytes) -> None:
+        """Hold the file of a ``document`` written by hand (a replayed update) as Telegram
+        holds the files people send: ``getFile`` and the download then serve ``content``."""
+        file_id = str(document["file_id"])
+        name = str(document.get("file_name") or "file")
+        suffix = name.rsplit(".", 1)[-1] if "." in name else "bin"
+        with self._lock:
+            self.files[file_id] = (f"documents/{file_id}.{suffix}", content, len(content))
+
     def migrate(
         self, group: dict[str, Any], user: dict[str, Any], new_chat_id: int
     ) -> tuple[int, int]:

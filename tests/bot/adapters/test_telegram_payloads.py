@@ -3,7 +3,8 @@
 The corpus (tests/bot/adapters/payloads/telegram/) has every update kind of the Bot API,
 message kinds and entity types, and shapes python-telegram-bot cannot parse. None may
 crash, stop polling or get a 5xx from the webhook; commands and questions from a person
-are answered, everything else is left alone.
+are answered (a document of a type kambot reads is a transcript, made a note), everything
+else is left alone.
 """
 
 from __future__ import annotations
@@ -28,11 +29,17 @@ CASES = [(f"{p.stem}:{n}:{c['name']}", c) for p in sorted(CORPUS.glob("*.json"))
 IDS = [name for name, _ in CASES]
 
 
+TRANSCRIPT = b"Alice: we agreed the pilot starts in January.\nBob: I will send the quote.\n"
+
+
 def prepared(fake: FakeTelegram, case: dict[str, Any]) -> dict[str, Any]:
     update = json.loads(json.dumps(case["update"]))
     for value in update.values():
         if isinstance(value, dict):
             fake.know(value)  # a reply in its chat must find the chat
+            document = value.get("document")
+            if isinstance(document, dict) and document.get("file_id"):
+                fake.keep_file(document, TRANSCRIPT)  # a transcript kambot reads is fetched
             new_chat = value.get("migrate_to_chat_id")
             if isinstance(new_chat, int):
                 fake.know({"message_id": 1, "date": 0, "from": ALICE,
