@@ -37,8 +37,11 @@ class MentionRef:
 
     @property
     def label(self) -> str:
-        """How to name the person where they cannot be mentioned: never a live token."""
-        return self.name or (f"@{WORD_JOINER}{self.username}" if self.username else self.user_id)
+        """How to name the person where they cannot be mentioned (the console, a log, a
+        header or button, a post on another platform): ``@`` and their username, else
+        their name, else their id, the same on every surface. Never a live token: where an
+        ``@`` could ping, the renderer quietens it (:func:`quiet_at`)."""
+        return "@" + (self.username or self.name or self.user_id)
 
 
 def scrub(text: str) -> str:
@@ -76,13 +79,8 @@ def _plain(text: str) -> str:
         else scrub(text)
 
 
-def plain_text(text: str, *, platform: str = "console") -> str:
-    """Text for a surface that cannot mention (a button, a header, the console)."""
-    out: list[str] = []
-    for piece in pieces(text):
-        if isinstance(piece, MentionRef):
-            out.append(f"@{piece.username}" if piece.username and piece.platform == platform
-                       else piece.label)
-        else:
-            out.append(piece)
-    return "".join(out)
+def plain_text(text: str) -> str:
+    """Text for a surface that cannot mention (a button, a header, the console, a log):
+    kambot's own mentions as their :attr:`MentionRef.label`, ``@name``."""
+    return "".join(piece.label if isinstance(piece, MentionRef) else piece
+                   for piece in pieces(text))

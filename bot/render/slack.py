@@ -72,7 +72,7 @@ def _escape_plain(text: str) -> str:
 
 def plain(text: str) -> str:
     """Text for a plain_text object (header, button): shown as is, no mention possible."""
-    return markup.plain_text(text, platform="slack")
+    return markup.plain_text(text)
 
 
 def clip(text: str, limit: int) -> str:

@@ -206,7 +206,7 @@ def _cut_at(text: str, room: int) -> int:
 
 
 def _label(button: Button, duplicate: bool) -> str:
-    label = markup.plain_text(button.label, platform="telegram")
+    label = markup.plain_text(button.label)
     if not duplicate:
         return label
     _, _, args = markup.scrub(button.command).partition(" ")

@@ -14,6 +14,7 @@ import pytest
 
 from bot.alerts import run_health_check, run_reminders
 from bot.posting import Poster
+from bot.seals import ChannelSealer, peek
 from storage import health_repo, repos
 
 slack_post = pytest.importorskip("bot.adapters.slack_post")
@@ -33,7 +34,9 @@ def fake() -> Iterator[object]:
 @pytest.fixture
 def slack_core(core, clock, fake):
     client = slack_post.make_client("xoxb-test-token", fake.url)
-    core.senders.add(slack_post.SlackPoster(client))
+    # As kambot's own Slack sender is made (bot.adapters.slack.slack_sender): buttons sealed.
+    core.senders.add(slack_post.SlackPoster(client, sealer=ChannelSealer(
+        core.dispatcher.seals, core.sessions, "slack")))
     core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
     core.settings.KAMBOT_MANAGEMENT_CHANNEL = MANAGEMENT  # a bare id: Slack is the one platform
     with core.sessions.begin() as s:
@@ -70,7 +73,15 @@ def test_red_alert_escalation_and_management_reach_slack(slack_core, fake, clock
     channel = posted(fake, CHANNEL)
     assert len(channel) == 2
     assert any("Acme Corp is now" in p and "<@U0ALICE>" in p for p in channel)
-    assert any("Escalated to <@U0CAROL>: task #1" in p for p in channel)
+    # The header (plain text, where Slack mentions nothing) names her; the body mentions her.
+    assert any("Escalated to @U0CAROL: task #1" in p and "<@U0CAROL>, due 2026-11-16" in p
+               for p in channel)
+    alert = next(c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == CHANNEL)
+    values = [e["value"] for b in alert.json("blocks") if b["type"] == "actions"
+              for e in b["elements"]]
+    opened = [peek(v) for v in values]
+    assert [o.command for o in opened if o is not None] == [
+        "alert ack red:2026-11-24", "alert snooze 7d red:2026-11-24"]  # sealed, as posted
     [management] = posted(fake, MANAGEMENT)
     assert "<@U0DAVE>" in management  # the sponsor is really mentioned, not escaped
     clock.advance(timedelta(days=1))
