@@ -58,7 +58,7 @@ def _ymd(g: Groups, today: date) -> date:
         raise ValueError("not a number")
     if year is None:
         return upcoming(today, month, day)
-    if year < 100:  # 12/15/26
+    if len(g.get("y") or "") <= 2:  # 12/15/26; a year of four digits is taken as written
         year += 2000
     return date(year, month, day)
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from bot.messages import Item, Reply, Section, Tone
 from commands import audit
-from commands.bounds import EARLIEST
+from commands.bounds import EARLIEST, check_date
 from commands.health import (
     METRICS,
     Color,
@@ -155,7 +155,9 @@ def signal(ctx: Context, args: Args) -> Reply:
             raise CommandError("signal.unknown_metric", metric=metric[:40])
         if metric == "exec_meeting":
             day = parse_day(raw, today)
-            if day is None or day > today or day < EARLIEST:
+            if day is not None and day < EARLIEST:
+                check_date(day, what=metric)  # a year as written, outside the window
+            if day is None or day > today:
                 raise CommandError("signal.bad_value", metric=metric, raw=raw[:40],
                                    hint=t(f"signal.hint.{metric}"))
             parsed.append((metric, None, day))

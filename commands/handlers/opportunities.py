@@ -17,6 +17,7 @@ from commands.commercial_text import (
     stage_name,
     started_sections,
 )
+from commands.bounds import check_date
 from commands.dates import DateParseError, parse_date
 from commands.format import fmt_date, person_name
 from commands.handlers.core_account import parse_amount
@@ -68,11 +69,12 @@ def get_opportunity(ctx: Context, word: str) -> Opportunity:
     return opp
 
 
-def _date(ctx: Context, value: str) -> date:
+def _date(ctx: Context, value: str, *, what: str = "close") -> date:
     try:
-        return parse_date(value, today=ctx.clock.today())
+        day = parse_date(value, today=ctx.clock.today())
     except DateParseError:
         raise CommandError("error.bad_date", value=value[:40]) from None
+    return check_date(day, what=what)
 
 
 def _stage(value: str) -> str:

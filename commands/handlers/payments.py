@@ -8,6 +8,7 @@ announced to the AR once by the daily job (bot/commercial.py).
 from __future__ import annotations
 
 from bot.messages import Item, Reply, Section, Tone
+from commands.bounds import check_date
 from commands.commercial_text import payment_line, stage_name
 from commands.dates import DateParseError, parse_date
 from commands.format import fmt_date
@@ -64,6 +65,7 @@ def _add(ctx: Context, which: str, options: dict[str, str]) -> Reply:
         due = parse_date(options["due"], today=ctx.clock.today())
     except DateParseError:
         raise CommandError("error.bad_date", value=options["due"][:40]) from None
+    check_date(due, what="due")
     now = ctx.clock.now()
     row = opportunity_repo.add_payment(ctx.session, account_id=account.id,
                                        opportunity_id=opp.id, amount=amount, due_date=due,
@@ -98,6 +100,8 @@ def _received(ctx: Context, which: str, when: str) -> Reply:
         raise CommandError("payment.unknown", value=which[:20])
     today = ctx.clock.today()
     day = parse_day(when, today) if when else today
+    if day is not None:
+        check_date(day, what="received")
     if day is None or day > today:
         raise CommandError("payment.bad_received", value=when[:40])
     currency = currency_of(ctx.settings)

@@ -3,6 +3,8 @@ database (from before the checks, or written by hand) never breaks a read."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +12,7 @@ from bot.alerts import run_health_check, run_reminders
 from bot.messages import Reply
 from bot.outbox import RecordingSender
 from bot.posting import Poster
+from commands.dates import parse_date
 from commands.home import home_for
 from commands.reports import Month, compose_report, compose_shared, gather_month
 from storage import repos
@@ -26,6 +29,7 @@ def acme(chat, core):
     chat.say("note Met the CIO. ACTION: AR to call back by friday")
     chat.say("signal nps=10 csat=4 usage=50%")
     chat.say('stakeholder add "Li Wei" title=CIO power=5 interest=4')
+    chat.say('opportunity add "Line 3" value=1M stage=contract')
     return chat
 
 
@@ -45,6 +49,9 @@ def acme(chat, core):
     ('task "Far" due=9999-12-31', ["1990", "2100"]),
     ('stakeholder add "Zed" power=6', ["power"]),
     ('stakeholder add "Zed" interest=-1', ["interest"]),
+    ('opportunity add "Old deal" value=1M close=0001-01-01', ["close", "1990", "2100"]),
+    ("payment add 1 amount=100k due=0001-01-01", ["due", "1990", "2100"]),
+    ("payment add 1 amount=100k due=9999-12-31", ["due", "1990", "2100"]),
 ])
 def test_out_of_range_values_are_refused_kindly(acme, command, words):
     reply = acme.say(command)
@@ -57,6 +64,15 @@ def test_out_of_range_values_are_refused_kindly(acme, command, words):
 def test_dates_inside_the_window_are_kept(acme):
     assert not acme.say("account set renewal=2099-12-31").is_error
     assert not acme.say("account set renewal=1990-01-01").is_error
+    assert not acme.say("payment add 1 amount=100k due=2100-12-31").is_error
+
+
+def test_a_year_of_four_digits_is_taken_as_written():
+    today = date(2026, 11, 24)
+    assert parse_date("0001-01-01", today=today) == date(1, 1, 1)
+    assert parse_date("0099-12-31", today=today) == date(99, 12, 31)
+    assert parse_date("12/15/26", today=today) == date(2026, 12, 15)  # two digits: this century
+    assert parse_date("Dec 5 0001", today=today) == date(1, 12, 5)
 
 
 # Bad values written straight into the tables: what an old database may hold.
