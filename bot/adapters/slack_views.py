@@ -222,10 +222,17 @@ def edit_command(state: Mapping[str, Any], meta: Mapping[str, str]) -> str | Non
 
 
 def reassign_command(state: Mapping[str, Any], number: str) -> str | None:
+    """``reassign N owner=..``; None when no owner is picked (the form asks for one).
+
+    A number that is not one (the metadata was altered: kambot seals only digits) is left
+    out of the command, which still goes to the dispatcher: it refuses the broken seal, so
+    the person hears why rather than being asked to pick a role they picked."""
     owner = owner_from_state(state)
-    if not (number.isascii() and number.isdigit()):
+    if owner is None:
         return None
-    return f"reassign {number} owner={owner}" if owner else None
+    if not (number.isascii() and number.isdigit()):
+        return f"reassign owner={owner}"
+    return f"reassign {number} owner={owner}"
 
 
 def home_view(t: Translator, home: Home, *, now: datetime, seal: HomeSeal,
