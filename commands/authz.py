@@ -128,12 +128,20 @@ def _plan(args: Args) -> Rule:
     return Rule(Need.WORK) if len(args.words) > 1 else Rule(Need.READ, True)
 
 
+def _alert(args: Args) -> Rule:
+    # `alert` (or `alert red:2026-11-24`) says where the alert stands; ack and snooze act.
+    acting = [w for w in args.words if ":" not in w]
+    return Rule(Need.WORK) if acting else Rule(Need.READ, True)
+
+
 def _person(args: Args) -> Rule:
     return Rule(Need.LEAD)  # in an account's channel; outside one the handler asks ADMIN
 
 
 VERBS: dict[str, Rule | Callable[[Args], Rule]] = {
     "help": Rule(Need.ANYONE, True),
+    # One's own morning digest: it shows only accounts one may read (bot/reminders.py).
+    "reminders": Rule(Need.ANYONE, True),
     "account": _account,
     "accounts": Rule(Need.PORTFOLIO, True),
     "pipeline": Rule(Need.PORTFOLIO, True),
@@ -150,6 +158,7 @@ VERBS: dict[str, Rule | Callable[[Args], Rule]] = {
     "undo": Rule(Need.WORK),
     "note": Rule(Need.WORK),
     "signal": Rule(Need.WORK),
+    "alert": _alert,
     "transcript": Rule(Need.WORK),
     "accept": Rule(Need.WORK),
     "stakeholder": _stakeholder,

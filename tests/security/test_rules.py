@@ -52,6 +52,17 @@ def first_line(key: str, lang: str = "en", **values: object) -> str:
     ('account delete "x"', authz.Need.ADMIN), ("accounts", authz.Need.PORTFOLIO),
     ("客户 删除 “x”", authz.Need.ADMIN), ("客户 归档", authz.Need.LEAD),
     ("some-new-verb x", authz.Need.WORK),
+    # the verbs of commercial, curation, transcript and health
+    ("opportunities", authz.Need.READ), ("playbooks", authz.Need.READ),
+    ("notes", authz.Need.READ), ("history", authz.Need.READ), ("alert", authz.Need.READ),
+    ("alert red:2026-11-24", authz.Need.READ), ("alert ack red:2026-11-24", authz.Need.WORK),
+    ("alert snooze 7d", authz.Need.WORK), ('opportunity add "X" value=1M', authz.Need.WORK),
+    ("payment add 1 amount=1 due=2027-01-01", authz.Need.WORK), ("playbook run x", authz.Need.WORK),
+    ("task 1 edit due=friday", authz.Need.WORK), ("cancel 1", authz.Need.WORK),
+    ("undo", authz.Need.WORK), ("note delete 1", authz.Need.WORK),
+    ("transcript Weekly", authz.Need.WORK), ("accept 1", authz.Need.WORK),
+    ("pipeline", authz.Need.PORTFOLIO), ("renewals", authz.Need.PORTFOLIO),
+    ("reminders at 8", authz.Need.ANYONE),
 ])
 def test_each_verb_has_its_need(line: str, need: authz.Need) -> None:
     from commands.parsing import split_verb
@@ -62,6 +73,14 @@ def test_each_verb_has_its_need(line: str, need: authz.Need) -> None:
     readonly = cmd.readonly if cmd else False
     rule = authz.rule_for(cmd.name if cmd else verb, parse_command(line), readonly=readonly)
     assert rule.need is need
+
+
+def test_every_verb_has_a_row_in_the_table() -> None:
+    """A verb without a row falls back to read/work by its readonly flag: right for most,
+    but a verb's need should be decided, not defaulted (commands/authz.py VERBS)."""
+    from commands.registry import load_handlers
+
+    assert sorted(set(load_handlers()) - set(authz.VERBS)) == []
 
 
 def test_the_table_and_the_bootstrap_rule() -> None:
