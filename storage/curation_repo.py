@@ -22,6 +22,7 @@ from storage.models import (
     HealthSnapshot,
     Note,
     PlanSection,
+    Proposal,
     RoleAssignment,
     Signal,
     Stakeholder,
@@ -70,10 +71,13 @@ def decisions_of_note(session: Session, *, note_id: int) -> Sequence[Decision]:
 
 
 def delete_note(session: Session, *, note: Note) -> None:
-    """Delete a note with its decisions and its search entry; its tasks stay, unlinked."""
+    """Delete a note with its decisions, its proposals (a transcript's) and its search entry;
+    its tasks stay, unlinked."""
     assert note.id is not None
     session.execute(sa.update(Task).where(col(Task.source_note_id) == note.id)
                     .values(source_note_id=None))
+    # Proposals point at the note and at the decisions they recorded: they go first.
+    session.execute(sa.delete(Proposal).where(col(Proposal.note_id) == note.id))
     session.execute(sa.delete(Decision).where(col(Decision.note_id) == note.id))
     search.unindex_note(session, note_id=note.id)
     session.delete(note)
@@ -81,9 +85,10 @@ def delete_note(session: Session, *, note: Note) -> None:
 
 
 def restore_note(session: Session, *, data: dict[str, Any], task_ids: Iterable[int],
-                 decisions: Iterable[dict[str, Any]]) -> Note:
+                 decisions: Iterable[dict[str, Any]],
+                 proposals: Iterable[dict[str, Any]] = ()) -> Note:
     """Put a deleted note back under its old id and number, relink its tasks, restore its
-    decisions and index it again."""
+    decisions and its proposals (see :func:`proposals_for_stash`) and index it again."""
     note = Note.model_validate(data)
     session.add(note)
     session.flush()
@@ -93,11 +98,33 @@ def restore_note(session: Session, *, data: dict[str, Any], task_ids: Iterable[i
         session.execute(sa.update(Task).where(col(Task.id).in_(ids),
                                               col(Task.account_id) == note.account_id)
                         .values(source_note_id=note.id))
-    for row in decisions:
-        session.add(Decision.model_validate({**row, "note_id": note.id}))
+    restored = [Decision.model_validate({**row, "note_id": note.id}) for row in decisions]
+    session.add_all(restored)
+    session.flush()
+    for row in proposals:
+        fields = dict(row)
+        index = fields.pop("decision", None)
+        decision = restored[index] if isinstance(index, int) and 0 <= index < len(restored) \
+            else None
+        task_id = fields.get("task_id")
+        if task_id is not None and session.get(Task, task_id) is None:
+            fields["task_id"] = None  # the task it made is gone since
+        session.add(Proposal.model_validate({**fields, "note_id": note.id,
+                                             "decision_id": decision.id if decision else None}))
     session.flush()
     search.index_note(session, note=note)
     return note
+
+
+def proposals_for_stash(session: Session, *, note_id: int,
+                        decisions: Sequence[Decision]) -> list[dict[str, Any]]:
+    """A note's proposals as :func:`restore_note` takes them back: each names the decision
+    it recorded by its place in ``decisions`` (restored decisions get new ids)."""
+    place = {d.id: i for i, d in enumerate(decisions)}
+    rows = session.exec(select(Proposal).where(Proposal.note_id == note_id)
+                        .order_by(col(Proposal.id))).all()
+    return [{**p.model_dump(mode="json", exclude={"id", "note_id", "decision_id"}),
+             "decision": place.get(p.decision_id)} for p in rows]
 
 
 def note_by_id(session: Session, *, note_id: int) -> Note | None:

@@ -5,8 +5,8 @@ of the tasks the note made), ``also`` (their targets), ``decisions`` (how many).
 the note goes with its decisions and its tasks (none may have changed since).
 
 ``note.delete``: target ``note:<id>``; ``detail``: ``number``, ``chars``, ``tasks`` (ids
-left unlinked), ``decisions``. The note's text and decisions are kept in the undo stash
-only until the undo window is over, never in the history.
+left unlinked), ``decisions``. The note's text, decisions and proposals (a transcript's)
+are kept in the undo stash only until the undo window is over, never in the history.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def _undo_delete(u: Undo, entry: AuditLog) -> str:
         u.refuse("undo.expired", number=number)
     data = dict(kept.data)
     note = curation_repo.restore_note(ctx.session, data=data["note"], task_ids=data.get("tasks", []),
-                                      decisions=data.get("decisions", []))
+                                      decisions=data.get("decisions", []),
+                                      proposals=data.get("proposals", []))
     audit_repo.drop_stash(ctx.session, audit_id=entry.id)
     return ctx.t("undo.note_restored", number=note.number, tasks=len(data.get("tasks", [])),
                  decisions=len(data.get("decisions", [])))

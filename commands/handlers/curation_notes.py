@@ -115,7 +115,9 @@ def delete_note(ctx: Context, note: Note) -> Reply:
                      expires_at=now + timedelta(minutes=minutes + 1),
                      data={"note": note.model_dump(mode="json"), "tasks": ids,
                            "decisions": [d.model_dump(mode="json", exclude={"id", "note_id"})
-                                         for d in decisions]})
+                                         for d in decisions],
+                           "proposals": curation_repo.proposals_for_stash(
+                               ctx.session, note_id=note.id, decisions=decisions)})
     curation_repo.delete_note(ctx.session, note=note)
     numbers = ", ".join(f"#{x.number}" for x in tasks)
     text = t("curation.deleted_tasks", tasks=numbers) if tasks else ""

@@ -271,3 +271,28 @@ def test_help_lists_the_new_verbs_in_both_languages(acme: Conversation) -> None:
     assert "accept <note>" in acme.text("help accept")
     assert "会保存为纪要，并提出其中的行动项和决定" in acme.text("帮助 transcript")
     assert "采纳 3 全部" in acme.text("帮助 accept")
+
+
+def test_a_transcript_note_is_deleted_with_its_proposals_and_undo_brings_them_back(
+        acme: Conversation) -> None:
+    acme.say("transcript", file=zoom())
+    acme.say("accept 1 1")
+    acme.say("accept 1 decision 1")
+    with acme.core.sessions() as session:
+        before = sorted((p.kind, p.number, p.text, p.task_id is not None,
+                         p.decision_id is not None)
+                        for p in session.exec(select(Proposal)).all())
+    assert any(accepted for *_, accepted in before)
+    deleted = acme.say("note delete 1")
+    assert deleted.tone is Tone.SUCCESS, deleted.plain_text()
+    assert (count(acme, Note), count(acme, Proposal), count(acme, Decision)) == (0, 0, 0)
+    assert len(tasks(acme)) == 1  # the task it made stays
+    assert "Undone" in acme.say("undo").plain_text()
+    with acme.core.sessions() as session:
+        after = session.exec(select(Proposal)).all()
+        assert sorted((p.kind, p.number, p.text, p.task_id is not None,
+                       p.decision_id is not None) for p in after) == before
+        [decision] = session.exec(select(Decision)).all()
+        assert [p.decision_id for p in after if p.decision_id] == [decision.id]
+    # and what was not accepted can still be accepted
+    assert "already" not in acme.say("accept 1 2").plain_text()
