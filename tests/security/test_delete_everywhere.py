@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
-from bot.messages import Tone
+from bot.messages import IncomingFile, Tone
 from bot.transfer import export_record
-from storage import access_repo, ledger, purge, repos, search
+from storage import access_repo, alert_repo, ledger, purge, repos, search
 from storage.models import (
     Account,
     AuditLog,
@@ -46,6 +46,17 @@ def seed(chat: Conversation, core, *, mark: str, channel: str, name: str) -> int
     say("health")
     say("done 1")
     say("open", user="mike")  # a channel member
+    # commercial: an opportunity, its stage history, a payment, a playbook run
+    assert say(f'opportunity add "{mark} line upgrade" value=1M stage=opportunity').tone is Tone.SUCCESS
+    assert say("opportunity 1 stage=contract").tone is Tone.SUCCESS
+    assert say("payment add 1 amount=100k due=2026-12-31").tone is Tone.SUCCESS
+    # transcript: a meeting note and the actions it proposes
+    transcript = f"Alice: {mark} pilot review.\nBob: I will send the {mark} quote by Friday.\n"
+    assert say(f"transcript {mark} review", file=IncomingFile(
+        name="review.txt", size=len(transcript), content=transcript.encode())).tone is not Tone.ERROR
+    # curation: a deleted note waits in the undo stash
+    say(f"note Draft about {mark} budgets")
+    assert say("note delete 3").tone is Tone.SUCCESS
     with core.sessions.begin() as s:
         account = repos.account_by_name(s, name=name)
         assert account is not None and account.id is not None
@@ -73,6 +84,14 @@ def seed(chat: Conversation, core, *, mark: str, channel: str, name: str) -> int
         s.add(binding)
         repos.audit(s, at=core.clock.now(), action="test.canary", account_id=aid,
                     detail=f"{mark} detail")
+        # health: an acknowledged alert and an escalation notice
+        assert task.id is not None and task.due_date is not None
+        alice = repos.person_by_user(s, platform="console", user_id="alice")
+        assert alice is not None and alice.id is not None
+        alert_repo.add_ack(s, account_id=aid, episode="red:2026-11-24", state=f"{mark} state",
+                           action="ack", person_id=alice.id, at=core.clock.now())
+        assert alert_repo.record_notice(s, task=task, level=1, person_id=None, role="SR",
+                                        at=core.clock.now())
         search.catch_up(s, account_id=aid)
     return aid
 
@@ -110,7 +129,14 @@ def test_delete_leaves_nothing_of_the_account_anywhere(core, chat: Conversation,
     # the canaries are really everywhere an account's data lives
     index = "note_fts" if engine.dialect.name == "sqlite" else "note_search"
     assert {"account", "auditlog", "channelbinding", "decision", "delivery", "healthsnapshot",
-            "note", "plansection", "stakeholder", "task", index} <= set(before), before
+            "note", "plansection", "stakeholder", "task", index, "opportunity", "proposal",
+            "undostash", "alertack"} <= set(before), before
+    # and every table of account data holds rows of it (some hold no text to find)
+    with core.sessions() as s:
+        empty = [t.name for t in SQLModel.metadata.sorted_tables if "account_id" in t.c
+                 and not s.execute(sa.select(sa.func.count()).select_from(t).where(
+                     t.c.account_id == gone)).scalar_one()]
+    assert empty == [], empty
 
     reply = chat.say(f'account delete "{GONE} Corp"', user=ADMIN, channel="acme-team")
     assert reply.tone is Tone.SUCCESS, reply.plain_text()
