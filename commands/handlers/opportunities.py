@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from bot.messages import Button, Item, Reply, Section, Tone
+from commands.bounds import check_date
 from commands.commercial_text import (
     opportunity_line,
     payment_line,
@@ -17,7 +18,6 @@ from commands.commercial_text import (
     stage_name,
     started_sections,
 )
-from commands.bounds import check_date
 from commands.dates import DateParseError, parse_date
 from commands.format import fmt_date, person_name
 from commands.handlers.core_account import parse_amount
