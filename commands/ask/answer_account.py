@@ -244,7 +244,8 @@ def summary(a: Answerer, intent: Intent, question: str) -> Answer:
     if f.industry:
         fields.append((a.t("ask.field.industry"), f.industry))
     if f.health is not None:
-        fields.append((a.t("ask.field.health"), f"{a.color(f.health.color)} ({f.health.score})"))
+        fields.append((a.t("ask.field.health"), f"{a.color(f.health.color)} ({f.health.score})"
+                       if f.health.enough_data else a.t("color.unknown")))
     triangle = ", ".join(f"{role} {f.holders[role][1]}" for role in ("AR", "SR", "FR", "SPONSOR")
                          if role in f.holders)
     fields.append((a.t("ask.field.triangle"), triangle or a.t("ask.role.vacant")))

@@ -45,6 +45,11 @@ def health(a: Answerer, intent: Intent, question: str) -> Answer:
         reply = Reply(title=a.t("ask.health.none", account=f.name))
         return Answer(reply)
     h = f.health
+    if not h.enough_data:
+        # A new account is not green 100: say what is missing, as `health` does.
+        return Answer(Reply(title=a.t("scorecard.not_enough_title", account=f.name),
+                            sections=[Section(text=a.t("scorecard.not_enough_text",
+                                                       count=h.measured, needed=h.needed))]))
     color = a.color(h.color)
     title = a.t("ask.health.title", account=f.name, color=color, score=h.score, date=a.day(h.on))
     # Never Tone.ERROR: that marks a refusal (shown privately); a red account is not one.

@@ -157,7 +157,10 @@ def facts_lines(facts: AccountFacts, budget: int, extra: RecordLines | None = No
     roles = "; ".join(f"{role} {f.holders[role][1]}" if role in f.holders else f"{role} vacant"
                       for role in ("AR", "SR", "FR", "SPONSOR"))
     lines.append(f"ROLES: {roles}")
-    if f.health is not None:
+    if f.health is not None and not f.health.enough_data:
+        lines.append(f"HEALTH: not enough data to give a colour ({f.health.measured} of "
+                     f"{f.health.needed} measures have data)")
+    elif f.health is not None:
         reasons = "; ".join(reason_line(_EN, r) for r in f.health.reasons)
         prev = f"; last recorded: {f.health.previous_color}" if f.health.previous_color else ""
         lines.append(f"HEALTH: {f.health.color} (score {f.health.score}, assessed {f.health.on.isoformat()}"

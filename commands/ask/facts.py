@@ -68,6 +68,11 @@ class HealthFact:
     previous_color: str | None = None
     # What would clear each reason, and which role can act (commands.health.Fix).
     fixes: list[Fix] = field(default_factory=list)
+    # False: too little on record to give a colour (commands.health.Health.enough_data);
+    # ``measured`` of ``needed`` measures have data.
+    enough_data: bool = True
+    measured: int = 0
+    needed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +230,9 @@ def gather(
 
     # Health as the `health` verb assesses it now (nothing is saved: asking changes nothing),
     # compared with the last recorded state for the trend.
+    thresholds = load_config(services).for_tier(account.tier)
     result = assess(health_repo.gather_inputs(session, account=account, today=today),
-                    tier=account.tier, today=today,
-                    thresholds=load_config(services).for_tier(account.tier))
+                    tier=account.tier, today=today, thresholds=thresholds)
     last_state = health_repo.last_snapshot(session, account_id=account_id)
     facts.health = HealthFact(
         color=result.color.value,
@@ -236,6 +241,9 @@ def gather(
         on=today,
         previous_color=last_state.color if last_state and last_state.color != result.color.value else None,
         fixes=list(result.fixes),
+        enough_data=result.enough_data,
+        measured=sum(1 for m in result.measures if m.counted),
+        needed=thresholds.min_measures,
     )
     facts.score = {"value": account.score_value, "potential": account.score_potential,
                    "fit": account.score_fit, "cost": account.score_cost}

@@ -146,7 +146,9 @@ def rows_of(session: Session, *, accounts: list[Account], today: date,
             continue
         given = inputs[account.id]
         health = assess(given, tier=account.tier, today=today, thresholds=config.for_tier(account.tier))
-        rows.append(Row(account, health.color.value, health.score, health.reasons_json(),
+        # Too little on record gives no colour: "unknown", never counted as green.
+        rows.append(Row(account, health.color.value if health.enough_data else "unknown",
+                        health.score, health.reasons_json() if health.enough_data else [],
                         open=opened.get(account.id, 0), overdue=given.overdue_count,
                         oldest_overdue=given.oldest_overdue_days or 0,
                         holders={r: p.display_name or p.username or p.user_id

@@ -38,6 +38,27 @@ def test_new_account_without_data_is_not_enough_data_not_green(core, acme):
     assert "🟢 Overdue work: 100/100 · weight 20" in text
 
 
+def test_ask_and_the_portfolio_agree_a_new_account_has_no_colour(acme):
+    """`ask` assesses as `health` does: a new account is "not enough data", never green 100,
+    in an answer, the account summary and a portfolio question."""
+    text = acme.text("ask how healthy is this account?")
+    assert text.startswith("Acme Corp: not enough data yet"), text
+    assert "green" not in text and "100" not in text
+    assert "green" not in acme.text("ask why is it green?")
+    summary = acme.text("ask what is the status of this account?")
+    assert "green" not in summary
+    acme.say("note meeting kickoff with the customer")
+    acme.say('task "Send the deck" due=friday')
+    assert "🟢 green" in acme.text("ask how healthy is this account?")
+
+
+def test_ask_in_chinese_says_not_enough_data(chat):
+    chat.say('account new "华星零售"')
+    text = chat.text("ask 这个客户健康度怎么样？")
+    assert text.startswith("华星零售：数据不足"), text
+    assert "绿灯" not in text
+
+
 def test_the_scorecard_shows_weights_colour_rule_and_what_pulls_it_down(acme):
     acme.say("note meeting QBR")
     acme.say("signal nps=-20 csat=4.8")
