@@ -35,7 +35,10 @@ def test_the_set_is_large_and_half_chinese():
 
 def test_share_answered_right_per_language_and_nothing_leaks(outcomes):
     for o in outcomes:
-        assert "CANARY" not in o.reply, o.question.ask
+        # Initech's canary reaches only those who may read Initech (its own AR asks for it).
+        if not any("CANARY" in e for e in o.question.expect):
+            assert "CANARY" not in o.reply, o.question.ask
+    assert any(o.right and any("CANARY" in e for e in o.question.expect) for o in outcomes)
     wrong = [f"[{o.question.lang}] {o.question.ask}: {'; '.join(o.problems)}" for o in outcomes if not o.right]
     for lang in ("en", "zh"):
         mine = [o for o in outcomes if o.question.lang == lang]
