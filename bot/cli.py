@@ -23,9 +23,15 @@ def _settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        # Pydantic's message names the field and the problem, never a secret's value.
-        problems = "; ".join(_problem(e) for e in exc.errors())
-        raise SystemExit(f"kambot: bad setting: {problems}") from None
+        raise SystemExit(settings_problems(exc)) from None
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """One line per bad setting, ``kambot: bad setting: NAME: what is wrong``.
+
+    Pydantic's message names the field and the problem, never a secret's value.
+    """
+    return "\n".join(f"kambot: bad setting: {_problem(e)}" for e in exc.errors())
 
 
 def _problem(error: Any) -> str:
