@@ -87,6 +87,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import run_doctor
+
+    return run_doctor(out=sys.stdout, lang=args.lang)
+
+
 def _entry(module: str, name: str) -> Callable[..., int]:
     """A platform or job entry point, imported only when asked for."""
     import importlib
@@ -202,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("db", help="database maintenance")
     p.add_argument("action", choices=["upgrade"])
     p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("doctor", help="check the settings, the database and each configured "
+                       "platform, and say what to fix")
+    p.add_argument("--lang", choices=["en", "zh"], help="language (default: KAMBOT_LANGUAGE)")
+    p.set_defaults(func=cmd_doctor, quiet=True)
 
     p = sub.add_parser("digest", help="post the monthly reports and the portfolio digest now")
     p.add_argument("--month", help="YYYY-MM (default: the month that just ended)")
