@@ -9,8 +9,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from bot.app import Core, build_core
 from bot.settings import Settings
@@ -217,7 +220,7 @@ def test_exported_csv_imports_back(chat: Conversation, tmp_path: Path) -> None:
 
 
 def test_record_round_trips_through_another_database(chat: Conversation, tmp_path: Path,
-                                                     database_url: str) -> None:
+                                                     other: Core) -> None:
     _seed(chat)
     first = io.StringIO()
     assert export_record(chat.core, what="account", account="Acme Corp", out=first) == 0
@@ -226,7 +229,6 @@ def test_record_round_trips_through_another_database(chat: Conversation, tmp_pat
     # the same database refuses: the account is there
     out = io.StringIO()
     assert import_record_file(chat.core, path, out=out) == 2 and "exists already" in out.getvalue()
-    other = _other_database(tmp_path, database_url)
     out = io.StringIO()
     assert import_record_file(other, path, out=out, dry_run=True) == 0
     assert "would import Acme Corp" in out.getvalue()
@@ -249,13 +251,16 @@ def test_record_round_trips_through_another_database(chat: Conversation, tmp_pat
         assert sorted(numbers) == [1, 2, 3, 4]
 
 
-def _other_database(tmp_path: Path, database_url: str) -> Core:
-    """A second, empty database of the same kind (SQLite file or PostgreSQL schema-less DB)."""
+@pytest.fixture
+def other(tmp_path: Path, database_url: str) -> Iterator[Core]:
+    """A second, empty database of the same kind (a SQLite file, or a PostgreSQL database
+    named after this run's own, dropped afterwards)."""
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
     from storage.db import make_engine
 
+    admin = None
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'other.db'}"
     else:
@@ -265,10 +270,15 @@ def _other_database(tmp_path: Path, database_url: str) -> Core:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        admin.dispose()
         url = base.set(database=name).render_as_string(hide_password=False)
     settings = Settings(_env_file=None, DATABASE_URL=url)  # type: ignore[call-arg]
-    return build_core(settings, engine=make_engine(url), health_alerts=False)
+    engine = make_engine(url)
+    yield build_core(settings, engine=engine, health_alerts=False)
+    engine.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 def test_import_account_from_the_command_line(tmp_path: Path) -> None:
