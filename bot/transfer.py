@@ -215,7 +215,8 @@ def number(value: float | None) -> str:
     """900000.0 -> ``900000``; 1234.5 -> ``1234.5``: what a person (and the importer) reads."""
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def export_accounts(core: Core, *, out: TextIO) -> int:

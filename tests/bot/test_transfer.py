@@ -293,3 +293,10 @@ def test_import_account_from_the_command_line(tmp_path: Path) -> None:
                           check=False)
     assert done.returncode == 2
     assert "tasks[0]: unknown field 'colour'" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_numbers_are_written_as_people_write_them() -> None:
+    from bot.transfer import number
+
+    assert [number(v) for v in (900000.0, 1234.5, 1.25, 12.0, 0.0, None)] == \
+        ["900000", "1234.5", "1.25", "12", "0", ""]
