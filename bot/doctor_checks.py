@@ -188,5 +188,20 @@ def check_admins(settings: Settings) -> Iterator[Finding]:
         yield Finding(WARN, "admins_none")
 
 
+def check_management(settings: Settings) -> Iterator[Finding]:
+    """Where portfolio digests and red alerts go, on a platform this deployment runs."""
+    from bot.health_posts import management_target
+
+    platforms = [name for name, token in (("slack", settings.SLACK_BOT_TOKEN),
+                                          ("telegram", settings.TELEGRAM_BOT_TOKEN)) if token]
+    target = management_target(settings.KAMBOT_MANAGEMENT_CHANNEL, platforms)
+    if target is None:
+        yield Finding(WARN, "management_none")
+    elif target[0] != "console" and target[0] not in platforms:
+        yield Finding(PROBLEM, "management_off", {"platform": target[0], "channel": target[1]})
+    else:
+        yield Finding(OK, "management_ok", {"platform": target[0], "channel": target[1]})
+
+
 CHECKS: tuple[Check, ...] = (check_database, check_slack, check_telegram, check_llm,
-                             check_admins)
+                             check_admins, check_management)

@@ -80,7 +80,7 @@ def test_everything_configured_and_working(database_url: str, fake_slack: FakeSl
         SLACK_BOT_TOKEN="xoxb-doctor-secret-1", SLACK_SIGNING_SECRET="signing-secret-3",
         TELEGRAM_API_URL=fake_telegram.api_url, TELEGRAM_BOT_TOKEN=fake_telegram.token,
         OPENAI_BASE_URL=fake_openai.url, OPENAI_API_KEY="sk-doctor-secret-4",
-        KAMBOT_ADMINS="console:alice")
+        KAMBOT_ADMINS="console:alice", KAMBOT_MANAGEMENT_CHANNEL="slack:C0MGMT")
     assert code == 0, text
     assert not [line for line in text.splitlines() if line.startswith(("✘", "! "))], text
     assert "schema at the newest revision" in _line(text, "✔ database:")
@@ -90,6 +90,7 @@ def test_everything_configured_and_working(database_url: str, fake_slack: FakeSl
     assert "@kambot_test_bot" in _line(text, "✔ Telegram: the token works")
     assert "long polling" in text
     assert "has model gpt-4o-mini" in _line(text, "✔ LLM:")
+    assert "✔ management channel: slack:C0MGMT" in text
     assert "All set" in text.splitlines()[-1]
     assert [c.method for c in fake_slack.calls] == ["auth.test"]
     assert [c.method for c in fake_telegram.calls] == ["getMe"]
@@ -135,6 +136,14 @@ def test_missing_scopes_and_unset_secrets(database_url: str, fake_slack: FakeSla
     assert _line(text, "✘ Telegram: webhook mode (TELEGRAM_WEBHOOK_URL) without "
                        "TELEGRAM_WEBHOOK_SECRET")
     assert "– LLM: off" in text
+    assert "! management channel: KAMBOT_MANAGEMENT_CHANNEL is not set" in text
+
+
+def test_management_channel_on_a_platform_not_configured(database_url: str) -> None:
+    code, text = _doctor(DATABASE_URL=database_url, KAMBOT_ADMINS="U1",
+                         KAMBOT_MANAGEMENT_CHANNEL="telegram:-100123")
+    assert code == 1
+    assert "✘ management channel: KAMBOT_MANAGEMENT_CHANNEL is on telegram (-100123)" in text
 
 
 def test_socket_mode_token_checked(database_url: str, fake_slack: FakeSlack,
