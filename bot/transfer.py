@@ -104,7 +104,12 @@ def _words(tr: Translator, exc: Exception) -> str:
     else:
         assert isinstance(exc, CommandError)
         message = tr(exc.key, **exc.values)
-    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+    out = ""
+    for part in (p.strip() for p in message.splitlines()):
+        if part:
+            # Chinese sentences follow each other without a space.
+            out += ("" if not out or out.endswith(("。", "：", "！", "？")) else " ") + part
+    return out
 
 
 def _role_columns(team: str | None, by_lower: dict[str, str], *, out: TextIO,
