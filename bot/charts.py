@@ -4,18 +4,22 @@ matplotlib is imported only when a chart is drawn (the bot starts without it), a
 object-oriented API with the Agg canvas is used: no pyplot, so no global figure state and
 charts can be drawn from scheduler threads.
 
-Labels: the caller passes them already translated. Chinese labels are drawn only when a
-font with CJK glyphs is installed (see :func:`cjk_font`); otherwise the caller falls back to
-English labels (axes carry only ISO months and numbers, which every font has), so a chart
-never shows empty boxes.
+Labels: the caller passes them already translated. Chinese labels are drawn with Noto Sans
+CJK SC, which the ``mplfonts`` package ships (SIL Open Font License 1.1, as the font's own
+name table says) and :func:`cjk_font` registers with matplotlib, so `make` installs
+everything a Chinese chart needs without the system's fonts. Should it be missing, a
+system CJK font is used, and without any the caller falls back to English labels (axes
+carry only ISO months and numbers, which every font has): a chart never shows empty boxes.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 # Fonts with simplified-Chinese glyphs, in order of preference.
@@ -58,13 +62,32 @@ class PortfolioChartLabels:
     closed_axis: str
 
 
+# The OFL font file inside the mplfonts package (its other fonts are not used).
+_BUNDLED_FONT = ("fonts", "NotoSansCJKsc-Regular.otf")
+
+
 @cache
 def cjk_font() -> str | None:
-    """The name of an installed font that draws Chinese, or None."""
+    """The name of a font that draws Chinese (the bundled one first), or None."""
     from matplotlib import font_manager
 
+    bundled = bundled_cjk_font()
+    if bundled is not None:
+        font_manager.fontManager.addfont(str(bundled))
+        return str(font_manager.FontProperties(fname=str(bundled)).get_name())
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in _CJK_FONTS if name in installed), None)
+
+
+def bundled_cjk_font() -> Path | None:
+    """The Noto Sans CJK SC file that the mplfonts package ships, found without importing
+    the package (its import pulls in a command-line tool we do not use)."""
+    spec = importlib.util.find_spec("mplfonts")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder).joinpath(*_BUNDLED_FONT)
+        if path.is_file():
+            return path
+    return None
 
 
 def _new_figure(width: float = 8.0, height: float = 4.0):  # type: ignore[no-untyped-def]

@@ -23,9 +23,15 @@ def _settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        # Pydantic's message names the field and the problem, never a secret's value.
-        problems = "; ".join(_problem(e) for e in exc.errors())
-        raise SystemExit(f"kambot: bad setting: {problems}") from None
+        raise SystemExit(settings_problems(exc)) from None
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """One line per bad setting, ``kambot: bad setting: NAME: what is wrong``.
+
+    Pydantic's message names the field and the problem, never a secret's value.
+    """
+    return "\n".join(f"kambot: bad setting: {_problem(e)}" for e in exc.errors())
 
 
 def _problem(error: Any) -> str:
@@ -79,6 +85,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     upgrade(engine)
     print(f"database at revision {current_revision(engine)}")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import run_doctor
+
+    return run_doctor(out=sys.stdout, lang=args.lang)
 
 
 def _entry(module: str, name: str) -> Callable[..., int]:
@@ -151,17 +163,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         core = build_core(_settings())
         return import_transcript_file(core, Path(args.file), account=args.account,
                                       lang=args.lang, create=args.create, out=sys.stdout)
+    core = build_core(_settings())
+    if args.what == "account" or args.file.lower().endswith(".json"):
+        from bot.transfer_record import import_record_file
+
+        return import_record_file(core, Path(args.file), out=sys.stdout, dry_run=args.dry_run,
+                                  lang=args.lang)
     from bot.transfer import import_accounts
 
-    core = build_core(_settings())
-    return import_accounts(core, Path(args.file), out=sys.stdout)
+    return import_accounts(core, Path(args.file), out=sys.stdout, dry_run=args.dry_run,
+                           team=args.team, lang=args.lang)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.transfer import export_record
 
     core = build_core(_settings())
-    return export_record(core, what=args.what, account=args.account, out=sys.stdout)
+    return export_record(core, what=args.what, account=args.account, out=sys.stdout,
+                         lang=args.lang)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["upgrade"])
     p.set_defaults(func=cmd_db)
 
+    p = sub.add_parser("doctor", help="check the settings, the database and each configured "
+                       "platform, and say what to fix")
+    p.add_argument("--lang", choices=["en", "zh"], help="language (default: KAMBOT_LANGUAGE)")
+    p.set_defaults(func=cmd_doctor, quiet=True)
+
     p = sub.add_parser("digest", help="post the monthly reports and the portfolio digest now")
     p.add_argument("--month", help="YYYY-MM (default: the month that just ended)")
     p.add_argument("--dry-run", action="store_true", help="compose and print, post nothing")
@@ -206,19 +230,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="assess and print, post nothing")
     p.set_defaults(func=cmd_alerts)
 
-    p = sub.add_parser("import", help="import data: accounts from CSV, a meeting transcript",
-                       description=(
-        "import accounts FILE.csv: columns name,tier,industry,revenue,margin,renewal. "
+    p = sub.add_parser("import", help="import data: accounts from CSV, an account's record "
+                       "from JSON, a meeting transcript", description=(
+        "import accounts FILE.csv: columns name,tier,industry,revenue,margin,renewal and "
+        "AR,SR,FR (people by @username, display name or platform:user_id); a blank cell "
+        "changes nothing, a new account needs a tier; --dry-run shows what would change. "
+        "import account FILE.json: a record written by `kambot export account`, into a "
+        "database that does not have the account yet. "
         "import transcript FILE --account NAME: a .vtt, .srt, .txt or .docx transcript or "
         "minutes file becomes a meeting note of the account (speakers kept); its actions "
         "and decisions are printed as proposals and nothing else is created unless "
         "--create is given (in the channel: accept <note> all)."))
-    p.add_argument("what", choices=["accounts", "transcript"])
-    p.add_argument("file", help="accounts: a CSV; transcript: a .vtt, .srt, .txt or .docx file")
+    p.add_argument("what", choices=["accounts", "account", "transcript"])
+    p.add_argument("file", help="accounts: a CSV; account: a JSON record; transcript: a .vtt, "
+                                ".srt, .txt or .docx file")
+    p.add_argument("--dry-run", action="store_true",
+                   help="accounts, account: say what would change and save nothing")
+    p.add_argument("--team", metavar="ROLE=COLUMN,...",
+                   help="accounts: the columns naming the AR / SR / FR (default: columns "
+                        "called AR, SR, FR), e.g. --team AR=owner,SR=architect")
     p.add_argument("--account", help="transcript: the account the meeting was with")
     p.add_argument("--lang", choices=["en", "zh"],
-                   help="transcript: language of the note's heading and of the output "
-                        "(default: the account's)")
+                   help="language of the output; transcript: also of the note's heading "
+                        "(default: the account's, else KAMBOT_LANGUAGE)")
     p.add_argument("--create", action="store_true",
                    help="transcript: also create the proposed actions and record the decisions")
     p.set_defaults(func=cmd_import)
@@ -226,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export the record (accounts as CSV, one account as JSON)")
     p.add_argument("what", choices=["accounts", "account"])
     p.add_argument("account", nargs="?", help="account name, for `export account`")
+    p.add_argument("--lang", choices=["en", "zh"], help="language of messages")
     p.set_defaults(func=cmd_export)
     return parser
 

@@ -120,3 +120,29 @@ def build_llm(settings: Settings, *, timeout: float = DEFAULT_TIMEOUT) -> LLMCli
                        base_url=settings.OPENAI_BASE_URL, timeout=timeout)
     log.info("LLM on: %r", client)
     return client
+
+
+def probe(settings: Settings, *, timeout: float = 10.0) -> tuple[str, str]:
+    """Whether the configured server takes the key and knows the model (``kambot doctor``).
+
+    Lists the models (free, unlike a completion). Returns ``(outcome, detail)``: outcome is
+    ``ok``, ``model_missing`` (detail: a few models it has), ``refused`` (HTTP 401 / 403),
+    ``no_list`` (the server has no model list: nothing more can be checked) or
+    ``unreachable`` (detail: what failed, never the key).
+    """
+    key = settings.OPENAI_API_KEY.get_secret_value() if settings.OPENAI_API_KEY else None
+    client = openai.OpenAI(api_key=key or _NO_KEY, base_url=settings.OPENAI_BASE_URL or None,
+                           timeout=timeout, max_retries=0)
+    try:
+        models = [m.id for m in client.models.list()]
+    except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+        return "refused", f"HTTP {exc.status_code}"
+    except openai.NotFoundError:
+        return "no_list", ""
+    except openai.APIStatusError as exc:
+        return "unreachable", f"HTTP {exc.status_code}"
+    except openai.OpenAIError as exc:
+        return "unreachable", type(exc).__name__
+    if settings.KAMBOT_LLM_MODEL not in models:
+        return "model_missing", ", ".join(sorted(models)[:8])
+    return "ok", ""

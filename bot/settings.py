@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 if TYPE_CHECKING:
     from commands.health_config import HealthConfig
@@ -52,7 +55,42 @@ class Settings(BaseSettings):
     KAMBOT_HEALTH_THRESHOLDS: str | None = None
     KAMBOT_COUNTRY: str | None = None
 
-    PORT: int = 3000
+    PORT: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError:
+            # The URL may hold a password: never echo it.
+            raise ValueError("DATABASE_URL is not a database URL: use e.g. "
+                             "sqlite:///kambot.db or postgresql+psycopg://user@host/db") from None
+        return value
+
+    @field_validator("KAMBOT_TIMEZONE")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"KAMBOT_TIMEZONE: unknown time zone {value!r}: use an IANA name "
+                             "such as UTC, Asia/Shanghai or Europe/Berlin") from None
+        return value.strip()
+
+    @field_validator("TELEGRAM_WEBHOOK_SECRET")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram takes 1-256 characters A-Z a-z 0-9 _ - (and refuses setWebhook else)."""
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of "
+                             "A-Z a-z 0-9 _ - (Telegram refuses any other)")
+        return value
 
     @field_validator("KAMBOT_ADMINS", mode="before")
     @classmethod

@@ -86,6 +86,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def head_revision(engine: Engine) -> str | None:
+    """The newest revision this version of kambot knows (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 
 

@@ -26,7 +26,8 @@ def test_every_design_subcommand_exists() -> None:
     for argv in (["demo"], ["console", "--channel", "c", "--user", "u"], ["slack", "--http"],
                  ["slack", "--socket"], ["telegram", "--webhook"], ["run"], ["db", "upgrade"],
                  ["digest", "--month", "2026-11", "--dry-run"], ["alerts", "--dry-run"],
-                 ["import", "accounts", "x.csv"], ["export", "accounts"]):
+                 ["import", "accounts", "x.csv"], ["export", "accounts"], ["doctor"],
+                 ["doctor", "--lang", "zh"]):
         assert parser.parse_args(argv).func is not None
 
 

@@ -47,6 +47,10 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.queue: deque[Canned] = deque()
         self.requests: list[Recorded] = []
+        # GET /models: the models it serves, and the API keys it refuses with 401.
+        self.models: list[str] = ["gpt-4o-mini"]
+        self.refused_keys: set[str] = set()
+        self.model_lists = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         fake = self
@@ -54,6 +58,22 @@ class FakeOpenAI:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                if not self.path.rstrip("/").endswith("/models"):
+                    self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+                    return
+                with fake._lock:
+                    fake.model_lists += 1
+                key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                if key in fake.refused_keys:
+                    self._send(401, {"error": {"message": "Incorrect API key provided",
+                                               "type": "invalid_request_error",
+                                               "code": "invalid_api_key"}})
+                    return
+                self._send(200, {"object": "list", "data": [
+                    {"id": m, "object": "model", "created": 0, "owned_by": "fake"}
+                    for m in fake.models]})
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length") or 0)

@@ -236,6 +236,10 @@ class FakeSlack(LoopbackServer):
         self.bot_user_id = "UBOT"
         self.bot_id = "BBOT"
         self.socket_url: str | None = None
+        # What auth.test reports in x-oauth-scopes (as Slack does on every Web API answer).
+        self.scopes: list[str] = ["commands", "chat:write", "files:write", "files:read",
+                                  "app_mentions:read", "im:history", "users:read",
+                                  "channels:read", "groups:read"]
         self.files: dict[str, dict[str, Any]] = {}
         self.file_contents: dict[str, bytes] = {}
         self.downloads: list[tuple[str, bool]] = []  # (file id, with a bearer token)
@@ -479,7 +483,8 @@ class FakeSlack(LoopbackServer):
         if m == "auth.test":
             return 200, {"ok": True, "url": "https://fake.slack.com/", "team": "Fake",
                          "user": "kambot", "team_id": self.team_id,
-                         "user_id": self.bot_user_id, "bot_id": self.bot_id}, {}
+                         "user_id": self.bot_user_id, "bot_id": self.bot_id}, {
+                "x-oauth-scopes": ",".join(self.scopes)}
         if m == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
             return 200, {"ok": True, "channel": p["channel"], "ts": ts,

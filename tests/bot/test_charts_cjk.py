@@ -1,0 +1,50 @@
+"""Charts draw Chinese labels with the CJK font that pip installs (Noto Sans CJK SC from the
+mplfonts package), never with empty boxes, whatever fonts the system has."""
+
+from __future__ import annotations
+
+import warnings
+
+from bot import charts
+from commands import reports
+
+ZH_ACCOUNT = charts.AccountChartLabels(title="华星零售：近六个月", opened="新建行动",
+                                       closed="已完成", score="健康得分", count_axis="行动数",
+                                       score_axis="得分")
+ZH_PORTFOLIO = charts.PortfolioChartLabels(title="客户组合", green="绿灯", yellow="黄灯",
+                                           red="红灯", unknown="数据不足", closed="已完成行动",
+                                           accounts_axis="客户数", closed_axis="行动数")
+MONTHS = ["2026-09", "2026-10", "2026-11"]
+
+
+def _missing_glyphs(draw) -> list[str]:  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = draw()
+    assert png.startswith(b"\x89PNG")
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_the_bundled_font_is_found_and_registered() -> None:
+    path = charts.bundled_cjk_font()
+    assert path is not None and path.name == "NotoSansCJKsc-Regular.otf"
+    assert charts.cjk_font() == "Noto Sans CJK SC"
+    assert reports._chart_lang("zh") == "zh"  # so Chinese accounts get Chinese charts
+
+
+def test_chinese_labels_draw_without_missing_glyphs() -> None:
+    assert _missing_glyphs(lambda: charts.account_chart(
+        months=MONTHS, opened=[3, 1, 4], closed=[2, 2, 5], scores=[70, None, 55],
+        labels=ZH_ACCOUNT)) == []
+    assert _missing_glyphs(lambda: charts.portfolio_chart(
+        months=MONTHS, green=[2, 3, 1], yellow=[1, 0, 2], red=[0, 1, 1], unknown=[1, 0, 0],
+        closed=[4, 6, 3], labels=ZH_PORTFOLIO)) == []
+
+
+def test_without_the_font_the_same_chart_would_miss_glyphs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The check above can fail: with matplotlib's default font only, it does."""
+    monkeypatch.setattr(charts, "_rc", lambda: {"font.sans-serif": ["DejaVu Sans"],
+                                                "font.family": ["sans-serif"]})
+    missing = _missing_glyphs(lambda: charts.account_chart(
+        months=MONTHS, opened=[1, 1, 1], closed=[1, 1, 1], scores=None, labels=ZH_ACCOUNT))
+    assert missing and "DejaVu Sans" in missing[0]
