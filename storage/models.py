@@ -117,6 +117,10 @@ class ChannelBinding(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     language: str | None = Field(default=None, max_length=8)
     archived: bool = False
+    # A channel the customer's people are in (Slack Connect, a Telegram group with them):
+    # kambot shows only customer-safe things there and never posts alerts or internal
+    # reports to it; its members are not the team (commands/customer_side.py).
+    shared: bool = False
     created_at: datetime = _ts(nullable=False, default=utcnow)
 
 
