@@ -161,6 +161,9 @@ class Reply:
 
     ``private`` asks the adapter to show the reply only to the person who asked where the
     platform can (Slack ephemeral messages); errors are private by default.
+    ``confidential`` says it must never be shown in the channel at all (the team's answer
+    asked in a channel shared with the customer): where the platform has no private reply
+    in a channel (Telegram), it goes as a direct message, or not at all.
     """
 
     title: str = ""
@@ -170,6 +173,7 @@ class Reply:
     footer: str = ""
     tone: Tone = Tone.INFO
     private: bool = False
+    confidential: bool = False
 
     @property
     def is_error(self) -> bool:

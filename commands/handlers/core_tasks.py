@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
-from commands import audit
+from commands import audit, customer_side
 from commands.bounds import check_date
 from commands.dates import DateParseError, PastDateError, read_date, scan_due
 from commands.format import (
@@ -334,6 +334,8 @@ def open_(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
     tasks = repos.tasks_of(ctx.session, account_id=account.id)
+    if ctx.shared_channel:
+        tasks = customer_side.joint(tasks)  # the customer reads the joint plan only
     today = ctx.clock.today()
     overdue = sum(1 for x in tasks if is_overdue(x, today))
     return open_reply(
@@ -377,6 +379,8 @@ def tasks(ctx: Context, args: Args) -> Reply:
                  if x.status != TaskStatus.CANCELLED.value]
     else:
         found = repos.tasks_of(ctx.session, account_id=account.id)
+    if ctx.shared_channel:
+        found = customer_side.joint(found)  # the customer reads the joint plan only
     found = sorted(found, key=lambda x: (x.status != TaskStatus.OPEN.value, task_sort_key(x, today)))
     people = repos.persons_by_ids(ctx.session, ids=assignee_ids(found))
     title = t(f"tasks.title_{which}", account=account.name, count=len(found))
