@@ -517,3 +517,7 @@ class Secret(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)
     created_at: datetime = _ts(nullable=False)
+
+
+# Tables of their own topic, registered with the metadata here (they import from above).
+import storage.share_models  # noqa: E402, F401
