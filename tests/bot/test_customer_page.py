@@ -113,3 +113,25 @@ def test_share_is_for_the_team_and_private(world: World) -> None:
     assert in_shared.confidential and "/c/" in in_shared.plain_text()
     assert world.chat.say("share link 999").is_error
     assert "2 live link(s)" in world.chat.text("share")
+
+
+def test_on_the_demo_data_the_customer_ticks_one_off_and_the_team_sees_it(
+        core: Core, chat: Conversation) -> None:
+    from bot.demo import seed_demo
+
+    sender = RecordingSender(platform="console")
+    core.senders.add(sender)
+    seed_demo(core)
+    with served(core) as base:
+        core.settings.KAMBOT_PUBLIC_URL = base
+        world = World(Conversation(core, channel="acme", user="alice"), sender, base)
+        joint = world.chat.text("open", channel="acme-joint", user="liwei")
+        assert "On their side" in joint and "Send the plant org chart" in joint
+        assert "Confirm the payment schedule" not in joint  # internal
+        link = world.link(channel="acme")
+        html = get(link)[1]
+        assert "Send the plant org chart" in html and "Prepare the renewal proposal" not in html
+        post(link + "/done", number="7", who="Li Wei", lang="en")
+        assert world.told("acme", "Li Wei marked #7 Send the plant org chart done") == 1
+        assert world.told("acme-joint", "Li Wei marked #7") == 1
+        assert "✔" in world.chat.text("tasks done")
