@@ -98,6 +98,9 @@ class Incoming:
     via: str = "typed"
     seal: str | None = None
     file: IncomingFile | None = None
+    # The platform says people of another organisation are in this channel (Slack
+    # Connect's is_ext_shared); None when it was not asked.
+    external: bool | None = None
 
 
 class Style(StrEnum):
