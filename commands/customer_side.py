@@ -11,12 +11,16 @@ before anything runs and :func:`finish` on the way out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from bot.messages import Reply
+from sqlmodel import Session
+
+from bot.messages import Button, Reply, Section, Tone, User
 from commands import authz
+from commands.i18n import Translator, language_of
 from commands.registry import CommandError, Context
+from storage import repos
 from storage.models import Role, Task
 
 # Customer-safe in a shared channel: their handlers show the joint plan only there.
@@ -56,3 +60,29 @@ def finish(reply: Reply, *, public: bool) -> Reply:
         return replace(reply, private=True, confidential=True)
     sections = [replace(s, items=[replace(i, buttons=[]) for i in s.items]) for s in reply.sections]
     return replace(reply, sections=sections, buttons=[])
+
+
+def newcomers_hint(session: Session, *, platform: str, workspace: str, channel: str,
+                   joined: Sequence[User], default_lang: str) -> Reply | None:
+    """People who hold no role on the account joined one of its internal channels: they may
+    be the customer's. Ask the team to confirm the channel is shared (a button that runs
+    ``account link "<name>" shared``, which the AR or sponsor may press); None when
+    there is nothing to ask."""
+    binding = repos.binding_for(session, platform=platform, workspace=workspace,
+                                channel=channel)
+    if binding is None or binding.archived or binding.shared:
+        return None
+    account = repos.account_by_id(session, account_id=binding.account_id)
+    if account is None or account.id is None:
+        return None
+    holders = {p.user_id for p in repos.current_holders(session, account_id=account.id).values()
+               if p.platform == platform}
+    new = [u for u in joined if u.id not in holders]
+    if not new:
+        return None
+    t = Translator(language_of(binding, account, default_lang))
+    names = ", ".join(u.name or u.username or u.id for u in new)
+    command = f'account link "{account.name}" shared'
+    return Reply(title=t("customer.newcomers", names=names),
+                 sections=[Section(text=t("customer.newcomers_ask", command=command))],
+                 buttons=[Button(t("customer.make_shared"), command)], tone=Tone.WARNING)

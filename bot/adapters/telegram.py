@@ -62,7 +62,7 @@ from bot.messages import Incoming, IncomingFile, Platform, Reply, Section, Tone,
 from bot.outbox import SendError
 from bot.render.telegram import CallbackStore
 from bot.seals import ChannelSealer
-from commands import lifecycle
+from commands import customer_side, lifecycle
 from commands.i18n import LANGUAGES, normalize_language, t
 from commands.registry import lookup
 from commands.transcripts import MAX_FILE_BYTES, is_supported
@@ -170,6 +170,11 @@ class UpdateHandler:
             for user in action.left:
                 lifecycle.member_left(session, platform=platform, workspace=WORKSPACE,
                                       channel=channel, user_id=user.id, at=now)
+            hint = customer_side.newcomers_hint(
+                session, platform=platform, workspace=WORKSPACE, channel=channel,
+                joined=action.joined, default_lang=self.core.settings.KAMBOT_LANGUAGE)
+        if hint is not None:
+            self._send(action.chat_id, hint, thread=None)
 
     def _hint(self, action: Hint) -> None:
         if not action.addressed and lookup(action.verb) is None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.adapters.telegram import TelegramRuntime
-from tests.bot.adapters.conftest import ALICE, BOB, GROUP, say, until
+from storage import repos
+from tests.bot.adapters.conftest import ALICE, BOB, GROUP, WANG, say, until
 from tests.fakes.telegram_api import FakeTelegram
 
 CANARY = "TGCANARY"
@@ -46,3 +47,22 @@ async def test_team_answers_go_privately_and_the_customer_is_refused(
     hint = await say(fake, ALICE, "/health")
     assert "Open a chat with me" in hint and "score" not in hint
     assert not any(CANARY in text for text in fake.sent_texts(GROUP["id"]))
+
+
+async def test_a_newcomer_who_is_not_on_the_team_brings_a_confirmation(
+        fake: FakeTelegram, polling: TelegramRuntime) -> None:
+    await say(fake, ALICE, '/account new "Acme"')
+    await say(fake, ALICE, "/triangle AR=@alice_ar")
+    before = len(fake.sent_messages(GROUP["id"]))
+    fake.push_update({"message": {"message_id": 901, "date": 1, "chat": GROUP, "from": ALICE,
+                                  "new_chat_members": [WANG]}})
+    await until(lambda: len(fake.sent_messages(GROUP["id"])) > before)
+    [hint] = fake.sent_messages(GROUP["id"])[before:]
+    assert "王" in hint["text"] and 'account link "Acme" shared' in hint["text"]
+    [[share]] = hint["reply_markup"]["inline_keyboard"]
+    fake.press(GROUP["id"], ALICE, share["text"])
+    await until(lambda: any("shared with the customer" in x
+                            for x in fake.sent_texts(GROUP["id"])[before + 1:]))
+    with polling.core.sessions() as s:
+        assert repos.binding_for(s, platform="telegram", workspace="telegram",
+                                 channel=str(GROUP["id"])).shared  # type: ignore[union-attr]
