@@ -79,9 +79,16 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())[:MAX_NAME]
 
 
-def tick(session: Session, *, link: ShareLink, number: int, at: datetime) -> Task | None:
-    """Close the customer's action ``number`` once; None if it is not theirs or not open."""
-    return share_repo.mark_done_once(session, account_id=link.account_id, number=number, at=at)
+def tick(session: Session, *, link: ShareLink, number: int, who: str,
+         at: datetime) -> Task | None:
+    """Close the customer's action ``number`` once; None if it is not theirs or not open.
+    The account's history says who did it, from the page."""
+    task = share_repo.mark_done_once(session, account_id=link.account_id, number=number, at=at)
+    if task is not None:
+        repos.audit(session, at=at, action="page.done", account_id=link.account_id,
+                    target=f"task:{task.id}", who=who, number=task.number, title=task.title,
+                    link=link.id)
+    return task
 
 
 def comment(session: Session, *, link: ShareLink, author: str, text: str, nonce: str,
@@ -93,9 +100,13 @@ def comment(session: Session, *, link: ShareLink, author: str, text: str, nonce:
         if task is not None and (task.shared or task.role == Role.CUSTOMER.value):
             task_id = task.id
     assert link.id is not None
-    return share_repo.add_comment(session, account_id=link.account_id, link_id=link.id,
+    kept = share_repo.add_comment(session, account_id=link.account_id, link_id=link.id,
                                   task_id=task_id, author=clean_name(author),
                                   text=text.strip()[:MAX_COMMENT], nonce=nonce[:64], at=at)
+    if kept is not None:
+        repos.audit(session, at=at, action="page.comment", account_id=link.account_id,
+                    target=f"sharecomment:{kept.id}", who=kept.author, link=link.id)
+    return kept
 
 
 def done_message_of(lang: str, *, who: str, number: int, title: str) -> Reply:

@@ -146,7 +146,7 @@ class CustomerPage:
             link = self._open(session, signed)
             if link is None:
                 return None
-            task = customer_page.tick(session, link=link, number=number, at=now)
+            task = customer_page.tick(session, link=link, number=number, who=who, at=now)
             if task is None:
                 return "already"
             account_id, key = link.account_id, f"{task.id}:{now.isoformat()}"

@@ -135,3 +135,5 @@ def test_on_the_demo_data_the_customer_ticks_one_off_and_the_team_sees_it(
         assert world.told("acme", "Li Wei marked #7 Send the plant org chart done") == 1
         assert world.told("acme-joint", "Li Wei marked #7") == 1
         assert "✔" in world.chat.text("tasks done")
+        assert "Li Wei (customer page) marked #7 Send the plant org chart done" in \
+            world.chat.text("history")
