@@ -3,8 +3,9 @@
 Four accounts in three tiers (one run in Chinese), a full triangle on most, notes with
 actions, open / done / overdue tasks, signals, stakeholders and a plan; opportunities at
 several lead-to-cash stages with payment milestones (Globex has one overdue) and a
-renewal playbook running on Globex. Dates are relative to the clock, so the demo always
-looks current.
+renewal playbook running on Globex. Acme and 华星零售 each have a channel shared with the
+customer (acme-joint, huaxing-joint) and actions on the customer's side. Dates are
+relative to the clock, so the demo always looks current.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class _Task:
     done_days_ago: int | None = None
     shared: bool = False
     created_days_ago: int = 45
+    owner: str | None = None  # a customer action (role CUSTOMER): their person's name
 
 
 _ACCOUNTS: list[dict] = [
@@ -59,7 +61,14 @@ _ACCOUNTS: list[dict] = [
             _Task("Prepare the renewal proposal", "AR", 20),
             _Task("Deliver operator training", "FR", -12, done_days_ago=10, shared=True),
             _Task("Kick-off meeting with the new CIO", "AR", -30, done_days_ago=29),
+            # The customer's side of the joint plan.
+            _Task("Send the plant org chart", "CUSTOMER", 4, owner="Li Wei"),
+            _Task("Nominate two key users for the pilot", "CUSTOMER", -2, owner="Maria Lopez"),
+            _Task("Share the line 3 throughput data", "CUSTOMER", -8, done_days_ago=6,
+                  owner="Li Wei"),
         ],
+        # A channel shared with the customer (Slack Connect / a Telegram group with them).
+        "shared_channel": "acme-joint",
         "signals": {"nps": 32, "csat": 4.1, "usage": 0.72, "response_hours": 6},
         "exec_meeting": 62,
         "stakeholders": [
@@ -110,7 +119,9 @@ _ACCOUNTS: list[dict] = [
             _Task("完成一期验收", "FR", 26, shared=True),
             _Task("跟进下月回款计划", "AR", -2),
             _Task("安排高层拜访", "AR", 30, done_days_ago=3),
+            _Task("提供新门店清单", "CUSTOMER", 7, owner="陈总"),
         ],
+        "shared_channel": "huaxing-joint",
         "signals": {"nps": 45, "csat": 4.5, "usage": 0.8},
         "exec_meeting": 20,
         "stakeholders": [("陈总", "CIO", "决策者", 5, 5, "champion")],
@@ -196,6 +207,19 @@ def _seed_account(session: Session, core: Core, spec: dict, today: date) -> None
         repos.add_note(session, account_id=acct.id, text=text,
                        author_id=author.id if author else None,
                        at=_at(today - timedelta(days=days_ago), core))
+    theirs: dict[str, Stakeholder] = {}
+    for name, title, role, power, interest, stance in spec["stakeholders"]:
+        theirs[name] = Stakeholder(account_id=acct.id, name=name, name_key=repos.name_key(name),
+                                   title=title, role=role, power=power, interest=interest,
+                                   stance=stance, created_at=created)
+        session.add(theirs[name])
+    session.flush()
+    if spec.get("shared_channel"):
+        joint = repos.bind_channel(session, platform=Platform.CONSOLE.value, workspace=WORKSPACE,
+                                   channel=spec["shared_channel"], account_id=acct.id,
+                                   channel_name=spec["shared_channel"], at=created)
+        joint.shared = True
+        session.add(joint)
     for task in spec["tasks"]:
         holder = people.get(task.role)
         row = repos.add_task(
@@ -205,6 +229,10 @@ def _seed_account(session: Session, core: Core, spec: dict, today: date) -> None
             shared=task.shared, at=_at(today - timedelta(days=task.created_days_ago), core),
             created_by_id=author.id if author else None,
         )
+        if task.owner is not None:
+            row.owner_text = task.owner
+            row.stakeholder_id = theirs[task.owner].id
+            session.add(row)
         if task.done_days_ago is not None:
             row.status = TaskStatus.DONE.value
             row.closed_at = _at(today - timedelta(days=task.done_days_ago), core, 16)
@@ -216,10 +244,6 @@ def _seed_account(session: Session, core: Core, spec: dict, today: date) -> None
         day = today - timedelta(days=spec["exec_meeting"])
         session.add(Signal(account_id=acct.id, metric="exec_meeting", value_date=day,
                            at=_at(day, core, 18)))
-    for name, title, role, power, interest, stance in spec["stakeholders"]:
-        session.add(Stakeholder(account_id=acct.id, name=name, name_key=repos.name_key(name),
-                                title=title, role=role, power=power, interest=interest,
-                                stance=stance, created_at=created))
     for section, text in spec["plan"].items():
         session.add(PlanSection(account_id=acct.id, section=section, text=text,
                                 updated_at=_at(today - timedelta(days=30), core)))

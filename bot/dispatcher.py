@@ -22,7 +22,7 @@ from bot.messages import MAX_INPUT_CHARS, Incoming, Reply, Section, Tone
 from bot.render.markup import scrub
 from bot.seals import BUTTON, HOME, IN_CHANNEL, MODAL, Opened, SealError, Seals, generation
 from bot.settings import Settings
-from commands import authz
+from commands import authz, customer_side
 from commands.i18n import Translator, language_of, normalize_language
 from commands.parsing import ParseError, parse_command, split_verb
 from commands.registry import CommandError, Context, lookup
@@ -197,10 +197,20 @@ class Dispatcher:
                 is_management=is_management,
                 settings=self.settings,
                 services=self.services,
+                shared_channel=account is not None and binding is not None and binding.shared,
             )
-            # One authorisation for every entry point (commands/authz.py).
-            authz.check(ctx, authz.rule_for(cmd.name, args, readonly=cmd.readonly))
+            public = True
+            if ctx.shared_channel:
+                # A channel the customer is in: only customer-safe verbs answer there
+                # (showing the joint plan to anyone in it); the rest is the team's, answered
+                # privately, and refused to the customer's people.
+                public = customer_side.answers_in_channel(ctx, cmd.name)
+            if not (ctx.shared_channel and public):
+                # One authorisation for every entry point (commands/authz.py).
+                authz.check(ctx, authz.rule_for(cmd.name, args, readonly=cmd.readonly))
             reply = cmd.handler(ctx, args)
+            if ctx.shared_channel:
+                reply = customer_side.finish(reply, public=public)
             readonly = cmd.readonly
             account_id = ctx.account.id if ctx.account is not None else None
             attempt.phase = "commit"
@@ -215,7 +225,11 @@ class Dispatcher:
                          else "(sealed)", incoming.platform, incoming.user.id,
                          incoming.channel, exc.key)
             # A handler may have learnt the person's language from their words (ask).
-            return error_reply(ctx.t if ctx is not None else attempt.t, exc.key, **exc.values)
+            refusal = error_reply(ctx.t if ctx is not None else attempt.t, exc.key, **exc.values)
+            if ctx is not None and ctx.shared_channel and not exc.key.startswith("customer."):
+                # A team member's mistake may name internal things: never in the channel.
+                refusal.confidential = True
+            return refusal
         except Exception as exc:
             _rollback(session)
             raise _Failed(exc, transient=is_transient(exc)) from exc

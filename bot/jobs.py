@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from bot import posting
+from bot.joint_reports import post_joint_reports
 from bot.messages import Outgoing, Reply
 from bot.outbox import RecordingSender
 from bot.posting import Outcome, Poster, Result, deliver
@@ -209,6 +210,9 @@ def run_monthly_reports(
                 summary.errors.append(f"compose {account.name}: {type(exc).__name__}: {exc}")
         _post_chunk(core, targets, month=month, poster=poster, dry_run=dry_run, summary=summary)
 
+    # Channels shared with the customer get the joint report, never the internal one.
+    post_joint_reports(core, month=month, poster=poster, summary=summary, dry_run=dry_run,
+                       bound_before=bound_before, chart=chart)
     if mgmt is not None and not digest_due:
         summary.counts[Outcome.SKIPPED.value] += 1
     if mgmt is not None and digest_due:

@@ -98,6 +98,9 @@ class Incoming:
     via: str = "typed"
     seal: str | None = None
     file: IncomingFile | None = None
+    # The platform says people of another organisation are in this channel (Slack
+    # Connect's is_ext_shared); None when it was not asked.
+    external: bool | None = None
 
 
 class Style(StrEnum):
@@ -161,6 +164,9 @@ class Reply:
 
     ``private`` asks the adapter to show the reply only to the person who asked where the
     platform can (Slack ephemeral messages); errors are private by default.
+    ``confidential`` says it must never be shown in the channel at all (the team's answer
+    asked in a channel shared with the customer): where the platform has no private reply
+    in a channel (Telegram), it goes as a direct message, or not at all.
     """
 
     title: str = ""
@@ -170,6 +176,7 @@ class Reply:
     footer: str = ""
     tone: Tone = Tone.INFO
     private: bool = False
+    confidential: bool = False
 
     @property
     def is_error(self) -> bool:

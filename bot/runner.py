@@ -2,7 +2,9 @@
 
 Slack and Telegram share one event loop. When both want the HTTP listener (Slack HTTP mode
 and a Telegram webhook), they share one aiohttp application on PORT: Slack at
-/slack/events, Telegram at its webhook path.
+/slack/events, Telegram at its webhook path, the customer page at /c/. Slack HTTP mode
+alone serves the page on its listener; with no listener at all (Socket Mode, Telegram
+polling) the page gets its own on PORT when KAMBOT_PUBLIC_URL is set.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = Non
     ``failed`` is set when a platform cannot go on (Telegram polling gave up)."""
     from bot.adapters.slack import build_app, mount, resolve_mode, slack_sender, start_slack
     from bot.adapters.telegram import TelegramRuntime
+    from bot.page.app import mount_page, serve_page
 
     slack_on, telegram_on = configured(core)
     stops: list[Stop] = []
@@ -76,12 +79,17 @@ async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = Non
             await runtime.start(webhook=telegram_webhook, listen=host, serve=not shared)
             stops.append(runtime.stop)
         if web_app is not None:
+            mount_page(web_app, core)
             runner = web.AppRunner(web_app, access_log=None)
             await runner.setup()
             await web.TCPSite(runner, host, core.settings.PORT if port is None else port).start()
             stops.append(runner.cleanup)
             log.info("kambot run: Slack and the Telegram webhook share port %s",
                      port or core.settings.PORT)
+        elif not slack_http and not telegram_webhook and core.settings.KAMBOT_PUBLIC_URL:
+            # No listener of a platform to share: the customer page gets its own on PORT.
+            stops.append(await serve_page(core, host=host,
+                                          port=core.settings.PORT if port is None else port))
     except BaseException:
         await stop_all(stops)
         raise

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     # and whose public holidays reminders and escalations skip.
     KAMBOT_HEALTH_THRESHOLDS: str | None = None
     KAMBOT_COUNTRY: str | None = None
+    # Where people reach kambot's HTTP listener from outside (https://kambot.example.com):
+    # the customer page's links (`share link`) start with it.
+    KAMBOT_PUBLIC_URL: str | None = None
+    # How many days a `share link` lasts when no number is given, and at most.
+    KAMBOT_SHARE_DAYS: int = Field(default=30, ge=1, le=365)
 
     PORT: int = Field(default=3000, ge=1, le=65535)
 

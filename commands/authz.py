@@ -134,6 +134,14 @@ def _alert(args: Args) -> Rule:
     return Rule(Need.WORK) if acting else Rule(Need.READ, True)
 
 
+def _share(args: Args) -> Rule:
+    # The customer page's links: any team member makes or revokes them; `share` shows.
+    from commands.handlers.share import share_sub
+
+    sub = share_sub(args.words[0]) if args.words else "show"
+    return Rule(Need.READ, True) if sub == "show" else Rule(Need.WORK, action=f"share {sub}")
+
+
 def _person(args: Args) -> Rule:
     return Rule(Need.LEAD)  # in an account's channel; outside one the handler asks ADMIN
 
@@ -149,7 +157,7 @@ VERBS: dict[str, Rule | Callable[[Args], Rule]] = {
     "triangle": _triangle,
     "handover": Rule(Need.LEAD),
     "person": _person,
-    "share": Rule(Need.LEAD),
+    "share": _share,
     "task": Rule(Need.WORK),
     "done": Rule(Need.WORK),
     "reopen": Rule(Need.WORK),

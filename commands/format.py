@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from commands.i18n import Translator
-from storage.models import Person, Task, TaskStatus
+from storage.models import Person, Role, Task, TaskStatus
 
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -81,7 +81,11 @@ def task_line(
     if show_role:
         parts.append(role_short(t, task.role))
     assignee = people.get(task.assignee_id) if task.assignee_id is not None else None
-    parts.append(person_name(assignee) if assignee else t("task.unassigned"))
+    if task.role == Role.CUSTOMER.value and assignee is None:
+        # The customer's side: their person as named, or "the customer".
+        parts.append(task.owner_text or t("customer.them"))
+    else:
+        parts.append(person_name(assignee) if assignee else t("task.unassigned"))
     if task.due_date is not None:
         parts.append(t("task.due", date=fmt_date(t.lang, task.due_date)))
     if task.status == TaskStatus.DONE.value:

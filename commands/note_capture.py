@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.messages import Item, Section
 from commands.bounds import EARLIEST, LATEST
@@ -23,11 +24,11 @@ from commands.extract import (
     RosterStakeholder,
     extract_note,
 )
-from commands.format import fmt_date, person_name, role_short
+from commands.format import fmt_date, person_name, role_short, task_line
 from commands.registry import CommandError, Context
 from commands.routing import route_task
 from storage import decisions as decision_repo
-from storage import repos
+from storage import record_repo, repos
 from storage import roster as roster_repo
 from storage.models import Note, Person, Role, Task
 
@@ -68,6 +69,8 @@ class Captured:
 
     tasks: list[Task] = field(default_factory=list)
     theirs: list[ExtractedAction] = field(default_factory=list)
+    # The customer's commitments, kept as customer actions (role CUSTOMER), listed apart.
+    their_tasks: list[Task] = field(default_factory=list)
     decisions: list[ExtractedDecision] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
@@ -136,6 +139,9 @@ def capture(ctx: Context, *, note: Note, text: str, account_id: int, account_nam
     for action in extraction.actions:
         if action.customer:
             result.theirs.append(action)
+            theirs = _their_task(ctx, action, account_id=account_id, note=note, now=now)
+            if theirs is not None:
+                result.their_tasks.append(theirs)
             continue
         try:
             with ctx.session.begin_nested():
@@ -166,6 +172,35 @@ def capture(ctx: Context, *, note: Note, text: str, account_id: int, account_nam
     return result
 
 
+def _their_task(ctx: Context, action: ExtractedAction, *, account_id: int, note: Note,
+                now: datetime) -> Task | None:
+    """A customer's commitment as a customer action: owned by their person when the note
+    named one (a stakeholder), by "the customer" otherwise; never by our triangle."""
+    who = action.who
+    stakeholder_id = who.stakeholder if who is not None and isinstance(who.stakeholder, int) else None
+    name = who.text if who is not None and stakeholder_id is not None else None
+    if stakeholder_id is not None and who is not None:
+        found = record_repo.stakeholders_by_ids(ctx.session, account_id=account_id,
+                                                ids={stakeholder_id}).get(stakeholder_id)
+        name = found.name if found is not None else name
+    try:
+        with ctx.session.begin_nested():
+            task = repos.add_task(
+                ctx.session, account_id=account_id, title=action.title[:MAX_TITLE],
+                role=Role.CUSTOMER.value, assignee_id=None,
+                due_date=action.due if action.due is None or EARLIEST <= action.due <= LATEST
+                else None,
+                shared=action.shared, at=now, created_by_id=ctx.person.id,
+                source_note_id=note.id, routing_reason=ctx.t("customer.placed")[:200])
+            task.stakeholder_id = stakeholder_id
+            task.owner_text = name[:200] if name else None
+            ctx.session.add(task)
+            ctx.session.flush()
+    except CommandError:
+        return None
+    return task
+
+
 def _their_line(ctx: Context, action: ExtractedAction) -> str:
     who = action.who.text if action.who is not None else ""
     parts = [action.title, who or ctx.t("capture.customer")]
@@ -178,7 +213,13 @@ def reply_sections(ctx: Context, captured: Captured, *, task_items: list[Item]) 
     """The parts of the note's reply after the tasks: theirs, decisions, remarks."""
     t = ctx.t
     sections: list[Section] = []
-    if captured.theirs:
+    if captured.their_tasks:
+        today = ctx.clock.today()
+        sections.append(Section(title=t("capture.theirs", count=len(captured.their_tasks)),
+                                items=[Item(task_line(t, x, {}, today, show_role=False))
+                                       for x in captured.their_tasks],
+                                text=t("customer.tracked")))
+    elif captured.theirs:
         sections.append(Section(title=t("capture.theirs", count=len(captured.theirs)),
                                 items=[Item(_their_line(ctx, a)) for a in captured.theirs],
                                 text=t("capture.theirs_untracked")))

@@ -52,6 +52,9 @@ class Context:
     settings: Any = None
     # Optional collaborators the composition root supplies (an LLM client, say).
     services: dict[str, Any] = field(default_factory=dict)
+    # The request came from a channel shared with the customer (commands/customer_side.py):
+    # handlers that answer there show the joint plan only.
+    shared_channel: bool = False
     # Run after the unit of work commits (e.g. "health may have changed").
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 

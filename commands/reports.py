@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from sqlmodel import Session
@@ -29,7 +29,7 @@ from commands.report_story import ColourStep, colour_steps, story_lines
 from storage import decisions as decision_repo
 from storage import health_repo, repos
 from storage import report_repo as rr
-from storage.models import Account, Note, Task, TaskStatus
+from storage.models import Account, Note, Role, Task, TaskStatus
 
 HISTORY_MONTHS = 6
 TOP_NEXT = 5
@@ -103,6 +103,16 @@ class TaskLine:
     shared: bool
     done: date | None = None  # the day it was closed, in the report's zone
 
+    @property
+    def theirs(self) -> bool:
+        """A commitment of the customer's side."""
+        return self.role == Role.CUSTOMER.value
+
+    @property
+    def joint(self) -> bool:
+        """On the joint plan the customer sees: shared, or the customer's own."""
+        return self.shared or self.theirs
+
 
 @dataclass
 class Tally:
@@ -165,7 +175,10 @@ class AccountMonth:
     health_before: HealthPoint | None = None
     renewal_date: date | None = None
     next_actions: list[TaskLine] = field(default_factory=list)
+    # On the joint plan (shared or the customer's), open now, first due first.
     shared_next: list[TaskLine] = field(default_factory=list)
+    # The customer's own open commitments (the internal report's "their side").
+    theirs_open: list[TaskLine] = field(default_factory=list)
     history: list[HistoryPoint] = field(default_factory=list)
     # Every colour of the month and why it changed (commands.report_story).
     story: list[ColourStep] = field(default_factory=list)
@@ -229,8 +242,9 @@ def gather_month(
         closed = _closed_at(task)
         # As it stood at the month's end: a task finished later was still open then.
         closed = closed if closed is not None and closed < as_of else None
-        return TaskLine(task.number, task.title, task.role,
-                        owner.display_name if owner else "", task.due_date, overdue,
+        name = owner.display_name if owner else (
+            task.owner_text or "" if task.role == Role.CUSTOMER.value else "")
+        return TaskLine(task.number, task.title, task.role, name, task.due_date, overdue,
                         task.shared, closed.astimezone(tz).date() if closed else None)
 
     facts = AccountMonth(
@@ -265,7 +279,8 @@ def gather_month(
     facts.open_count = len(open_now)
     open_now.sort(key=lambda x: (not x.overdue, x.due is None, x.due or date.max, x.number))
     facts.next_actions = open_now[:TOP_NEXT]
-    facts.shared_next = [x for x in open_now if x.shared][:TOP_NEXT]
+    facts.shared_next = [x for x in open_now if x.joint][:TOP_NEXT]
+    facts.theirs_open = [x for x in open_now if x.theirs]
 
     notes = rr.notes_between(session, account_id=account.id, start=start, end=as_of)
     facts.notes = [NoteLine(n.number, n.kind, _summary(n)) for n in notes]
@@ -299,8 +314,9 @@ def gather_month(
         facts.history.append(HistoryPoint(
             month=m, color=point.color if point else "", score=point.score if point else None,
             open=len(open_tasks), closed=len(closed_tasks),
-            shared_open=sum(1 for x in open_tasks if x.shared),
-            shared_closed=sum(1 for x in closed_tasks if x.shared),
+            shared_open=sum(1 for x in open_tasks if x.shared or x.role == Role.CUSTOMER.value),
+            shared_closed=sum(1 for x in closed_tasks
+                              if x.shared or x.role == Role.CUSTOMER.value),
         ))
     return facts
 
@@ -368,8 +384,14 @@ def _renewal_text(facts: AccountMonth, lang: str) -> str:
 
 
 def _task_text(task: TaskLine, lang: str, *, customer: bool = False) -> str:
-    owner = (t(lang, f"report.role_name.{task.role}") if task.role in ROLE_ORDER else task.role) \
-        if customer else (f"{task.role} · {task.owner}" if task.owner else task.role)
+    if task.theirs:
+        # The customer's own: "your side (Li Wei)" to them, "customer · Li Wei" to us.
+        side = t(lang, "report.joint.yours" if customer else "report.joint.theirs")
+        owner = f"{side} · {task.owner}" if task.owner else side
+    elif customer:
+        owner = t(lang, f"report.role_name.{task.role}") if task.role in ROLE_ORDER else task.role
+    else:
+        owner = f"{task.role} · {task.owner}" if task.owner else task.role
     text = t(lang, "report.task", number=task.number, title=task.title, owner=owner)
     if task.done is not None:
         text += t(lang, "report.task_done", date=task.done.isoformat())
@@ -422,10 +444,10 @@ def _footer(facts: AccountMonth, lang: str) -> str:
 def narrative_facts(facts: AccountMonth, *, shared: bool) -> NarrativeFacts:
     """The figures the narrative paragraph may speak of; the customer's are shared ones only."""
     if shared:
-        done = [x for x in facts.closed if x.shared]
+        done = [x for x in facts.closed if x.joint]
         return NarrativeFacts(
             account=facts.account_name, period=facts.month.key,
-            closed=len(done), opened=sum(1 for x in facts.opened if x.shared),
+            closed=len(done), opened=sum(1 for x in facts.opened if x.joint),
             open_now=len(facts.shared_next), overdue=0,
             highlights=[(x.number, x.title) for x in done[:5]],
         )
@@ -511,6 +533,9 @@ def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True,
                    if len(facts.decisions) > LIST_LIMIT else []),
             ))
         sections += [health, renewal, next_up]
+    their_side = _their_side(facts, lang)
+    if their_side is not None:
+        sections.insert(sections.index(next_up) + 1, their_side)
     if narrative:
         sections.insert(0, Section(text=narrative))
     reply = Reply(title=title, sections=sections, footer=_footer(facts, lang))
@@ -519,14 +544,32 @@ def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True,
     return reply
 
 
+def _their_side(facts: AccountMonth, lang: str) -> Section | None:
+    """The internal report's short section on the customer's side of the plan."""
+    done = sum(1 for x in facts.closed if x.theirs)
+    opened = sum(1 for x in facts.opened if x.theirs)
+    if not (done or opened or facts.theirs_open):
+        return None
+    late = [x for x in facts.theirs_open if x.overdue]
+    return Section(title=t(lang, "report.joint.their_section"),
+                   text=t(lang, "report.joint.their_counts", closed=done, opened=opened,
+                          open=len(facts.theirs_open), overdue=len(late)),
+                   items=_items(late, lang))
+
+
 def compose_shared(facts: AccountMonth, lang: str, *, chart: bool = True,
-                   narrative: str = "") -> Reply:
-    """The customer version: actions marked shared, and nothing internal (no notes, no
-    health, no stakeholders, no people's names), plus the same as a Markdown file.
-    ``narrative`` must be the customer's (``narrative(..., shared=True)``)."""
+                   narrative: str = "", for_customer: bool = False) -> Reply:
+    """The joint report: both sides' actions on the joint plan (shared ones and the
+    customer's own), and nothing internal (no notes, no health, no stakeholders, no names
+    of ours), plus the same as a Markdown file. ``narrative`` must be the customer's
+    (``narrative(..., shared=True)``). ``for_customer``: posted where the customer reads
+    it (a shared channel): no word to the team and no file; otherwise the team's footer
+    and the file to forward."""
     lang = _lang(lang)
-    done = [x for x in facts.closed if x.shared]
-    started = [x for x in facts.opened if x.shared]
+    done = [x for x in facts.closed if x.joint]
+    done_numbers = {x.number for x in done}
+    # Opened and done in the same month: listed once, as done.
+    started = [x for x in facts.opened if x.joint and x.number not in done_numbers]
     title = t(lang, "report.shared.title", account=facts.account_name,
               month=facts.month.label(lang))
     sections: list[Section] = [Section(text=t(lang, "report.shared.intro"))]
@@ -543,13 +586,19 @@ def compose_shared(facts: AccountMonth, lang: str, *, chart: bool = True,
     if facts.shared_next:
         sections.append(Section(title=t(lang, "report.shared.next"),
                                 items=_items(facts.shared_next, lang, customer=True)))
-    reply = Reply(title=title, sections=sections, footer=t(lang, "report.shared.footer"))
+    reply = Reply(title=title, sections=sections,
+                  footer="" if for_customer else t(lang, "report.shared.footer"))
     # No chart of nothing: an account that has shared no action in six months gets none.
     chart = chart and any(p.shared_open or p.shared_closed for p in facts.history)
+    if for_customer:
+        if chart:
+            reply.attachments.append(chart_attachment(facts, lang, shared=True))
+        return reply
     stem = f"{slug(facts.account_name)}-{facts.month.key}"
     chart_name = f"{stem}-shared.png" if chart else None
     reply.attachments.append(Attachment(
-        filename=f"{stem}.md", content=shared_markdown(reply, chart_name).encode(),
+        filename=f"{stem}.md", content=shared_markdown(
+            replace(reply, footer=t(lang, "report.joint.file_footer")), chart_name).encode(),
         mime="text/markdown", title=title,
     ))
     if chart:

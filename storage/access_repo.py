@@ -90,10 +90,13 @@ def end_membership(session: Session, *, platform: str, workspace: str, channel: 
 
 
 def _binding_join() -> sa.ColumnElement[bool]:
+    # Members of a channel shared with the customer are the customer's people as much as
+    # ours: being there gives no standing on the account.
     return sa.and_(
         col(ChannelBinding.platform) == col(ChannelMember.platform),
         col(ChannelBinding.workspace) == col(ChannelMember.workspace),
         col(ChannelBinding.channel) == col(ChannelMember.channel),
+        col(ChannelBinding.shared).is_(False),
     )
 
 

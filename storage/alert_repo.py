@@ -17,6 +17,8 @@ from storage.models import (
     AlertAck,
     EscalationNotice,
     ReminderPreference,
+    Role,
+    RoleAssignment,
     Task,
     TaskStatus,
 )
@@ -124,4 +126,19 @@ def open_dated_tasks_by_person(
     for task, account in rows:
         assert task.assignee_id is not None
         out.setdefault(task.assignee_id, []).append((task, account))
+    # The customer's commitments are reminded to the AR who follows them up.
+    theirs = session.exec(
+        select(Task, Account, RoleAssignment.person_id)
+        .join(Account, col(Account.id) == Task.account_id)
+        .join(RoleAssignment, sa.and_(col(RoleAssignment.account_id) == Task.account_id,
+                                      col(RoleAssignment.role) == Role.AR.value,
+                                      col(RoleAssignment.ended_at).is_(None)))
+        .where(Task.status == TaskStatus.OPEN.value, Task.role == Role.CUSTOMER.value,
+               col(Task.assignee_id).is_(None), col(Task.due_date).is_not(None),
+               col(Task.due_date) <= until)
+    ).all()
+    for task, account, ar_id in theirs:
+        out.setdefault(ar_id, []).append((task, account))
+    for items in out.values():
+        items.sort(key=lambda x: (x[0].due_date or until, x[1].name, x[0].number))
     return out

@@ -66,7 +66,7 @@ def platform_bindings(
     rows = session.exec(
         select(ChannelBinding)
         .where(ChannelBinding.platform == platform, col(ChannelBinding.account_id).in_(account_ids),
-               col(ChannelBinding.archived).is_(False))
+               col(ChannelBinding.archived).is_(False), col(ChannelBinding.shared).is_(False))
         .order_by(col(ChannelBinding.id))
     ).all()
     out: dict[int, ChannelBinding] = {}

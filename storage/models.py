@@ -117,6 +117,10 @@ class ChannelBinding(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     language: str | None = Field(default=None, max_length=8)
     archived: bool = False
+    # A channel the customer's people are in (Slack Connect, a Telegram group with them):
+    # kambot shows only customer-safe things there and never posts alerts or internal
+    # reports to it; its members are not the team (commands/customer_side.py).
+    shared: bool = False
     created_at: datetime = _ts(nullable=False, default=utcnow)
 
 
@@ -513,3 +517,7 @@ class Secret(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)
     created_at: datetime = _ts(nullable=False)
+
+
+# Tables of their own topic, registered with the metadata here (they import from above).
+import storage.share_models  # noqa: E402, F401

@@ -108,17 +108,27 @@ def binding_for(
     return rows[0] if len(rows) == 1 else None
 
 
-def bindings_of(session: Session, *, account_id: int, active_only: bool = True) -> Sequence[ChannelBinding]:
+def bindings_of(session: Session, *, account_id: int, active_only: bool = True,
+                include_shared: bool = False) -> Sequence[ChannelBinding]:
+    """The account's channels. Channels shared with the customer are left out unless
+    asked for: whatever posts to "the account's channels" (alerts, reports, reminders,
+    rule and playbook posts) thereby never reaches the customer."""
     query = select(ChannelBinding).where(ChannelBinding.account_id == account_id)
     if active_only:
         query = query.where(col(ChannelBinding.archived).is_(False))
+    if not include_shared:
+        query = query.where(col(ChannelBinding.shared).is_(False))
     return session.exec(query.order_by(col(ChannelBinding.id))).all()
 
 
-def all_bindings(session: Session, *, active_only: bool = True) -> Sequence[ChannelBinding]:
+def all_bindings(session: Session, *, active_only: bool = True,
+                 include_shared: bool = False) -> Sequence[ChannelBinding]:
+    """Every account's channels; shared ones only when asked for (see :func:`bindings_of`)."""
     query = select(ChannelBinding)
     if active_only:
         query = query.where(col(ChannelBinding.archived).is_(False))
+    if not include_shared:
+        query = query.where(col(ChannelBinding.shared).is_(False))
     return session.exec(query.order_by(col(ChannelBinding.account_id), col(ChannelBinding.id))).all()
 
 

@@ -104,6 +104,10 @@ class ConsoleSession:
         if self.direct and stripped.split()[0].lower() not in {"ask", "help", "问"}:
             text = f"ask {text}"
         reply = self.core.dispatcher.handle(self.incoming(text))
+        if reply is not None and reply.confidential:
+            # Slack shows it to the asker only, Telegram sends it as a direct message.
+            return f"(only {self.user} sees this: the channel is shared with the customer)\n" \
+                + render_plain(reply)
         return render_plain(reply) if reply is not None else None
 
     def _switch(self, line: str) -> str:

@@ -356,8 +356,12 @@ async def start_slack(core: Core, *, mode: str | None = None, host: str = "0.0.0
         handler = await serve_socket_mode(app, core.settings.SLACK_APP_TOKEN.get_secret_value())
         log.info("kambot slack: connected over Socket Mode")
         return handler.close_async  # type: ignore[no-any-return]
+    from bot.page.app import mount_page
+
     secret = core.settings.SLACK_SIGNING_SECRET
-    runner = web.AppRunner(http_app(app, signing_secret=secret.get_secret_value() if secret else None))
+    web_app = http_app(app, signing_secret=secret.get_secret_value() if secret else None)
+    mount_page(web_app, core)  # the customer page shares the listener (bot/page/app.py)
+    runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, host, core.settings.PORT if port is None else port)
     await site.start()

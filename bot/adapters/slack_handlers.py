@@ -110,7 +110,20 @@ class SlackHandlers:
             log.warning("could not tell %s that the form did not open: %s", user, slack_error(exc))
 
     def dispatch(self, incoming: Incoming) -> Reply | None:
+        if incoming.text.lstrip().lower().startswith(("account", "acct")) \
+                and not incoming.is_direct:
+            # Binding a channel: say whether Slack Connect brings another organisation in
+            # (the channel is then linked as shared with the customer).
+            incoming = replace(incoming, external=self._external(incoming.channel))
         return self.core.dispatcher.handle(incoming)
+
+    def _external(self, channel: str) -> bool | None:
+        try:
+            info = self.poster.client.conversations_info(channel=channel)["channel"]
+        except (SlackApiError, KeyError, TypeError) as exc:
+            log.info("conversations.info %s failed: %s", channel, exc)
+            return None
+        return bool(info.get("is_ext_shared") or info.get("is_pending_ext_shared"))
 
     # seals (bot/seals.py)
     def open_button(self, value: str, channel: str) -> Opened | None:

@@ -18,7 +18,7 @@ from commands.drafts import TaskDraft
 from commands.format import fmt_date, role_short
 from commands.home import Home, HomeTask
 from commands.i18n import Translator
-from storage.models import TRIANGLE
+from storage.models import TRIANGLE, Role
 
 TASK_VIEW = "kam.task"
 NOTE_VIEW = "kam.note"
@@ -61,8 +61,9 @@ def _role_select(t: Translator, optional: bool = True) -> dict[str, Any]:
             "type": "static_select",
             "action_id": "value",
             "placeholder": _plain(t("slack.task_modal.role_placeholder"), 150),
+            # The customer's side too: the action becomes theirs (task N edit owner=CUSTOMER).
             "options": [{"text": _plain(role_short(t, r.value), 75), "value": r.value}
-                        for r in TRIANGLE],
+                        for r in (*TRIANGLE, Role.CUSTOMER)],
         },
     }
 

@@ -62,8 +62,8 @@ from bot.messages import Incoming, IncomingFile, Platform, Reply, Section, Tone,
 from bot.outbox import SendError
 from bot.render.telegram import CallbackStore
 from bot.seals import ChannelSealer
-from commands import lifecycle
-from commands.i18n import LANGUAGES, t
+from commands import customer_side, lifecycle
+from commands.i18n import LANGUAGES, normalize_language, t
 from commands.registry import lookup
 from commands.transcripts import MAX_FILE_BYTES, is_supported
 from storage import repos
@@ -170,6 +170,11 @@ class UpdateHandler:
             for user in action.left:
                 lifecycle.member_left(session, platform=platform, workspace=WORKSPACE,
                                       channel=channel, user_id=user.id, at=now)
+            hint = customer_side.newcomers_hint(
+                session, platform=platform, workspace=WORKSPACE, channel=channel,
+                joined=action.joined, default_lang=self.core.settings.KAMBOT_LANGUAGE)
+        if hint is not None:
+            self._send(action.chat_id, hint, thread=None)
 
     def _hint(self, action: Hint) -> None:
         if not action.addressed and lookup(action.verb) is None:
@@ -195,8 +200,26 @@ class UpdateHandler:
         if reply is None:
             return  # a duplicate delivery: it had its effect and its answer already
         if action.callback_query_id is not None:
-            self._answer_query(action.callback_query_id, reply.title[:200] or None)
+            self._answer_query(action.callback_query_id,
+                               None if reply.confidential else reply.title[:200] or None)
+        if reply.confidential and str(action.chat_id) != incoming.user.id:
+            self._send_privately(action, reply)
+            return
         self._send(action.chat_id, reply, thread=action.reply_to)
+
+    def _send_privately(self, action: Dispatch, reply: Reply) -> None:
+        """A reply that must not be shown in the group (the team's answer asked in a group
+        shared with the customer) goes as a direct message; when Telegram refuses it (the
+        person never opened a chat with the bot) the group only hears how to get it."""
+        incoming = action.incoming
+        try:
+            self.sender.reply_to(int(incoming.user.id), reply, thread=None)
+            return
+        except (SendError, ValueError) as exc:
+            log.info("telegram: private answer to %s refused: %s", incoming.user.id, exc)
+        lang = normalize_language(incoming.language or self.core.settings.KAMBOT_LANGUAGE)
+        notice = Reply(title=t(lang, "telegram.private_first"), tone=Tone.WARNING)
+        self._send(action.chat_id, notice, thread=action.reply_to)
 
     def _fetch(self, incoming: Incoming, document: DocumentRef) -> IncomingFile:
         """The document's bytes when the core can use them: a type it reads, within the

@@ -89,7 +89,9 @@ def data_lines(facts: NarrativeFacts, audience: str = TEAM) -> list[str]:
 
 
 def fallback_narrative(facts: NarrativeFacts, t: Translator, audience: str = TEAM) -> str:
-    parts = [t("ask.narrative.work", account=facts.account, period=facts.period,
+    # The customer reads "we and you", never "the <their name> team".
+    parts = [t("ask.narrative.work_joint" if audience == CUSTOMER else "ask.narrative.work",
+               account=facts.account, period=facts.period,
                closed=facts.closed, opened=facts.opened, open=facts.open_now)]
     if facts.highlights:
         named = t("ask.list_sep").join(f"{title} (#{n})" for n, title in facts.highlights[:3])

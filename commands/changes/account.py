@@ -190,7 +190,8 @@ def _undo_new(u: Undo, entry: AuditLog) -> str:
     account = _account(u, entry)
     assert account.id is not None
     if curation_repo.account_has_record(ctx.session, account_id=account.id) or len(
-            repos.bindings_of(ctx.session, account_id=account.id, active_only=False)) > 1:
+            repos.bindings_of(ctx.session, account_id=account.id, active_only=False,
+                              include_shared=True)) > 1:
         u.refuse("undo.account_has_record", account=account.name)
     _unbind(u, entry)
     audit_repo.drop_account_stash(ctx.session, account_id=account.id)

@@ -137,6 +137,7 @@ def _ensure_unbound(ctx: Context) -> None:
 
 def _account_new(ctx: Context, args: Args) -> Reply:
     _ensure_unbound(ctx)
+    audience = _audience(args)
     name = _name_from(args, ctx.t)
     tier = parse_tier(args.options["tier"]) if "tier" in args.options else Tier.IMPORTANT.value
     if repos.account_by_name(ctx.session, name=name) is not None:
@@ -145,16 +146,26 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     acct = repos.create_account(ctx.session, name=name, tier=tier, at=now)
     assert acct.id is not None
     binding, before = _bind(ctx, acct)
+    detected = audience is None and ctx.incoming.external is True
+    binding.shared = bool(audience) or detected
+    ctx.session.add(binding)
     audit.record(ctx, "account.new", target="account", account_id=acct.id, name=name,
-                 tier=tier, binding=binding.id, binding_before=before)
+                 tier=tier, binding=binding.id, binding_before=before, shared=binding.shared)
     ctx.account = acct
     t = ctx.t
-    return Reply(
+    reply = Reply(
         title=t("account.created", account=acct.name, tier=tier_label(t, tier)),
         sections=[Section(text=t("account.created_next")),
                   *key_account_sections(ctx, acct, was_key=False)],
         tone=Tone.SUCCESS,
     )
+    if binding.shared:
+        # The tier and the team's next steps are ours: the asker alone reads them.
+        reply.sections.insert(0, Section(text=t("customer.channel_shared")))
+        if detected:
+            reply.sections.insert(1, Section(text=t("customer.detected", account=acct.name)))
+        reply.private = reply.confidential = True
+    return reply
 
 
 def _bind(ctx: Context, acct: Account) -> tuple[ChannelBinding, dict[str, object] | None]:
@@ -180,18 +191,64 @@ def _bind(ctx: Context, acct: Account) -> tuple[ChannelBinding, dict[str, object
     return binding, None
 
 
+_SHARED_CHANNEL = frozenset({"shared", "共享"})
+_INTERNAL_CHANNEL = frozenset({"internal", "内部"})
+
+
+def _audience(args: Args) -> bool | None:
+    """``account link "Acme" shared|internal``: the last unquoted word, taken off the name."""
+    if len(args.words) > 2 and not args.quoted[-1]:
+        word = args.words[-1].casefold()
+        if word in _SHARED_CHANNEL or word in _INTERNAL_CHANNEL:
+            args.words.pop()
+            args.quoted.pop()
+            return word in _SHARED_CHANNEL
+    return None
+
+
 def _account_link(ctx: Context, args: Args) -> Reply:
+    shared = _audience(args)
+    if ctx.account is not None and shared is not None:
+        name = _name_from(args, ctx.t)
+        if repos.name_key(name) == ctx.account.name_key:
+            return _set_audience(ctx, ctx.account, shared=shared)
     _ensure_unbound(ctx)
     name = _name_from(args, ctx.t)
     acct = lifecycle.readable_account_named(ctx, name)
     # Linking shows the account's whole record to this channel: its AR, sponsor or an admin.
     authz.require(ctx, authz.Need.LEAD, acct, action="account link")
     binding, before = _bind(ctx, acct)
+    detected = shared is None and ctx.incoming.external is True
+    binding.shared = bool(shared) or detected
+    ctx.session.add(binding)
     audit.record(ctx, "account.link", target=f"binding:{binding.id}", account_id=acct.id,
                  channel=ctx.incoming.channel, channel_name=ctx.incoming.channel_name,
-                 binding=binding.id, binding_before=before)
+                 binding=binding.id, binding_before=before, shared=binding.shared)
     ctx.account = acct
+    if binding.shared:
+        sections = [Section(text=ctx.t("customer.channel_shared"))]
+        if detected:
+            sections.append(Section(text=ctx.t("customer.detected", account=acct.name)))
+        return Reply(title=ctx.t("account.linked", account=acct.name), sections=sections,
+                     tone=Tone.SUCCESS)
     return Reply(title=ctx.t("account.linked", account=acct.name), tone=Tone.SUCCESS)
+
+
+def _set_audience(ctx: Context, acct: Account, *, shared: bool) -> Reply:
+    """This channel, already the account's, becomes shared with the customer or internal."""
+    authz.require(ctx, authz.Need.LEAD, acct, action="account link")
+    inc = ctx.incoming
+    binding = repos.binding_for(ctx.session, platform=inc.platform, workspace=inc.workspace,
+                                channel=inc.channel)
+    assert binding is not None
+    was = binding.shared
+    binding.shared = shared
+    ctx.session.add(binding)
+    audit.record(ctx, "channel.audience", target=f"binding:{binding.id}", account_id=acct.id,
+                 channel=inc.channel, before=was, after=shared)
+    key = "customer.channel_shared" if shared else "customer.channel_internal"
+    return Reply(title=ctx.t("account.linked", account=acct.name),
+                 sections=[Section(text=ctx.t(key))], tone=Tone.SUCCESS)
 
 
 _SET_KEYS = ("revenue", "margin", "renewal", "industry", "sponsor", "tier", "lang", "name",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.messages import Button, Item, Reply, Section, Style, Tone
-from commands import audit
+from commands import audit, customer_side
 from commands.bounds import check_date
 from commands.dates import DateParseError, PastDateError, read_date, scan_due
 from commands.format import (
@@ -63,13 +63,21 @@ class Placement:
     role: str
     person: Person | None
     why: str
+    # A customer action: the customer's person who owns it (a stakeholder), if named.
+    stakeholder_id: int | None = None
+    owner_text: str | None = None
 
 
 def place_task(ctx: Context, title: str, owner_token: str | None) -> Placement:
-    """Resolve an owner (role or person) or route by wording; vacant roles still own."""
+    """Resolve an owner (role, person, the customer or one of their people) or route by
+    wording; vacant roles still own. A customer action is never routed to our triangle."""
     t = ctx.t
     if owner_token:
         owner = owner_from_token(ctx, owner_token)
+        if owner.customer:
+            return Placement(Role.CUSTOMER.value, None, t("customer.placed"),
+                             stakeholder_id=owner.stakeholder.id if owner.stakeholder else None,
+                             owner_text=owner.customer_name)
         if owner.role is not None and owner.person is None:
             return Placement(owner.role, None, t("task.vacant", role=role_short(t, owner.role)))
         if owner.role is not None:
@@ -219,6 +227,11 @@ def task(ctx: Context, args: Args) -> Reply:
         created_by_id=ctx.person.id,
         routing_reason=placement.why[:200] or None,
     )
+    if placement.role == Role.CUSTOMER.value:
+        created.stakeholder_id = placement.stakeholder_id
+        created.owner_text = placement.owner_text
+        ctx.session.add(created)
+        ctx.session.flush()
     audit.record(ctx, "task.create", target=f"task:{created.id}", number=created.number,
                  title=created.title, after=audit.task_state(created))
     people = {placement.person.id: placement.person} if placement.person and placement.person.id else {}
@@ -293,14 +306,19 @@ def open_reply(ctx: Context, tasks: Sequence[Task], *, title: str, empty: str) -
     people = repos.persons_by_ids(ctx.session, ids=assignee_ids(tasks))
     sections: list[Section] = []
     order = [r.value for r in TRIANGLE] + [Role.SPONSOR.value]
-    roles = order + sorted({task.role for task in tasks} - set(order))
+    # The customer's side comes last, apart: their commitments, which the AR follows up.
+    roles = order + sorted({task.role for task in tasks} - {*order, Role.CUSTOMER.value})
+    roles.append(Role.CUSTOMER.value)
     for role in roles:
         group = sorted((x for x in tasks if x.role == role), key=lambda x: task_sort_key(x, today))
         if not group:
             continue
         overdue = sum(1 for x in group if is_overdue(x, today))
-        heading = t("open.role_heading", role=t(f"role.{role}") if role in order else role,
-                    count=len(group), overdue=overdue)
+        if role == Role.CUSTOMER.value:
+            heading = t("customer.their_side", count=len(group), overdue=overdue)
+        else:
+            heading = t("open.role_heading", role=t(f"role.{role}") if role in order else role,
+                        count=len(group), overdue=overdue)
         shown = group[:OPEN_PER_ROLE]
         sections.append(Section(
             title=heading,
@@ -316,6 +334,8 @@ def open_(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
     tasks = repos.tasks_of(ctx.session, account_id=account.id)
+    if ctx.shared_channel:
+        tasks = customer_side.joint(tasks)  # the customer reads the joint plan only
     today = ctx.clock.today()
     overdue = sum(1 for x in tasks if is_overdue(x, today))
     return open_reply(
@@ -359,6 +379,8 @@ def tasks(ctx: Context, args: Args) -> Reply:
                  if x.status != TaskStatus.CANCELLED.value]
     else:
         found = repos.tasks_of(ctx.session, account_id=account.id)
+    if ctx.shared_channel:
+        found = customer_side.joint(found)  # the customer reads the joint plan only
     found = sorted(found, key=lambda x: (x.status != TaskStatus.OPEN.value, task_sort_key(x, today)))
     people = repos.persons_by_ids(ctx.session, ids=assignee_ids(found))
     title = t(f"tasks.title_{which}", account=account.name, count=len(found))
@@ -396,7 +418,7 @@ def note(ctx: Context, args: Args) -> Reply:
         log.exception("action extraction failed on note %s", stored.id)
         captured = Captured(remarks=[t("note.extract_failed")])
     created = captured.tasks
-    audit.note_created(ctx, stored, created)
+    audit.note_created(ctx, stored, [*created, *captured.their_tasks])
     people = repos.persons_by_ids(ctx.session, ids=assignee_ids(created))
     today = ctx.clock.today()
     sections: list[Section] = []

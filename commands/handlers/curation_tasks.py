@@ -162,8 +162,8 @@ def edit_task(ctx: Context, task: Task, words: list[str], options: dict[str, str
         owner = owner_from_token(ctx, edit.owner)
         task.role = owner.role or task.role
         task.assignee_id = owner.person.id if owner.person else None
-        task.owner_text = None
-        task.stakeholder_id = None
+        task.owner_text = owner.customer_name
+        task.stakeholder_id = owner.stakeholder.id if owner.stakeholder else None
     ctx.session.add(task)
     entry = audit.task_change(ctx, "task.edit", task, before, was=_owner_state(before))
     people = _people(ctx, task)

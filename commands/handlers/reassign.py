@@ -43,6 +43,8 @@ def reassign(ctx: Context, args: Args) -> Reply:
     before = audit.task_state(task)
     task.role = owner.role or task.role
     task.assignee_id = owner.person.id if owner.person else None
+    task.owner_text = owner.customer_name
+    task.stakeholder_id = owner.stakeholder.id if owner.stakeholder else None
     ctx.session.add(task)
     audit.task_change(ctx, "task.reassign", task, before,
                       was={k: before[k] for k in ("role", "assignee", "owner_text")})

@@ -44,8 +44,10 @@ def report(ctx: Context, args: Args) -> Reply:
     llm = ctx.services.get("llm")
     facts = reports.gather_month(ctx.session, account=account, month=month, tz=ctx.clock.tz,
                                  now=now)
-    if shared:
+    if shared or ctx.shared_channel:
+        # In a channel shared with the customer only the joint report is ever shown.
         return reports.compose_shared(
-            facts, ctx.lang, narrative=reports.narrative(facts, ctx.lang, llm, shared=True))
+            facts, ctx.lang, narrative=reports.narrative(facts, ctx.lang, llm, shared=True),
+            for_customer=ctx.shared_channel)
     return reports.compose_report(facts, ctx.lang,
                                   narrative=reports.narrative(facts, ctx.lang, llm))

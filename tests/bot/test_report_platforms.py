@@ -162,14 +162,14 @@ def test_digest_on_slack_posts_parent_thread_and_charts_once(slack_core, slack_f
         here = [c for c in uploads if c.params.get("channel_id") == channel]
         assert {c.params.get("thread_ts") for c in here} == {parent_ts}
         assert sorted(f["title"] for c in here for f in c.json("files")) == sorted([
-            f"{name} - November 2026: our shared actions",  # the Markdown file
+            f"{name} - November 2026: our joint plan",  # the Markdown file
             "Chart: the last 6 months",  # the team's chart
             # the customer's chart (Quiet Ltd shares nothing: none)
             *(["Shared actions, last 6 months"] if channel == SLACK_ACME else []),
         ])
     digest = [c.params for c in posts if c.params["channel"] == SLACK_MANAGEMENT]
     assert len(digest) == 1 and "Portfolio - November 2026" in digest[0]["text"]
-    [shared] = [c for c in posts if "our shared actions" in c.params["text"]
+    [shared] = [c for c in posts if "our joint plan" in c.params["text"]
                 and c.params["channel"] == SLACK_ACME]
     assert not [c for c in CANARIES if c in str(shared.params)]
     calls = len(slack_fake.calls_to("chat.postMessage")) + len(uploads)

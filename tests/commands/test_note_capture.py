@@ -48,11 +48,14 @@ def test_a_note_gives_tasks_to_the_people_it_names(acme: Conversation) -> None:
     assert [(t.title, t.role, t.due_date, t.shared, t.owner_text) for t in found] == [
         ("send the revised quote", "SR", date(2026, 11, 27), False, None),
         ("book the installation crew", "FR", date(2026, 12, 5), True, None),
+        # The customer's commitment is a customer action owned by their person.
+        ("nominate two key users", "CUSTOMER", None, False, "Li Wei"),
         ("review the NDA", "AR", None, False, "Dave from legal"),
         ("chase the PO", "AR", date(2026, 11, 20), False, None),
     ]
+    assert found[2].stakeholder_id is not None and found[2].assignee_id is None
     assert "4 action(s) found" in text
-    assert "On their side (1)" in text and "nominate two key users" in text
+    assert "On their side (1)" in text and "#3 nominate two key users · Li Wei" in text
     assert "Decisions (1)" in text and "phase 2 goes on-prem." in text
     assert "Could not place: Dave from legal" in text
     assert '"Nov 20" has already passed this year' in text

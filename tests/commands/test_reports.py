@@ -119,7 +119,7 @@ def test_a_quiet_month_gets_a_short_report_not_an_empty_one(core, clock):
     assert "#1 Call back (AR), overdue since 2026-10-01" in text
     assert len(reply.sections) == 5 and reply.attachments
     shared = reports.compose_shared(f, "en")
-    assert "No shared actions were opened or closed this month." in shared.plain_text()
+    assert "No action of our joint plan was opened or closed this month." in shared.plain_text()
     # Nothing shared in six months: the Markdown file, but no empty chart.
     assert [a.mime for a in shared.attachments] == ["text/markdown"]
     assert b"![]" not in shared.attachments[0].content

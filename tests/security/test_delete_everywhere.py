@@ -15,7 +15,7 @@ from sqlmodel import SQLModel, select
 
 from bot.messages import IncomingFile, Tone
 from bot.transfer import export_record
-from storage import access_repo, alert_repo, ledger, purge, repos, search
+from storage import access_repo, alert_repo, ledger, purge, repos, search, share_repo
 from storage.models import (
     Account,
     AuditLog,
@@ -93,6 +93,14 @@ def seed(chat: Conversation, core, *, mark: str, channel: str, name: str) -> int
         assert alert_repo.record_notice(s, task=task, level=1, person_id=None, role="SR",
                                         at=core.clock.now())
         search.catch_up(s, account_id=aid)
+        # customer side: a page link and a comment left on the page
+        link = share_repo.add_link(s, account_id=aid, token=f"{mark}-token", language="en",
+                                   created_by_id=alice.id, at=core.clock.now(),
+                                   expires_at=core.clock.now())
+        assert link.id is not None
+        assert share_repo.add_comment(s, account_id=aid, link_id=link.id, task_id=task.id,
+                                      author=f"{mark} Li", text=f"{mark} comment",
+                                      nonce=f"{mark}-nonce", at=core.clock.now())
     return aid
 
 
@@ -130,7 +138,7 @@ def test_delete_leaves_nothing_of_the_account_anywhere(core, chat: Conversation,
     index = "note_fts" if engine.dialect.name == "sqlite" else "note_search"
     assert {"account", "auditlog", "channelbinding", "decision", "delivery", "healthsnapshot",
             "note", "plansection", "stakeholder", "task", index, "opportunity", "proposal",
-            "undostash", "alertack"} <= set(before), before
+            "undostash", "alertack", "sharelink", "sharecomment"} <= set(before), before
     # and every table of account data holds rows of it (some hold no text to find)
     with core.sessions() as s:
         empty = [t.name for t in SQLModel.metadata.sorted_tables if "account_id" in t.c

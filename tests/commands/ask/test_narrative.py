@@ -66,8 +66,9 @@ def test_pings_and_links_removed(fake, llm):
 
 def test_customer_version_shows_the_customer_only_what_they_may_read(fake, llm):
     text = draft_narrative(FACTS, None, audience="customer")
-    assert text == ("In 2026-11 the Acme Corp team closed 5 actions and opened 3; 4 remain open. "
-                    "Completed: Deliver operator training (#7).")
+    # Written to the customer: "we", never "the Acme Corp team" (that is them).
+    assert text == ("In 2026-11 we closed 5 actions of our joint plan together and opened 3; "
+                    "4 remain open. Completed: Deliver operator training (#7).")
     fake.reply({"answer": "We closed 5 actions together.", "citations": []})
     assert draft_narrative(FACTS, llm, audience="customer") == "We closed 5 actions together."
     prompt = fake.last.content("user")
