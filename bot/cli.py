@@ -91,11 +91,17 @@ def _entry(module: str, name: str) -> Callable[..., int]:
         raise SystemExit(f"kambot: {module}.{name} is not available: {exc}") from None
 
 
-def _platform_core() -> Core:
+def _listener_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """``--host`` wins over KAMBOT_HTTP_HOST for every listener the command opens."""
+    host = getattr(args, "host", None)
+    return {"KAMBOT_HTTP_HOST": host} if host else {}
+
+
+def _platform_core(args: argparse.Namespace) -> Core:
     """A core for a long-running bot: every configured platform can be posted to."""
     from bot.platforms import add_configured_senders, enable_followups
 
-    core = build_core(_settings(), auto_playbooks=True)
+    core = build_core(_settings(**_listener_overrides(args)), auto_playbooks=True)
     add_configured_senders(core)
     enable_followups(core)
     return core
@@ -104,7 +110,7 @@ def _platform_core() -> Core:
 def cmd_slack(args: argparse.Namespace) -> int:
     from bot.scheduler import scheduling
 
-    core = _platform_core()
+    core = _platform_core(args)
     mode = "socket" if args.socket else "http" if args.http else None
     run_slack = _entry("bot.adapters.slack", "run_slack")
     with scheduling(core):
@@ -114,7 +120,7 @@ def cmd_slack(args: argparse.Namespace) -> int:
 def cmd_telegram(args: argparse.Namespace) -> int:
     from bot.scheduler import scheduling
 
-    core = _platform_core()
+    core = _platform_core(args)
     run_telegram = _entry("bot.adapters.telegram", "run_telegram")
     with scheduling(core):
         # --webhook forces webhook mode; without it, TELEGRAM_WEBHOOK_URL decides.
@@ -122,7 +128,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    core = _platform_core()
+    core = _platform_core(args)
     return _entry("bot.runner", "run_all")(core)
 
 
@@ -184,13 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--http", action="store_true", help="HTTP mode on PORT")
     group.add_argument("--socket", action="store_true", help="Socket Mode")
+    _host_option(p)
     p.set_defaults(func=cmd_slack)
 
     p = sub.add_parser("telegram", help="run the Telegram bot (long polling by default)")
     p.add_argument("--webhook", action="store_true", help="webhook mode (TELEGRAM_WEBHOOK_URL)")
+    _host_option(p)
     p.set_defaults(func=cmd_telegram)
 
     p = sub.add_parser("run", help="every configured platform and the scheduler, one process")
+    _host_option(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("db", help="database maintenance")
@@ -228,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("account", nargs="?", help="account name, for `export account`")
     p.set_defaults(func=cmd_export)
     return parser
+
+
+def _host_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", metavar="ADDRESS",
+                        help="address the HTTP listener binds (default: KAMBOT_HTTP_HOST, "
+                             "127.0.0.1; 0.0.0.0 for every interface)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

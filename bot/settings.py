@@ -53,12 +53,27 @@ class Settings(BaseSettings):
     KAMBOT_COUNTRY: str | None = None
 
     PORT: int = 3000
+    # The address every HTTP listener binds (Slack HTTP mode, the Telegram webhook):
+    # loopback unless told otherwise, so a bot behind a proxy on the same host is not
+    # reachable around it; `0.0.0.0` (or `::`) in a container or behind a remote balancer.
+    KAMBOT_HTTP_HOST: str = "127.0.0.1"
 
     @field_validator("KAMBOT_ADMINS", mode="before")
     @classmethod
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("KAMBOT_HTTP_HOST")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        # A bare address or name: no scheme, path or port (a single colon is host:port;
+        # an IPv6 address has several).
+        if not value or "/" in value or value.count(":") == 1 or any(c.isspace() for c in value):
+            raise ValueError("KAMBOT_HTTP_HOST must be an address or host name to listen on, "
+                             "such as 127.0.0.1, 0.0.0.0 or ::")
         return value
 
     @field_validator("KAMBOT_LANGUAGE")
