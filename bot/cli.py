@@ -132,6 +132,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _entry("bot.runner", "run_all")(core)
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from bot.app import job_work
+    from bot.platforms import add_configured_senders
+    from bot.tasks.engine import run_worker
+
+    core = build_core(_settings())
+    add_configured_senders(core)
+    return run_worker(core.settings, job_work(core), concurrency=args.concurrency,
+                      name=args.name)
+
+
 def cmd_digest(args: argparse.Namespace) -> int:
     from bot.platforms import add_configured_senders
 
@@ -201,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="every configured platform and the scheduler, one process")
     _host_option(p)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("worker", help="run scheduled and slow work as jobs (PostgreSQL, "
+                                      "KAMBOT_JOB_ENGINE=procrastinate)")
+    p.add_argument("--concurrency", type=int, default=2, metavar="N",
+                   help="jobs at a time in this worker (default 2)")
+    p.add_argument("--name", help="the worker's name in logs (default host:pid)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("db", help="database maintenance")
     p.add_argument("action", choices=["upgrade"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     KAMBOT_COUNTRY: str | None = None
 
     PORT: int = 3000
+    # Who runs the scheduled work: `embedded` (APScheduler inside `kambot slack|telegram|
+    # run`, one process or a leader among replicas) or `procrastinate` (PostgreSQL only:
+    # `kambot worker` processes run it as jobs; the serving processes schedule nothing).
+    KAMBOT_JOB_ENGINE: Literal["embedded", "procrastinate"] = "embedded"
     # The address every HTTP listener binds (Slack HTTP mode, the Telegram webhook):
     # loopback unless told otherwise, so a bot behind a proxy on the same host is not
     # reachable around it; `0.0.0.0` (or `::`) in a container or behind a remote balancer.
