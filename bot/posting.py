@@ -43,6 +43,9 @@ class Result:
     outcome: Outcome
     sent: Sent | None = None
     error: str = ""
+    # SKIPPED because another run holds a fresh claim: it is posting (or died doing so and
+    # will be recovered), so what follows a post (a record that it was made) is its to do.
+    held: bool = False
 
 
 class Poster:
@@ -160,7 +163,11 @@ def deliver(
         delivery_id = claimed.id if claimed else None
         doubt = claimed is not None and ledger.in_doubt(claimed)
     if delivery_id is None:
-        return Result(Outcome.SKIPPED)
+        with sessions.begin() as session:
+            row = ledger.find(session, kind=kind, account_id=account_id, key=key,
+                              channel=out.channel)
+            held = row is not None and row.status == "claimed"
+        return Result(Outcome.SKIPPED, held=held)
     out = replace(out, delivery_key=delivery_key(kind, account_id, key))
     if doubt:
         found = _already_posted(sender, out)

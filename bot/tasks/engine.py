@@ -3,7 +3,7 @@
 Procrastinate keeps its queue in the same PostgreSQL database as the record (its schema
 comes with migration 0010). Every worker runs the periodic deferrer; the database defers
 a periodic job once per tick however many workers there are. Workers send a heartbeat
-every HEARTBEAT seconds; the ``recover-stalled`` job (every minute) hands the jobs of a
+every HEARTBEAT seconds; the ``recover-stalled`` job (every 15 s) hands the jobs of a
 worker silent for STALLED_AFTER seconds (killed, its machine gone) back to the queue.
 """
 

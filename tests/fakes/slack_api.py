@@ -247,6 +247,7 @@ class FakeSlack(LoopbackServer):
         self.downloads: list[tuple[str, bool]] = []  # (file id, with a bearer token)
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> oldest first
         self.history_error: str | None = None
+        self.delays: dict[str, float] = {}  # method -> seconds each call takes
         self._queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -323,6 +324,10 @@ class FakeSlack(LoopbackServer):
                 "shares": {"private" if private else "public": {channel: [share]}},
             }
         return file_id
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Make every call of ``method`` take ``seconds`` (a slow Slack, a long job)."""
+        self.delays[method] = seconds
 
     def forget_history(self, error: str = "missing_scope") -> None:
         """Answer the history methods with ``error`` from now on (an app without the
@@ -410,6 +415,8 @@ class FakeSlack(LoopbackServer):
         auth = req.headers.get("Authorization", "")
         authorized = auth.startswith("Bearer ") and len(auth) > len("Bearer ") or "token" in params
         call = Call(method, params, authorized)
+        if self.delays.get(method):
+            time.sleep(self.delays[method])
         status, body, headers = self._answer(call)
         with self._cond:
             self.calls.append(call)

@@ -28,7 +28,7 @@ postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="the job engine runs 
 PERIODIC = {"monthly-report": "0 9 1 * *", "monthly-report-retry": "0 * * * *",
             "daily-health": "0 8 * * *", "daily-reminders": "0 * * * *",
             "daily-commercial": "15 8 * * *", "undo-stash-purge": "*/15 * * * *",
-            "recover-stalled": "* * * * *"}
+            "recover-stalled": "* * * * * */15"}
 
 
 class Recorded:
