@@ -68,9 +68,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Episode", "Summary", "alerts_command", "check_account", "episode", "health_jobs",
-           "health_listener", "management_target", "on_account_changed", "run_health_check",
-           "run_reminders"]
+__all__ = ["Episode", "Summary", "accounts_due", "alerts_command", "check_account", "episode",
+           "health_jobs", "health_listener", "management_target", "on_account_changed",
+           "run_escalations", "run_health_check", "run_reminders"]
 
 SNOOZE_BUTTON_DAYS = 7
 
@@ -332,11 +332,7 @@ def run_health_check(core: Core, *, dry_run: bool = False,
     posted once. A day off (a weekend, a public holiday of the account's country) is left
     alone: what it would have said comes on the next business day."""
     summary = Summary(dry_run=dry_run)
-    today = core.clock.today()
-    with core.sessions.begin() as session:
-        ids = [a.id for a in repos.all_accounts(session)
-               if a.id is not None and calendar_of(core, a).is_business_day(today)]
-    for account_id in ids:
+    for account_id in accounts_due(core):
         try:
             check_account(core, account_id, dry_run=dry_run, weekly=True, summary=summary,
                           poster=poster)
@@ -350,6 +346,22 @@ def run_health_check(core: Core, *, dry_run: bool = False,
         log.exception("escalations failed")
         summary.failed += 1
     log.info("health check: %s", summary.text(Translator("en")))
+    return summary
+
+
+def accounts_due(core: Core) -> list[int]:
+    """The accounts whose business day today is (the daily check's accounts)."""
+    today = core.clock.today()
+    with core.sessions.begin() as session:
+        return [a.id for a in repos.all_accounts(session)
+                if a.id is not None and calendar_of(core, a).is_business_day(today)]
+
+
+def run_escalations(core: Core, *, poster: Poster | None = None) -> Summary:
+    """Escalate overdue work (what the daily check does after its accounts), on its own:
+    the job engine runs it after the per-account checks."""
+    summary = Summary()
+    escalate(core, summary, poster=poster)
     return summary
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
@@ -13,6 +13,9 @@ from bot.dispatcher import Dispatcher
 from bot.outbox import Senders
 from bot.settings import Settings
 from storage.db import SessionFactory, make_engine, upgrade
+
+if TYPE_CHECKING:
+    from bot.tasks.definitions import Work
 
 log = logging.getLogger(__name__)
 
@@ -78,3 +81,25 @@ def build_core(
         # After the health listener: a colour that just turned is known to it.
         dispatcher.add_listener(commercial_listener(core))
     return core
+
+
+def job_work(core: Core) -> Work:
+    """What the job engine's jobs do (bot/tasks/), wired to ``core``: the same functions the
+    embedded scheduler runs, with the process's one Poster."""
+    from bot import alerts, commercial, jobs
+    from bot.posting import claiming, shared_poster
+    from bot.scheduler import purge_undo_stash
+    from bot.tasks.definitions import Work
+
+    poster = shared_poster(core.services)
+    return Work(
+        monthly_reports=lambda: jobs.run_due_reports(core, poster=poster),
+        health_accounts=lambda: alerts.accounts_due(core),
+        check_account=lambda account_id: alerts.check_account(core, account_id, weekly=True,
+                                                              poster=poster),
+        escalations=lambda: alerts.run_escalations(core, poster=poster),
+        reminders=lambda: alerts.run_reminders(core, poster=poster),
+        commercial=lambda: commercial.run_commercial_check(core, poster=poster),
+        purge_undo=lambda: purge_undo_stash(core),
+        claiming=claiming,
+    )

@@ -103,11 +103,17 @@ def _entry(module: str, name: str) -> Callable[..., int]:
         raise SystemExit(f"kambot: {module}.{name} is not available: {exc}") from None
 
 
-def _platform_core() -> Core:
+def _listener_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """``--host`` wins over KAMBOT_HTTP_HOST for every listener the command opens."""
+    host = getattr(args, "host", None)
+    return {"KAMBOT_HTTP_HOST": host} if host else {}
+
+
+def _platform_core(args: argparse.Namespace) -> Core:
     """A core for a long-running bot: every configured platform can be posted to."""
     from bot.platforms import add_configured_senders, enable_followups
 
-    core = build_core(_settings(), auto_playbooks=True)
+    core = build_core(_settings(**_listener_overrides(args)), auto_playbooks=True)
     add_configured_senders(core)
     enable_followups(core)
     return core
@@ -116,7 +122,7 @@ def _platform_core() -> Core:
 def cmd_slack(args: argparse.Namespace) -> int:
     from bot.scheduler import scheduling
 
-    core = _platform_core()
+    core = _platform_core(args)
     mode = "socket" if args.socket else "http" if args.http else None
     run_slack = _entry("bot.adapters.slack", "run_slack")
     with scheduling(core):
@@ -126,7 +132,7 @@ def cmd_slack(args: argparse.Namespace) -> int:
 def cmd_telegram(args: argparse.Namespace) -> int:
     from bot.scheduler import scheduling
 
-    core = _platform_core()
+    core = _platform_core(args)
     run_telegram = _entry("bot.adapters.telegram", "run_telegram")
     with scheduling(core):
         # --webhook forces webhook mode; without it, TELEGRAM_WEBHOOK_URL decides.
@@ -134,8 +140,19 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    core = _platform_core()
+    core = _platform_core(args)
     return _entry("bot.runner", "run_all")(core)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from bot.app import job_work
+    from bot.platforms import add_configured_senders
+    from bot.tasks.engine import run_worker
+
+    core = build_core(_settings())
+    add_configured_senders(core)
+    return run_worker(core.settings, job_work(core), concurrency=args.concurrency,
+                      name=args.name)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -203,14 +220,24 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--http", action="store_true", help="HTTP mode on PORT")
     group.add_argument("--socket", action="store_true", help="Socket Mode")
+    _host_option(p)
     p.set_defaults(func=cmd_slack)
 
     p = sub.add_parser("telegram", help="run the Telegram bot (long polling by default)")
     p.add_argument("--webhook", action="store_true", help="webhook mode (TELEGRAM_WEBHOOK_URL)")
+    _host_option(p)
     p.set_defaults(func=cmd_telegram)
 
     p = sub.add_parser("run", help="every configured platform and the scheduler, one process")
+    _host_option(p)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("worker", help="run scheduled and slow work as jobs (PostgreSQL, "
+                                      "KAMBOT_JOB_ENGINE=procrastinate)")
+    p.add_argument("--concurrency", type=int, default=2, metavar="N",
+                   help="jobs at a time in this worker (default 2)")
+    p.add_argument("--name", help="the worker's name in logs (default host:pid)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("db", help="database maintenance")
     p.add_argument("action", choices=["upgrade"])
@@ -263,6 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["en", "zh"], help="language of messages")
     p.set_defaults(func=cmd_export)
     return parser
+
+
+def _host_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", metavar="ADDRESS",
+                        help="address the HTTP listener binds (default: KAMBOT_HTTP_HOST, "
+                             "127.0.0.1; 0.0.0.0 for every interface)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

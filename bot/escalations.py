@@ -197,7 +197,10 @@ def escalate(core: Core, summary: Summary, *, poster: Poster | None = None) -> N
             to_post.append((steps, posts))
     for steps, posts in to_post:
         results = deliver_all(core, posts, summary, poster)
-        delivered = any(r.outcome in (Outcome.POSTED, Outcome.SKIPPED) for _, r in results)
+        # A post another run holds is that run's to record: if it dies, its retry plans
+        # the same step again and recovers the post (bot/posting.py).
+        delivered = any(r.outcome is Outcome.POSTED
+                        or (r.outcome is Outcome.SKIPPED and not r.held) for _, r in results)
         if delivered and not summary.dry_run:
             with core.sessions.begin() as session:
                 for step in steps:

@@ -198,3 +198,6 @@ class Outgoing:
     channel: str
     reply: Reply
     thread: str | None = None
+    # The delivery ledger's name for this post (bot/posting.py); a platform that can carry
+    # it on the message (Slack message metadata) does, so a recovery can find the post.
+    delivery_key: str | None = None

@@ -30,6 +30,10 @@ class Sent:
     ref: str
 
 
+class CannotTell(Exception):
+    """The platform cannot say whether a post went out (no history to read, no scope)."""
+
+
 class Sender(Protocol):
     platform: str
 
@@ -38,7 +42,17 @@ class Sender(Protocol):
 
         ``out.thread`` set: post as a reply in that thread (Slack thread_ts, Telegram
         reply_to_message_id). ``out.channel`` may be a user id for a direct message.
+        ``out.delivery_key`` set: carry it on the message where the platform can.
         """
+        ...
+
+
+class FindsPosts(Protocol):
+    """A Sender that can look for a post by its delivery key (Slack: message metadata)."""
+
+    def find(self, out: Outgoing) -> Sent | None:
+        """The post of ``out.delivery_key`` in ``out.channel`` (and ``out.thread``), or None
+        when it is not there; raise CannotTell when the platform cannot say."""
         ...
 
 
@@ -52,6 +66,13 @@ class RecordingSender:
     def send(self, out: Outgoing) -> Sent:
         self.sent.append(out)
         return Sent(channel=out.channel, ref=str(len(self.sent)))
+
+    def find(self, out: Outgoing) -> Sent | None:
+        """What it was given under ``out.delivery_key`` in that channel (see FindsPosts)."""
+        for i, given in enumerate(self.sent, start=1):
+            if given.delivery_key == out.delivery_key and given.channel == out.channel:
+                return Sent(channel=given.channel, ref=str(i))
+        return None
 
 
 class Senders:

@@ -3,6 +3,12 @@
 :func:`deliver` is the one way a report, alert or reminder reaches a channel: it claims
 the delivery in the ledger (so it happens once), posts through the platform's Sender with
 retries, and records the outcome. A failure is recorded and left for the next run.
+
+Exactly once around a crash: every post carries its delivery key (Slack message metadata).
+A claim taken over from a run that died before recording its outcome is *in doubt*
+(storage/ledger.py); before posting it again, :func:`deliver` asks the platform whether
+the key is already there. Where the platform cannot tell (Telegram keeps no history a bot
+can read; a Slack app without the history scopes), it does not post again: at most once.
 """
 
 from __future__ import annotations
@@ -10,13 +16,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.clock import Clock
 from bot.messages import Outgoing
-from bot.outbox import Sender, SendError, Senders, Sent
+from bot.outbox import CannotTell, Sender, SendError, Senders, Sent
 from storage import ledger
 from storage.db import SessionFactory
 
@@ -35,6 +43,9 @@ class Result:
     outcome: Outcome
     sent: Sent | None = None
     error: str = ""
+    # SKIPPED because another run holds a fresh claim: it is posting (or died doing so and
+    # will be recovered), so what follows a post (a record that it was made) is its to do.
+    held: bool = False
 
 
 class Poster:
@@ -94,6 +105,25 @@ class Poster:
         raise error
 
 
+# Who claims the deliveries made in this context: a job of the engine sets ``job:<id>``.
+_claimant: ContextVar[str | None] = ContextVar("kambot_claimant", default=None)
+
+
+@contextmanager
+def claiming(name: str) -> Iterator[None]:
+    """Claim the deliveries made inside under ``name`` (see storage/ledger.py ``claim``)."""
+    token = _claimant.set(name)
+    try:
+        yield
+    finally:
+        _claimant.reset(token)
+
+
+def delivery_key(kind: str, account_id: int, key: str) -> str:
+    """The name a post carries; with the channel it is posted in, it names the delivery."""
+    return f"{kind}:{account_id}:{key}"
+
+
 def shared_poster(services: dict[str, object]) -> Poster:
     """The process's one Poster (``services["poster"]``), so per-channel pacing spans every
     job that posts (reports, alerts, reminders), not one run at a time."""
@@ -128,10 +158,35 @@ def deliver(
         return Result(Outcome.SKIPPED if posted else Outcome.POSTED)
     with sessions.begin() as session:
         claimed = ledger.claim(session, kind=kind, account_id=account_id, key=key,
-                               platform=out.platform, channel=out.channel, at=clock.now())
+                               platform=out.platform, channel=out.channel, at=clock.now(),
+                               by=_claimant.get())
         delivery_id = claimed.id if claimed else None
+        doubt = claimed is not None and ledger.in_doubt(claimed)
     if delivery_id is None:
-        return Result(Outcome.SKIPPED)
+        with sessions.begin() as session:
+            row = ledger.find(session, kind=kind, account_id=account_id, key=key,
+                              channel=out.channel)
+            held = row is not None and row.status == "claimed"
+        return Result(Outcome.SKIPPED, held=held)
+    out = replace(out, delivery_key=delivery_key(kind, account_id, key))
+    if doubt:
+        found = _already_posted(sender, out)
+        if found is not None:
+            with sessions.begin() as session:
+                if isinstance(found, Sent):
+                    ledger.mark_posted(session, delivery_id=delivery_id, ref=found.ref,
+                                       at=clock.now())
+                else:
+                    ledger.mark_unverified(session, delivery_id=delivery_id, reason=found,
+                                           at=clock.now())
+            if isinstance(found, Sent):
+                log.info("%s %s for account %s: already in %s:%s, not posted again", kind,
+                         key, account_id, out.platform, out.channel)
+                return Result(Outcome.POSTED, sent=found)
+            log.warning("%s %s for account %s in %s:%s may have been posted by a run that "
+                        "died, and %s cannot tell (%s): not posted again", kind, key,
+                        account_id, out.platform, out.channel, out.platform, found)
+            return Result(Outcome.SKIPPED, error=f"not verified: {found}")
     try:
         sent = poster.send(sender, out)
     except SendError as exc:
@@ -141,3 +196,18 @@ def deliver(
     with sessions.begin() as session:
         ledger.mark_posted(session, delivery_id=delivery_id, ref=sent.ref, at=clock.now())
     return Result(Outcome.POSTED, sent=sent)
+
+
+def _already_posted(sender: Sender, out: Outgoing) -> Sent | str | None:
+    """The post of ``out.delivery_key`` if the platform has it; None if it surely has not;
+    a reason (text) when the platform cannot tell."""
+    find = getattr(sender, "find", None)
+    if find is None:
+        return f"{out.platform} keeps no history the bot can search"
+    try:
+        found: Sent | None = find(out)
+    except CannotTell as exc:
+        return str(exc) or "cannot tell"
+    except SendError as exc:
+        return str(exc)
+    return found

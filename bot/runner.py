@@ -42,14 +42,18 @@ def configured(core: Core) -> tuple[bool, bool]:
     return slack_on, telegram_on
 
 
-async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = None,  # noqa: S104
+async def start_all(core: Core, *, host: str | None = None, port: int | None = None,
                     failed: asyncio.Event | None = None) -> list[Stop]:
     """Start every configured platform inside the running loop; returns their stoppers.
 
+    An HTTP listener binds ``host:port`` (KAMBOT_HTTP_HOST and PORT by default).
     ``failed`` is set when a platform cannot go on (Telegram polling gave up)."""
+    from bot.adapters.listener import listening
     from bot.adapters.slack import build_app, mount, resolve_mode, slack_sender, start_slack
     from bot.adapters.telegram import TelegramRuntime
     from bot.page.app import mount_page, serve_page
+
+    host = core.settings.KAMBOT_HTTP_HOST if host is None else host
 
     slack_on, telegram_on = configured(core)
     stops: list[Stop] = []
@@ -84,8 +88,7 @@ async def start_all(core: Core, *, host: str = "0.0.0.0", port: int | None = Non
             await runner.setup()
             await web.TCPSite(runner, host, core.settings.PORT if port is None else port).start()
             stops.append(runner.cleanup)
-            log.info("kambot run: Slack and the Telegram webhook share port %s",
-                     port or core.settings.PORT)
+            log.info("kambot run: Slack and the Telegram webhook share %s", listening(runner))
         elif not slack_http and not telegram_webhook and core.settings.KAMBOT_PUBLIC_URL:
             # No listener of a platform to share: the customer page gets its own on PORT.
             stops.append(await serve_page(core, host=host,

@@ -292,9 +292,18 @@ def build_scheduler(
 
 
 @contextmanager
-def scheduling(core: Core, **kwargs: Any) -> Iterator[Scheduler]:
+def scheduling(core: Core, **kwargs: Any) -> Iterator[Scheduler | None]:
     """``with scheduling(core): serve()``: the scheduler runs (and leads, or waits to) for as
-    long as the platform does, in `kambot slack`, `kambot telegram` and `kambot run`."""
+    long as the platform does, in `kambot slack`, `kambot telegram` and `kambot run`.
+
+    With KAMBOT_JOB_ENGINE=procrastinate nothing is scheduled here (None is yielded): the
+    `kambot worker` processes run every job (bot/tasks/)."""
+    from bot.tasks.choice import PROCRASTINATE, engine_of
+
+    if engine_of(core.settings) == PROCRASTINATE:
+        log.info("scheduled jobs run in `kambot worker` (KAMBOT_JOB_ENGINE=procrastinate)")
+        yield None
+        return
     sched = build_scheduler(core, **kwargs)
     sched.start()
     try:

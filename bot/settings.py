@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     KAMBOT_SHARE_DAYS: int = Field(default=30, ge=1, le=365)
 
     PORT: int = Field(default=3000, ge=1, le=65535)
+    # Who runs the scheduled work: `embedded` (APScheduler inside `kambot slack|telegram|
+    # run`, one process or a leader among replicas) or `procrastinate` (PostgreSQL only:
+    # `kambot worker` processes run it as jobs; the serving processes schedule nothing).
+    KAMBOT_JOB_ENGINE: Literal["embedded", "procrastinate"] = "embedded"
+    # The address every HTTP listener binds (Slack HTTP mode, the Telegram webhook):
+    # loopback unless told otherwise, so a bot behind a proxy on the same host is not
+    # reachable around it; `0.0.0.0` (or `::`) in a container or behind a remote balancer.
+    KAMBOT_HTTP_HOST: str = "127.0.0.1"
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -102,6 +110,17 @@ class Settings(BaseSettings):
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("KAMBOT_HTTP_HOST")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        # A bare address or name: no scheme, path or port (a single colon is host:port;
+        # an IPv6 address has several).
+        if not value or "/" in value or value.count(":") == 1 or any(c.isspace() for c in value):
+            raise ValueError("KAMBOT_HTTP_HOST must be an address or host name to listen on, "
+                             "such as 127.0.0.1, 0.0.0.0 or ::")
         return value
 
     @field_validator("KAMBOT_LANGUAGE")

@@ -52,7 +52,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 # Search tables are made by migrations (FTS5 / tsvector), not by the models: autogenerate
 # must not offer to drop them.
-_MIGRATION_ONLY = ("note_fts", "note_search")
+# The job engine's tables (PostgreSQL) are Procrastinate's, made by migration 0010.
+_MIGRATION_ONLY = ("note_fts", "note_search", "procrastinate_")
 
 
 def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool,

@@ -2,7 +2,10 @@
 
 A unique (kind, account, key, channel) row makes every report, alert and reminder happen
 once, across restarts and replicas. A claim that failed is taken again by the next run; a
-claim left by a process that died mid-post is taken again once it is stale.
+claim left by a process that died mid-post is taken again once it is stale, or at once by
+the same job coming back (``claimed_by``: a job of the engine retried after its worker
+died). Such a claim is *in doubt*: the post may have gone out before the process died, so
+whoever takes it asks the platform first (bot/posting.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from sqlmodel import Session, col, select
 from storage.models import Delivery, DeliveryStatus
 
 STALE_CLAIM = timedelta(minutes=30)
+# The error of a claim taken over from a run that never finished: it may have posted.
+IN_DOUBT = "in doubt: the run that claimed it stopped before recording the outcome"
 
 
 def find(
@@ -51,15 +56,19 @@ def claim(
     platform: str,
     channel: str,
     at: datetime,
+    by: str | None = None,
 ) -> Delivery | None:
     """Claim the right to post; None when it was posted, or another run holds a fresh claim.
 
-    Commit the session right after claiming, before posting, so others see the claim.
+    ``by`` names the claimant; a fresh claim held under the same name is taken again (the
+    same job, retried after its worker died). A claim taken from a run that never finished
+    comes back :func:`in_doubt`. Commit the session right after claiming, before posting,
+    so others see the claim.
     """
     try:
         with session.begin_nested():
             new = Delivery(kind=kind, account_id=account_id, key=key, platform=platform,
-                           channel=channel, claimed_at=at, attempts=1)
+                           channel=channel, claimed_at=at, attempts=1, claimed_by=by)
             session.add(new)
             session.flush()
             return new
@@ -68,20 +77,28 @@ def claim(
     row = find(session, kind=kind, account_id=account_id, key=key, channel=channel)
     if row is None or row.status == DeliveryStatus.POSTED.value:
         return None
-    if row.status == DeliveryStatus.CLAIMED.value and at - row.claimed_at < STALE_CLAIM:
+    unfinished = row.status == DeliveryStatus.CLAIMED.value
+    own = by is not None and row.claimed_by == by
+    if unfinished and not own and at - row.claimed_at < STALE_CLAIM:
         return None
-    # Retake a failed or stale claim, guarded so two runs cannot both retake it.
+    # Retake a failed, stale or own claim, guarded so two runs cannot both retake it.
     result = session.execute(
         sa.update(Delivery)
         .where(col(Delivery.id) == row.id, col(Delivery.claimed_at) == row.claimed_at,
                col(Delivery.status) == row.status)
-        .values(status=DeliveryStatus.CLAIMED.value, claimed_at=at, attempts=row.attempts + 1)
+        .values(status=DeliveryStatus.CLAIMED.value, claimed_at=at, attempts=row.attempts + 1,
+                claimed_by=by, error=IN_DOUBT if unfinished or in_doubt(row) else None)
     )
     taken: int = getattr(result, "rowcount", 0)
     if not taken:
         return None
     session.refresh(row)
     return row
+
+
+def in_doubt(row: Delivery) -> bool:
+    """Whether an earlier run may have posted this claim before it died."""
+    return row.error == IN_DOUBT
 
 
 def mark_posted(session: Session, *, delivery_id: int, ref: str | None, at: datetime) -> None:
@@ -91,6 +108,16 @@ def mark_posted(session: Session, *, delivery_id: int, ref: str | None, at: date
         row.message_ref = ref
         row.posted_at = at
         row.error = None
+        session.add(row)
+
+
+def mark_unverified(session: Session, *, delivery_id: int, reason: str, at: datetime) -> None:
+    """Done without knowing whether it went out: a claim in doubt on a platform that cannot
+    say (at most once rather than twice)."""
+    mark_posted(session, delivery_id=delivery_id, ref=None, at=at)
+    row = session.get(Delivery, delivery_id)
+    if row is not None:
+        row.error = f"not verified: {reason}"[:500]
         session.add(row)
 
 

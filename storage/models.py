@@ -450,6 +450,8 @@ class Delivery(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=500)
     claimed_at: datetime = _ts(nullable=False)
     posted_at: datetime | None = _ts(nullable=True)
+    # Who holds the claim (``job:<id>`` for a job of the engine); see storage/ledger.py.
+    claimed_by: str | None = Field(default=None, max_length=100)
 
 
 class ProcessedEvent(SQLModel, table=True):

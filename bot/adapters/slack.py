@@ -34,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_incoming as inc
 from bot.adapters import slack_views as views
+from bot.adapters.listener import listening
 from bot.adapters.refusals import RefusalLog
 from bot.adapters.slack_handlers import (
     PLATFORM,
@@ -339,12 +340,12 @@ def resolve_mode(core: Core, mode: str | None) -> str:
     return mode
 
 
-async def start_slack(core: Core, *, mode: str | None = None, host: str = "0.0.0.0",
+async def start_slack(core: Core, *, mode: str | None = None, host: str | None = None,
                       port: int | None = None) -> Callable[[], Awaitable[None]]:
     """Start the Slack app inside the running event loop; returns the coroutine that stops it.
 
     Registers the Slack sender in ``core.senders`` so reports and alerts can post. In HTTP
-    mode it listens on ``host:port`` (PORT by default); ``kambot run`` may instead call
+    mode it listens on ``host:port`` (KAMBOT_HTTP_HOST and PORT by default); ``kambot run`` may instead call
     :func:`build_app` and :func:`mount` to share one listener with Telegram.
     """
     mode = resolve_mode(core, mode)
@@ -363,9 +364,10 @@ async def start_slack(core: Core, *, mode: str | None = None, host: str = "0.0.0
     mount_page(web_app, core)  # the customer page shares the listener (bot/page/app.py)
     runner = web.AppRunner(web_app)
     await runner.setup()
+    host = core.settings.KAMBOT_HTTP_HOST if host is None else host
     site = web.TCPSite(runner, host, core.settings.PORT if port is None else port)
     await site.start()
-    log.info("kambot slack: HTTP mode on %s:%s%s", host, port or core.settings.PORT, EVENTS_PATH)
+    log.info("kambot slack: HTTP mode on %s%s", listening(runner), EVENTS_PATH)
     return runner.cleanup
 
 

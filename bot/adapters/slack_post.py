@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.messages import Button, Item, Outgoing, Reply, User
-from bot.outbox import SendError, Sent
+from bot.outbox import CannotTell, SendError, Sent
 from bot.render.slack import SECTION_TEXT, SlackMessage, clip, render_slack
 from bot.seals import ChannelSealer, seal_reply
 from commands.i18n import Translator
@@ -37,6 +37,10 @@ PERMANENT = {
 }
 # Where a slash command or button still can answer through its response_url.
 UNREACHABLE = {"channel_not_found", "not_in_channel", "user_not_in_channel"}
+# The message metadata event type that carries a post's delivery key (bot/posting.py).
+DELIVERY_EVENT = "kambot_delivery"
+# How far back a recovery looks for a post in doubt (messages, newest first).
+FIND_LIMIT = 200
 
 
 def make_client(token: str, base_url: str, *, retries: int = 2) -> WebClient:
@@ -79,11 +83,39 @@ class SlackPoster:
 
     # -- the outbox Sender -----------------------------------------------------------
     def send(self, out: Outgoing) -> Sent:
+        metadata = None
+        if out.delivery_key:
+            metadata = {"event_type": DELIVERY_EVENT,
+                        "event_payload": {"delivery_key": out.delivery_key}}
         try:
-            posted = self.post(out.channel, out.reply, thread=out.thread)
+            posted = self.post(out.channel, out.reply, thread=out.thread, metadata=metadata)
         except SlackApiError as exc:
             raise send_error(exc) from None
         return Sent(channel=posted.channel, ref=posted.ts)
+
+    def find(self, out: Outgoing) -> Sent | None:
+        """The message carrying ``out.delivery_key`` among the channel's (or the thread's)
+        latest FIND_LIMIT, by its metadata; CannotTell when Slack will not show the history
+        (the channels:history / groups:history scopes, a DM by user id)."""
+        try:
+            if out.thread:
+                resp = self.client.conversations_replies(
+                    channel=out.channel, ts=out.thread, include_all_metadata=True,
+                    limit=FIND_LIMIT)
+            else:
+                resp = self.client.conversations_history(
+                    channel=out.channel, include_all_metadata=True, limit=FIND_LIMIT)
+        except SlackApiError as exc:
+            error = exc.response.get("error", "") if exc.response is not None else ""
+            raise CannotTell(f"slack: conversations history: {error or 'request failed'}") \
+                from None
+        for message in resp.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (metadata.get("event_type") == DELIVERY_EVENT
+                    and payload.get("delivery_key") == out.delivery_key):
+                return Sent(channel=out.channel, ref=str(message.get("ts", "")))
+        return None
 
     # -- replies ---------------------------------------------------------------------
     def messages(self, reply: Reply, t: Translator | None = None,
@@ -95,14 +127,18 @@ class SlackPoster:
         return render_slack(reply, omitted=lambda n: t("slack.render.omitted", count=n))
 
     def post(self, channel: str, reply: Reply, *, thread: str | None = None,
-             t: Translator | None = None) -> Posted:
-        """Post in ``channel`` (a thread when given), then the attachments. Raises SlackApiError."""
+             t: Translator | None = None, metadata: dict[str, Any] | None = None) -> Posted:
+        """Post in ``channel`` (a thread when given), then the attachments. Raises SlackApiError.
+
+        ``metadata`` (Slack message metadata) goes on the first message."""
         first: Posted | None = None
         for msg in self.messages(reply, t, channel):
             kwargs: dict[str, Any] = {"channel": channel, "text": msg.text, "blocks": msg.blocks,
                                       "unfurl_links": False}
             if thread:
                 kwargs["thread_ts"] = thread
+            if metadata is not None and first is None:
+                kwargs["metadata"] = metadata
             resp = self.client.chat_postMessage(**kwargs)
             if first is None:
                 first = Posted(channel=str(resp["channel"]), ts=str(resp["ts"]))

@@ -34,6 +34,7 @@ from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.adapters.listener import listening
 from bot.adapters.refusals import RefusalLog
 from bot.adapters.telegram_client import (
     ApiCallError,
@@ -349,13 +350,14 @@ class TelegramRuntime:
         self,
         *,
         webhook: bool,
-        listen: str = "0.0.0.0",
-        serve: bool = True,  # noqa: S104
+        listen: str | None = None,
+        serve: bool = True,
     ) -> None:
         """Connect (getMe), register the command menu, then poll or set the webhook.
 
         ``serve=False`` with ``webhook``: do not open a listener; the caller mounts
         :meth:`webhook_routes` into its own aiohttp app (one PORT for Slack and Telegram).
+        ``listen``: the address the webhook listener binds (KAMBOT_HTTP_HOST by default).
         """
         try:
             await self.application.initialize()  # getMe
@@ -369,7 +371,8 @@ class TelegramRuntime:
                                      sender=self.sender)  # fmt: skip
         await register_commands(bot)
         if webhook:
-            await self._start_webhook(listen, serve=serve)
+            await self._start_webhook(
+                self.core.settings.KAMBOT_HTTP_HOST if listen is None else listen, serve=serve)
         else:
             # Pending updates are kept: drop_pending_updates stays False.
             await bot.delete_webhook(drop_pending_updates=False)
@@ -542,6 +545,7 @@ class TelegramRuntime:
             self._web = web.AppRunner(app, access_log=None)
             await self._web.setup()
             await web.TCPSite(self._web, listen, self.core.settings.PORT).start()
+            log.info("telegram: webhook listener on %s", listening(self._web))
         await self.application.bot.set_webhook(
             url,
             secret_token=secret,

@@ -276,6 +276,31 @@ def test_stale_claim_of_a_dead_run_is_taken_again(core, recorder, clock):
     assert len(in_channel(recorder, "acme-team")) == 3
 
 
+def test_a_dead_run_that_posted_before_recording_is_not_posted_again(core, recorder, clock):
+    """The parent went out, then the run died before the ledger said so: the next run finds
+    the post by its delivery key, records it and goes on with the thread."""
+    seed_acme(core.sessions)
+    from bot.messages import Outgoing, Reply
+    from bot.posting import delivery_key
+    from storage import ledger
+    with core.sessions.begin() as s:
+        ledger.claim(s, kind="report", account_id=1, key="2026-11", platform="console",
+                     channel="acme-team", at=clock.now())
+    first = recorder.send(Outgoing(platform="console", workspace="local", channel="acme-team",
+                                   reply=Reply(title="report"),
+                                   delivery_key=delivery_key("report", 1, "2026-11")))
+    clock.advance(timedelta(hours=1))
+    summary = jobs.run_monthly_reports(core, month=NOV, poster=quick_poster())
+    sent = in_channel(recorder, "acme-team")
+    assert [o.delivery_key for o in sent] == ["report:1:2026-11", "report.thread:1:2026-11",
+                                              "report.shared:1:2026-11"]
+    assert sent[1].thread == sent[2].thread == first.ref  # the thread of the first post
+    with core.sessions.begin() as s:
+        row = ledger.find(s, kind="report", account_id=1, key="2026-11", channel="acme-team")
+        assert row is not None and row.status == "posted" and row.message_ref == first.ref
+    assert not summary.errors
+
+
 def test_digest_command_posts_then_posts_nothing(core, recorder, capsys):
     seed_acme(core.sessions)
     assert jobs.digest_command(core, month="2026-11", poster=quick_poster()) == 0

@@ -13,6 +13,12 @@ Files people share (:meth:`FakeSlack.add_file`) are described by ``files.info`` 
 request with a bearer token; without one Slack answers 200 with its sign-in web page, and
 so does the fake. Every download is recorded in ``downloads``.
 
+Posted messages are kept per channel (``messages``) with their message metadata
+(``chat.postMessage`` ``metadata``: ``event_type`` and an ``event_payload`` object, as
+Slack requires) and served back newest first by ``conversations.history`` and oldest first
+by ``conversations.replies``; the metadata only with ``include_all_metadata``, as Slack
+does. :meth:`FakeSlack.forget_history` plays an app without the history scopes.
+
 :class:`FakeSocketMode` is the websocket that ``apps.connections.open`` hands out: tests
 push envelopes through it and read the acks the app sends back.
 """
@@ -243,6 +249,9 @@ class FakeSlack(LoopbackServer):
         self.files: dict[str, dict[str, Any]] = {}
         self.file_contents: dict[str, bytes] = {}
         self.downloads: list[tuple[str, bool]] = []  # (file id, with a bearer token)
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> oldest first
+        self.history_error: str | None = None
+        self.delays: dict[str, float] = {}  # method -> seconds each call takes
         self._queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -320,6 +329,22 @@ class FakeSlack(LoopbackServer):
             }
         return file_id
 
+    def slow(self, method: str, seconds: float) -> None:
+        """Make every call of ``method`` take ``seconds`` (a slow Slack, a long job)."""
+        self.delays[method] = seconds
+
+    def forget_history(self, error: str = "missing_scope") -> None:
+        """Answer the history methods with ``error`` from now on (an app without the
+        channels:history / groups:history scopes)."""
+        self.history_error = error
+
+    def posts_with_key(self, delivery_key: str) -> list[dict[str, Any]]:
+        """Every message posted carrying ``delivery_key`` in its metadata."""
+        with self._cond:
+            return [m for msgs in self.messages.values() for m in msgs
+                    if ((m.get("metadata") or {}).get("event_payload") or {})
+                    .get("delivery_key") == delivery_key]
+
     def calls_to(self, method: str) -> list[Call]:
         with self._cond:
             return [c for c in self.calls if c.method == method]
@@ -394,6 +419,8 @@ class FakeSlack(LoopbackServer):
         auth = req.headers.get("Authorization", "")
         authorized = auth.startswith("Bearer ") and len(auth) > len("Bearer ") or "token" in params
         call = Call(method, params, authorized)
+        if self.delays.get(method):
+            time.sleep(self.delays[method])
         status, body, headers = self._answer(call)
         with self._cond:
             self.calls.append(call)
@@ -464,6 +491,17 @@ class FakeSlack(LoopbackServer):
         if call.method in {"chat.postMessage", "chat.postEphemeral", "chat.update"}:
             if not call.params.get("text") and not call.params.get("blocks"):
                 problems.append(f"{call.method}: neither text nor blocks")
+        if "metadata" in call.params:
+            try:
+                metadata = call.json("metadata")
+            except ValueError:
+                metadata = None
+            if not (isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str)
+                    and metadata["event_type"]
+                    and isinstance(metadata.get("event_payload"), dict)):
+                self._violation(f"{call.method}: metadata needs event_type and an "
+                                f"event_payload object, got {metadata!r}")
+                return "invalid_metadata_format"
         if problems:
             for p in problems:
                 self._violation(p)
@@ -487,8 +525,18 @@ class FakeSlack(LoopbackServer):
                 "x-oauth-scopes": ",".join(self.scopes)}
         if m == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
+            message: dict[str, Any] = {"type": "message", "text": p.get("text", ""), "ts": ts,
+                                       "bot_id": self.bot_id}
+            if p.get("thread_ts"):
+                message["thread_ts"] = p["thread_ts"]
+            if "metadata" in p:
+                message["metadata"] = call.json("metadata")
+            with self._cond:
+                self.messages.setdefault(p["channel"], []).append(message)
             return 200, {"ok": True, "channel": p["channel"], "ts": ts,
                          "message": {"text": p.get("text", ""), "ts": ts}}, {}
+        if m in {"conversations.history", "conversations.replies"}:
+            return 200, self._history(m, p), {}
         if m == "chat.update":
             return 200, {"ok": True, "channel": p["channel"], "ts": p["ts"]}, {}
         if m == "chat.postEphemeral":
@@ -530,6 +578,27 @@ class FakeSlack(LoopbackServer):
                 return 200, {"ok": False, "error": "socket_mode_not_enabled"}, {}
             return 200, {"ok": True, "url": self.socket_url}, {}
         return 200, {"ok": True}, {}
+
+    def _history(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        if self.history_error:
+            return {"ok": False, "error": self.history_error}
+        channel = p.get("channel", "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        with self._cond:
+            stored = [dict(m) for m in self.messages.get(channel, [])]
+        if method == "conversations.history":
+            shown = [m for m in stored if m.get("thread_ts") in (None, m["ts"])][::-1]
+        else:
+            ts = p.get("ts", "")
+            shown = [m for m in stored if m["ts"] == ts or m.get("thread_ts") == ts]
+            if not shown:
+                return {"ok": False, "error": "thread_not_found"}
+        if str(p.get("include_all_metadata", "")).lower() not in {"1", "true"}:
+            for m in shown:
+                m.pop("metadata", None)
+        limit = int(p.get("limit") or 100)
+        return {"ok": True, "messages": shown[:limit], "has_more": len(shown) > limit}
 
 
 class FakeSocketMode:
