@@ -50,6 +50,9 @@ class LineAction:
     shared: bool = False
 
 
+_SEP_MODAL = re.compile(r"(?:will|shall|needs?\sto|has\sto|is\sgoing\sto|to)\s(?=[a-z])", re.I)
+
+
 def _dated_lead(text: str, body: str, lead: Lead, due: DueScan) -> bool:
     """The owner is followed right away by the due date: "客户经理下周一前就需求澄清…"."""
     owner_part = body[: len(body) - len(lead.rest)].strip()
@@ -85,13 +88,15 @@ def parse_line(
     in_block: bool = False,
     block_owner: Owner | None = None,
     descriptive: bool = False,
+    spoken: bool = False,
 ) -> LineAction | None:
     """The action ``line`` states, or None.
 
     ``in_block``: the line is under an "Action items" / "待办" header; ``block_owner``: the
     person whose name headed the lines above (a notetaker's "**Alice Wong**" group);
     ``descriptive``: under a "Summary" / "Discussion" header, where a name and a verb
-    with no date or modal describe the meeting rather than assign work.
+    with no date or modal describe the meeting rather than assign work; ``spoken``: a
+    line of a transcript, where "Alice: welcome and agenda" is said, not assigned.
     """
     text = clean_line(line)
     if not text or STRUCK.match(text):
@@ -148,6 +153,10 @@ def parse_line(
         return None
     title = lead.rest if lead.owner is not None else body
     joined = lead.joined
+    if joined == "sep":
+        modal = _SEP_MODAL.match(title)  # "Li Wei: will send the list …"
+        if modal is not None:
+            title, joined = title[modal.end() :], "modal"
     if joined == "" and explicit is not None:
         joined = "field"  # "Prepare the guide — Assignee: Carol Diaz — Due: …"
     if lead.owner is not None:
@@ -188,7 +197,8 @@ def parse_line(
             return None
         if joined == "trailing" and not is_instruction(title):
             return None
-        if joined == "sep" and not is_instruction(title, strict=lead.owner is None or lead.owner.kind not in ("person", "role")):
+        strict = spoken or lead.owner is None or lead.owner.kind not in ("person", "role")
+        if joined == "sep" and not (is_instruction(title, strict=strict) or (chinese and not spoken and starts_with_verb(title.strip()))):
             return None
         if joined == "bare" and not _bare_action(title, lead, text, body, due, chinese=chinese):
             return None

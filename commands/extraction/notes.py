@@ -11,6 +11,7 @@ from commands.dates import DueScan, scan_due
 from commands.extraction import vocab
 from commands.extraction.lines import LineAction, clean_line, parse_line, strip_list
 from commands.extraction.roster import Owner, OwnerMatcher, Roster, fold_line
+from commands.extraction.speakers import speaker_of, spoken, teams_header
 
 __all__ = ["Found", "FoundDecision", "read_note"]
 
@@ -127,6 +128,36 @@ class _Table:
         return LineAction(title=title, owner=owner, due=due)
 
 
+def _is_transcript(lines: list[str], matcher: OwnerMatcher) -> bool:
+    """Three lines or more name their speaker ("Li Wei: …"), or two a Teams speaker."""
+    said = heads = 0
+    for line in lines[:MAX_ACTIONS]:
+        if len(line) > MAX_LINE or not line.strip():
+            continue
+        if teams_header(line, matcher) is not None:
+            heads += 1
+        elif speaker_of(strip_list(clean_line(line))[0], matcher) is not None:
+            said += 1
+    return said >= 3 or heads >= 2
+
+
+def _parse(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool, block_owner: Owner | None,
+           descriptive: bool, speaker: Owner | None, transcript: bool) -> LineAction | None:
+    """One line; what a speaker commits to ("Robert Chen: Understood, I'll send …") is read
+    from the clause they commit in, with "I" read as the speaker."""
+    text, _, box = strip_list(clean_line(raw))
+    is_spoken = transcript and (speaker is not None or speaker_of(text, matcher) is not None)
+    if box != "done":
+        clause = spoken(text, matcher, speaker if transcript else None)
+        if clause is not None:
+            action = parse_line(clause, today=today, matcher=matcher, in_block=in_block,
+                                block_owner=block_owner, descriptive=descriptive)
+            if action is not None:
+                return action
+    return parse_line(raw, today=today, matcher=matcher, in_block=in_block, block_owner=block_owner,
+                      descriptive=descriptive, spoken=is_spoken)
+
+
 def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[list[Found], list[FoundDecision]]:
     """Every action and decision of a note, in order."""
     matcher = OwnerMatcher(roster)
@@ -136,7 +167,10 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
     block_owner: Owner | None = None
     after_blank = False
     table: _Table | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    transcript = _is_transcript(lines, matcher)
+    speaker: Owner | None = None
+    for number, line in enumerate(lines, start=1):
         if len(actions) >= MAX_ACTIONS:
             break
         if len(line) > MAX_LINE:
@@ -164,7 +198,11 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
             table = None
         kind = _heading(raw)
         if kind is not None:
-            section, block_owner, after_blank = kind, None, False
+            section, block_owner, after_blank, speaker = kind, None, False, None
+            continue
+        heard = teams_header(raw, matcher) if transcript else None
+        if heard is not None:
+            speaker = heard
             continue
         if section == "actions":
             owner = _owner_only(raw, matcher)
@@ -194,14 +232,9 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
         if _META.match(fold_line(clean_line(raw))) and section != "actions":
             continue
         try:
-            action = parse_line(
-                raw,
-                today=today,
-                matcher=matcher,
-                in_block=section == "actions",
-                block_owner=block_owner,
-                descriptive=section == "info",
-            )
+            action = _parse(raw, today=today, matcher=matcher, in_block=section == "actions",
+                            block_owner=block_owner, descriptive=section == "info",
+                            speaker=speaker, transcript=transcript)
         except Exception:  # noqa: BLE001
             # One odd line must not lose the note or its other actions; the property
             # tests call parse_line unguarded so such a bug is seen.

@@ -98,7 +98,7 @@ ZH_VERB_RE = re.compile("|".join(sorted(ZH_VERBS, key=len, reverse=True)))
 
 # Joining words between an owner and the action.
 EN_MODAL = re.compile(
-    r"\s?(?:,\s?)?(?:please\s)?(?:will|'ll|’ll|['’]m\sgoing\sto|am\sgoing\sto|['’]m\sto|am\sto|"
+    r"\s?(?:,\s?)?(?:please\s)?(?:(?:still|also|then|now)\s(?=will|need|has|have|must|should))?(?:will|'ll|’ll|['’]m\sgoing\sto|am\sgoing\sto|['’]m\sto|am\sto|"
     r"shall|should|must|needs?\sto|has\sto|have\sto|"
     r"had\sto|is\sto|are\sto|(?:is|are)\sgoing\sto|going\sto|(?:is|are)\sresponsible\sfor|"
     r"responsible\sfor|to\sown|promised\sto|agreed\sto|offered\sto|volunteered\sto|"
@@ -106,7 +106,7 @@ EN_MODAL = re.compile(
 )
 EN_SEP = re.compile(r"\s?(?::|->|=>|--?|–|—|→)\s?")
 ZH_CONNECT = re.compile(
-    r"\s?(?:来负责|负责|牵头|主导|需要|需(?!求)|要(?!求)|将会|将|会(?![后议上前谈面])|应该|应当|应|必须|务必|得(?=[去把])|可以"
+    r"\s?(?:还|也)?(?:来负责|负责|牵头|主导|需要|需(?!求)|要(?!求)|将会|将|会(?![后议上前谈面])|应该|应当|应|必须|务必|得(?=[去把])|可以"
     r"|请(?![假客]))\s?"
 )
 ZH_SEP = re.compile(r"\s?(?:[:：]|->|--?|—{1,2}|–|→)\s?")
