@@ -50,6 +50,10 @@ class LineAction:
     shared: bool = False
 
 
+# A verb that reports a plan, then who or when, then a modal: a fact told, not a task.
+_REPORTED_ZH = re.compile(
+    r"(?:确认|同意|表示|透露|说明|告知|答应)了?[^，。,]{1,6}?(?:需要|要(?![求点素])|会(?![议谈面后上])|将(?![来军]))(?=[\u4e00-\u9fff])"
+)
 _SEP_MODAL = re.compile(r"(?:will|shall|needs?\sto|has\sto|is\sgoing\sto|to)\s(?=[a-z])", re.I)
 
 
@@ -67,8 +71,13 @@ def _bare_action(title: str, lead: Lead, text: str, body: str, due: DueScan, *, 
     if chinese:
         if due.day is None and vocab.ZH_REPORTS.match(title.strip()):
             return False  # "客户反馈APP的登录速度有明显提升": a report
+        if _REPORTED_ZH.match(title.strip()):
+            return False  # "赵敏确认明年要在两个新城市开店": what they said will happen
         if is_instruction(title):
             return True
+        ours = lead.owner is not None and lead.owner.kind in ("person", "role")
+        if ours and vocab.ZH_CIRCUMSTANCE.match(title.strip()) and not is_past(title):
+            return True  # "刘洋在招标前给周建国打电话", "张伟跟财务一起设置里程碑开票"
         # Owner, date, then the action: a verb the word list lacks, or its object first.
         return _dated_lead(text, body, lead, due) and (
             vocab.ZH_PREPOSITIONS.match(title.strip()) is not None or starts_with_verb(title.strip())

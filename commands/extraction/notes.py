@@ -136,8 +136,9 @@ def _is_transcript(lines: list[str], matcher: OwnerMatcher) -> bool:
             continue
         if teams_header(line, matcher) is not None:
             heads += 1
-        elif speaker_of(strip_list(clean_line(line))[0], matcher) is not None:
-            said += 1
+        else:
+            text, listed, _ = strip_list(clean_line(line))
+            said += not listed and speaker_of(text, matcher) is not None
     return said >= 3 or heads >= 2
 
 
