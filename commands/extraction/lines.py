@@ -98,6 +98,7 @@ def parse_line(
     block_owner: Owner | None = None,
     descriptive: bool = False,
     spoken: bool = False,
+    title_line: bool = False,
 ) -> LineAction | None:
     """The action ``line`` states, or None.
 
@@ -105,7 +106,9 @@ def parse_line(
     person whose name headed the lines above (a notetaker's "**Alice Wong**" group);
     ``descriptive``: under a "Summary" / "Discussion" header, where a name and a verb
     with no date or modal describe the meeting rather than assign work; ``spoken``: a
-    line of a transcript, where "Alice: welcome and agenda" is said, not assigned.
+    line of a transcript, where "Alice: welcome and agenda" is said, not assigned;
+    ``title_line``: the first line of a longer note, which names the meeting ("Exec
+    sponsor call - Dana / Li Wei"): a name and a word with nothing joining them is no action.
     """
     text = clean_line(line)
     if not text or STRUCK.match(text):
@@ -212,5 +215,7 @@ def parse_line(
         if joined == "bare" and not _bare_action(title, lead, text, body, due, chinese=chinese):
             return None
         if joined == "bare" and descriptive and chinese and due.day is None:
+            return None
+        if joined == "bare" and title_line and due.day is None:
             return None
     return LineAction(title=title, owner=owner, due=due, shared=shared)

@@ -142,8 +142,32 @@ def _is_transcript(lines: list[str], matcher: OwnerMatcher) -> bool:
     return said >= 3 or heads >= 2
 
 
+# Where one line holds two actions: "Bob to ping Li Wei; Carol to reserve the kit",
+# "李娜跟赵敏约时间；王芳周四前预留设备。", "… the deck. Carol to …".
+_CLAUSES = re.compile(r"\s?[;；]\s?|。(?=\S)|(?<=[a-z0-9)])\.\s+(?=[A-Z@])")
+_LABEL = re.compile(r"^[^:：]{1,24}[:：]\s?")
+
+
+def _parse_split(raw: str, *, title_line: bool = False, **how: object) -> list[LineAction]:
+    """The actions of one line: each clause its own when two clauses or more each name
+    their owner, else the line as one."""
+    parts = [p for p in _CLAUSES.split(raw) if p.strip()]
+    if len(parts) > 1:
+        matcher = how["matcher"]
+        assert isinstance(matcher, OwnerMatcher)
+        label = _LABEL.match(clean_line(parts[0]))
+        if label is not None and matcher.find(label.group(0)) is None:
+            parts[0] = clean_line(parts[0])[label.end() :]  # "Quick one: Bob to …; Carol to …"
+        found = [a for a in (_parse(p, **how) for p in parts) if a is not None]  # type: ignore[arg-type]
+        if len(found) > 1 and all(a.owner is not None for a in found):
+            return found
+    action = _parse(raw, title_line=title_line, **how)  # type: ignore[arg-type]
+    return [action] if action is not None else []
+
+
 def _parse(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool, block_owner: Owner | None,
-           descriptive: bool, speaker: Owner | None, transcript: bool) -> LineAction | None:
+           descriptive: bool, speaker: Owner | None, transcript: bool,
+           title_line: bool = False) -> LineAction | None:
     """One line; what a speaker commits to ("Robert Chen: Understood, I'll send …") is read
     from the clause they commit in, with "I" read as the speaker."""
     text, _, box = strip_list(clean_line(raw))
@@ -156,7 +180,7 @@ def _parse(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool, bloc
             if action is not None:
                 return action
     return parse_line(raw, today=today, matcher=matcher, in_block=in_block, block_owner=block_owner,
-                      descriptive=descriptive, spoken=is_spoken)
+                      descriptive=descriptive, spoken=is_spoken, title_line=title_line)
 
 
 def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[list[Found], list[FoundDecision]]:
@@ -170,6 +194,7 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
     table: _Table | None = None
     lines = text.splitlines()
     transcript = _is_transcript(lines, matcher)
+    first = next((n for n, line in enumerate(lines, start=1) if line.strip()), 0)
     speaker: Owner | None = None
     for number, line in enumerate(lines, start=1):
         if len(actions) >= MAX_ACTIONS:
@@ -233,18 +258,18 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
         if _META.match(fold_line(clean_line(raw))) and section != "actions":
             continue
         try:
-            action = _parse(raw, today=today, matcher=matcher, in_block=section == "actions",
-                            block_owner=block_owner, descriptive=section == "info",
-                            speaker=speaker, transcript=transcript)
+            found = _parse_split(raw, today=today, matcher=matcher, in_block=section == "actions",
+                                 block_owner=block_owner, descriptive=section == "info",
+                                 speaker=speaker, transcript=transcript,
+                                 title_line=number == first and len(lines) > 2)
         except Exception:  # noqa: BLE001
             # One odd line must not lose the note or its other actions; the property
             # tests call parse_line unguarded so such a bug is seen.
             continue
-        if action is None:
-            continue
-        if decision is not None and (action.owner is None or action.owner.kind in ("team", "customer")):
-            continue  # "Decision: we will go with on-prem" is a decision, not a task
-        if action.owner is None and block_owner is not None:
-            action = LineAction(action.title, block_owner, action.due, action.shared)
-        actions.append(Found(number, raw, action))
+        for action in found:
+            if decision is not None and (action.owner is None or action.owner.kind in ("team", "customer")):
+                continue  # "Decision: we will go with on-prem" is a decision, not a task
+            if action.owner is None and block_owner is not None:
+                action = LineAction(action.title, block_owner, action.due, action.shared)
+            actions.append(Found(number, raw, action))
     return actions, decisions
