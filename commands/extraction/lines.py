@@ -54,6 +54,16 @@ class LineAction:
 _REPORTED_ZH = re.compile(
     r"(?:确认|同意|表示|透露|说明|告知|答应)了?[^，。,]{1,6}?(?:需要|要(?![求点素])|会(?![议谈面后上])|将(?![来军]))(?=[\u4e00-\u9fff])"
 )
+def _deadline(text: str, due: DueScan) -> bool:
+    """The line sets a deadline ("… by Dec 2", "周五前…"): with a verb first and no owner,
+    an instruction to whoever takes it ("Follow up with Li Wei … by Dec 2")."""
+    if due.day is None or not due.phrase:
+        return False
+    phrase = re.escape(due.phrase)
+    return bool(re.search(rf"(?:\bby|\bbefore|\bdue(?:\sby)?|no\slater\sthan)\s(?:the\s)?{phrase}", text, re.I)
+                or re.search(rf"{phrase}\s?(?:之前|以前|前)", text))
+
+
 _SEP_MODAL = re.compile(r"(?:will|shall|needs?\sto|has\sto|is\sgoing\sto|to)\s(?=[a-z])", re.I)
 
 
@@ -205,7 +215,9 @@ def parse_line(
         # action items (a list item "- Carol: the SSO guide" stays an item).
         return None
     if not marked:
-        if lead.owner is None and joined not in ("trailing", "field"):
+        if lead.owner is None and joined not in ("trailing", "field") and not (
+            not spoken and _deadline(text, due) and is_instruction(title) and not is_past(title)
+        ):
             return None
         if joined == "trailing" and not is_instruction(title):
             return None
