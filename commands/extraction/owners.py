@@ -48,7 +48,10 @@ _SIDE = re.compile(r"\s?(?:这边|那边|这里|那里|这块|方面)")
 _OWNER_AFTER = re.compile(r"\s?(?:owner|dri)\s?[,，:：;；]\s?", re.I)
 _THEIR_TEAM = re.compile(r"['’]s\s(?:team|people|folks|office|group|staff)|的?(?:团队|同事|下属|手下|部门)", re.I)
 # An unnamed someone before "needs to": the action has no owner yet.
-_ANYONE = re.compile(r"(?:someone|somebody|anyone|有人|需要有人)\s?", re.I)
+_ANYONE = re.compile(r"(?:someone|somebody|(?:需要|得|要)有人|有人)\s?", re.I)
+_ANYONE_MODAL = re.compile(
+    r"(?:needs?\sto|has\sto|have\sto|should|must|ought\sto|(?<=有人)(?:需要|要|得|来|负责)?)\s?", re.I
+)
 _ASKED = re.compile(r"\s?,?\s?(?:can|could|would|will)\syou\s(?:please\s|kindly\s)?", re.I)
 # "I can send …", "Bob could take this": an offer from someone on the team.
 _CAN = re.compile(r"\s(?:can|could)\s(?!you\b|we\b|i\b|be\b|not\b|also\b|only\b|still\b)", re.I)
@@ -123,8 +126,11 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
                 owner = Owner("customer", owner.text, role=CUSTOMER)
     if owner is None:
         anyone = _ANYONE.match(body)  # "Someone needs to update the runbook", "有人需要…"
-        if anyone is not None and _IMPLIED_WE.match(body, anyone.end()):
-            body = body[anyone.end() :]
+        if anyone is not None:
+            modal = _ANYONE_MODAL.match(body, anyone.end())
+            after = body[modal.end() :].lstrip() if modal is not None else ""
+            if modal is not None and (is_instruction(after) or vocab.ZH_PREPOSITIONS.match(after)):
+                return Lead(Owner("team", anyone.group(0).strip()), after, "modal")
         implied = _IMPLIED_WE.match(body)
         after = body[implied.end() :].lstrip() if implied is not None else ""
         if implied is not None and (is_instruction(after) or vocab.ZH_PREPOSITIONS.match(after)):

@@ -23,10 +23,10 @@ _TEAMS_HEAD = re.compile(
 )
 _SPEAKER = re.compile(r"^(?P<who>[^:：]{1,40}?)\s?(?:[(（][^()（）]{1,30}[)）])?\s?[:：]\s?(?P<said>\S.*)$")
 _I_EN = re.compile(
-    r"(?:^|[,;]\s|^(?i:and|so|ok|okay|then|also|but|yes|sure|understood|right)[,]?\s)"
+    r"(?:^|[,;.!]\s|^(?i:and|so|ok|okay|then|also|but|yes|sure|understood|right)[,]?\s)"
     r"(?:(?i:and|so|then|but)\s)?(?P<i>I)(?P<verb>['’]ll|\s(?:am|['’]m)\b|\s)",
 )
-_I_ZH = re.compile(r"(?:^|[，,；;：:]\s?)(?:那|那么|然后|好的?[，,]?)?(?P<i>我)(?P<verb>)(?![们方司])")
+_I_ZH = re.compile(r"(?:^|[，,；;：:。！!]\s?)(?:那|那么|然后|好的?[，,]?)?(?P<i>我)(?P<verb>)(?![们方司])")
 _THIRD_EN = re.compile(
     r"[:;,]\s(?P<i>[Ss]he|[Hh]e)(?P<verb>['’]ll|\s(?=will\b|is\sgoing\sto\b|needs\sto\b|has\sto\b|should\b))"
 )
