@@ -148,20 +148,24 @@ _CLAUSES = re.compile(r"\s?[;；]\s?|。(?=\S)|(?<=[a-z0-9)])\.\s+(?=[A-Z@])")
 _LABEL = re.compile(r"^[^:：]{1,24}[:：]\s?")
 
 
-def _parse_split(raw: str, *, title_line: bool = False, **how: object) -> list[LineAction]:
+def _parse_split(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool,
+                 block_owner: Owner | None, descriptive: bool, speaker: Owner | None,
+                 transcript: bool, title_line: bool = False) -> list[LineAction]:
     """The actions of one line: each clause its own when two clauses or more each name
     their owner, else the line as one."""
+    def one(text: str, title: bool = False) -> LineAction | None:
+        return _parse(text, today=today, matcher=matcher, in_block=in_block, block_owner=block_owner,
+                      descriptive=descriptive, speaker=speaker, transcript=transcript, title_line=title)
+
     parts = [p for p in _CLAUSES.split(raw) if p.strip()]
     if len(parts) > 1:
-        matcher = how["matcher"]
-        assert isinstance(matcher, OwnerMatcher)
         label = _LABEL.match(clean_line(parts[0]))
         if label is not None and matcher.find(label.group(0)) is None:
             parts[0] = clean_line(parts[0])[label.end() :]  # "Quick one: Bob to …; Carol to …"
-        found = [a for a in (_parse(p, **how) for p in parts) if a is not None]  # type: ignore[arg-type]
-        if len(found) > 1 and all(a.owner is not None for a in found):
-            return found
-    action = _parse(raw, title_line=title_line, **how)  # type: ignore[arg-type]
+        each = [a for a in (one(p) for p in parts) if a is not None]
+        if len(each) > 1 and all(a.owner is not None for a in each):
+            return each
+    action = one(raw, title_line)
     return [action] if action is not None else []
 
 
@@ -195,6 +199,7 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
     lines = text.splitlines()
     transcript = _is_transcript(lines, matcher)
     first = next((n for n, line in enumerate(lines, start=1) if line.strip()), 0)
+    longer = sum(1 for line in lines if line.strip()) > 2  # a note, whose first line is its title
     speaker: Owner | None = None
     for number, line in enumerate(lines, start=1):
         if len(actions) >= MAX_ACTIONS:
@@ -258,15 +263,15 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
         if _META.match(fold_line(clean_line(raw))) and section != "actions":
             continue
         try:
-            found = _parse_split(raw, today=today, matcher=matcher, in_block=section == "actions",
-                                 block_owner=block_owner, descriptive=section == "info",
-                                 speaker=speaker, transcript=transcript,
-                                 title_line=number == first and len(lines) > 2)
+            read = _parse_split(raw, today=today, matcher=matcher, in_block=section == "actions",
+                                block_owner=block_owner, descriptive=section == "info",
+                                speaker=speaker, transcript=transcript,
+                                title_line=number == first and longer)
         except Exception:  # noqa: BLE001
             # One odd line must not lose the note or its other actions; the property
             # tests call parse_line unguarded so such a bug is seen.
             continue
-        for action in found:
+        for action in read:
             if decision is not None and (action.owner is None or action.owner.kind in ("team", "customer")):
                 continue  # "Decision: we will go with on-prem" is a decision, not a task
             if action.owner is None and block_owner is not None:
