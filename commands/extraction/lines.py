@@ -54,6 +54,28 @@ class LineAction:
 _REPORTED_ZH = re.compile(
     r"(?:确认|同意|表示|透露|说明|告知|答应)了?[^，。,]{1,6}?(?:需要|要(?![求点素])|会(?![议谈面后上])|将(?![来军]))(?=[\u4e00-\u9fff])"
 )
+_RESCHEDULE_EN = re.compile(
+    r"\b(?:move|postpone|push|delay|defer|extend|reschedule|shift|slip|bring|pull)(?:s|ed|ing)?\b", re.I
+)
+_RESCHEDULE_ZH = re.compile(r"推迟|延期|延后|延长|顺延|改到|改期|调整到|提前到|挪到|推到|移到|延到")
+
+
+def _rescheduled_to(text: str, due: DueScan) -> bool:
+    """The date is where something is moved ("postpone the workshop until Jan 5",
+    "上线推迟到12月10日"), so it stays in the title."""
+    if due.day is None or not due.phrase:
+        return False
+    at = text.find(due.phrase)
+    if at <= 0:
+        return False
+    before = text[:at]
+    if re.search(r"\b(?:to|until|till|through)\s(?:the\s)?$", before, re.I):
+        return bool(_RESCHEDULE_EN.search(before))
+    if re.search(r"(?:到|至)\s?$", before):
+        return bool(_RESCHEDULE_ZH.search(before))
+    return False
+
+
 def _deadline(text: str, due: DueScan) -> bool:
     """The line sets a deadline ("… by Dec 2", "周五前…"): with a verb first and no owner,
     an instruction to whoever takes it ("Follow up with Li Wei … by Dec 2")."""
@@ -147,6 +169,8 @@ def parse_line(
         marked = marked or start == 0
     text = FIELD_LABELS.sub(" ", text)
     due = scan_due(text, today=today)
+    if _rescheduled_to(text, due):
+        due = DueScan(None, text)  # "move the go-live to Dec 10": the new date, not a deadline
     body = re.sub(r"\s+", " ", due.rest).strip()
     if due.day is not None and DANGLING_ZH.search(body):
         body = DANGLING_ZH.sub("", body)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
-from commands.extraction.roster import Owner, OwnerMatcher, fold_line
+from commands.extraction import vocab
+from commands.extraction.roster import Owner, OwnerMatcher, fold_line, known_given_name
+from commands.extraction.unplaced import likely_chinese_name
 
 __all__ = ["spoken", "speaker_of", "teams_header"]
 
@@ -24,7 +26,7 @@ _TEAMS_HEAD = re.compile(
 _SPEAKER = re.compile(r"^(?P<who>[^:：]{1,40}?)\s?(?:[(（][^()（）]{1,30}[)）])?\s?[:：]\s?(?P<said>\S.*)$")
 _I_EN = re.compile(
     r"(?:^|[,;.!]\s|^(?i:and|so|ok|okay|then|also|but|yes|sure|understood|right)[,]?\s)"
-    r"(?:(?i:and|so|then|but)\s)?(?P<i>I)(?P<verb>['’]ll|\s(?:am|['’]m)\b|\s)",
+    r"(?:(?i:and|so|then|but)\s)?(?P<i>I)(?P<verb>['’]ll|['’]m\b|\sam\b|\s)",
 )
 _I_ZH = re.compile(r"(?:^|[，,；;：:。！!]\s?)(?:那|那么|然后|好的?[，,]?)?(?P<i>我)(?P<verb>)(?![们方司])")
 _THIRD_EN = re.compile(
@@ -33,10 +35,20 @@ _THIRD_EN = re.compile(
 _THIRD_ZH = re.compile(r"[：:，,；;]\s?(?P<i>[他她])(?P<verb>)(?=会|将|要|需要|负责|来)")
 
 
+_NAME_EN = re.compile(r"[A-Z][a-z'’-]{1,20}(?:\s[A-Z][a-z'’-]{1,20}){0,2}")
+
+
 def _who(name: str, matcher: OwnerMatcher) -> Owner | None:
+    """The speaker: someone of the roster, or someone else whose name reads as a person's
+    ("Mike", "Sarah Jones", "马强"), kept as written."""
     owner = matcher.find(name)
     if owner is not None and owner.kind in ("person", "customer", "role"):
         return owner
+    if owner is not None:
+        return None
+    name = name.strip()
+    if (_NAME_EN.fullmatch(name) and known_given_name(name.split()[0])) or likely_chinese_name(name):
+        return Owner("text", name)
     return None
 
 
@@ -61,11 +73,14 @@ def _rewrite(said: str, match: re.Match[str], name: str) -> str:
     verb = match.group("verb")
     if verb in ("'ll", "’ll"):
         verb = " will "
-    elif verb.strip() in ("am", "'m", "’m"):
+    elif verb.strip() in ("am", "'m", "’m"):  # "I'm going to …": "<name> is going to …"
         verb = " is "
     elif verb.isspace():
         verb = " "
-    return name + verb + said[match.end() :].lstrip()
+    rest = said[match.end() :].lstrip()
+    if rest.startswith("来") and vocab.ZH_VERB_RE.match(rest, 1):
+        rest = "负责" + rest[1:]  # "我来准备方案": "<name>负责准备方案"
+    return name + verb + rest
 
 
 def spoken(text: str, matcher: OwnerMatcher, speaker: Owner | None) -> str | None:

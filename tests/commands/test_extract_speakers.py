@@ -140,3 +140,30 @@ def test_a_name_then_the_circumstance_then_the_verb(line: str, expected: list) -
 def test_a_date_that_is_the_object_is_no_deadline(text: str, due: date | None, rest: str) -> None:
     found = scan_due(text, today=TODAY)
     assert (found.day, found.rest) == (due, rest)
+
+
+def test_a_speaker_off_the_roster_is_kept_as_written() -> None:
+    text = """Intro call
+[00:01] Mike: I'll send the floor plans by Friday.
+[00:02] Alice Wong: Thanks.
+[00:04] Sarah Jones: I'm going to review the NDA."""
+    assert actions(text) == [
+        ("text:Mike", "send the floor plans", "2026-11-27"),
+        ("text:Sarah Jones", "review the NDA", ""),
+    ]
+    zh = "[00:01] 马强：我下周一前把图纸发过来。\n[00:02] 张伟：好的。\n[00:03] 李娜：我来准备方案。"
+    assert actions(zh, "huaxing") == [("text:马强", "把图纸发过来", "2026-11-30"), ("李娜", "准备方案", "")]
+
+
+@pytest.mark.parametrize(
+    ("line", "roster", "expected"),
+    [
+        ("Alice to postpone the workshop until Jan 5", "acme",
+         [("Alice Wong", "postpone the workshop until Jan 5", "")]),
+        ("Carol to push the go-live to Dec 10", "acme", [("Carol Diaz", "push the go-live to Dec 10", "")]),
+        ("王芳负责把上线推迟到12月10日", "huaxing", [("王芳", "把上线推迟到12月10日", "")]),
+        ("Bob to send the deck to Priya by Dec 3", "acme", [("Robert Chen", "send the deck to Priya", "2026-12-03")]),
+    ],
+)
+def test_the_date_something_is_moved_to_is_no_deadline(line: str, roster: str, expected: list) -> None:
+    assert actions(line, roster) == expected
