@@ -25,11 +25,18 @@ for anything that holds no action. The work is in ``commands.extraction``:
   states, whereabouts (``出差``, ``retire``), reports (``客户反馈…``), transcript
   statements (``Priya: We need …``), reported speech (``Bob said``, ``王芳说``), ticked
   boxes and struck-out lines are not actions;
+- ``speakers``: a pasted transcript ("[00:04:05] Robert Chen: Understood, I'll send …",
+  Zoom's "Name: words", Teams' "Name  10:03" over the words): a speaker's "I" / "我" is
+  the speaker (someone off the roster is kept as written), a lead-in before it is dropped,
+  and "Dana promised …: she will …" gives the action to Dana;
 - ``notes``: sections. Under "Action items" / "Next steps" / "Follow-ups" / "待办事项" /
   "行动项" / "下一步" / "后续工作安排" every list item is an action, and a line that is only
   a name gives its owner to the lines below it; "Decisions" / "结论" / "会议决定" lines are
   decisions; agenda and attendee lists are neither; markdown tables with task / owner /
-  due columns are read by column.
+  due columns are read by column; a line of two clauses that each name an owner
+  ("Bob to …; Carol to …", "李娜…；王芳…。") gives two actions, and a note's first line
+  (its title: "Exec sponsor call - Dana / Li Wei") is no action unless something joins
+  a name to work.
 
 Due dates come from ``commands.dates.scan_due`` (which also says when a day without a year
 was taken as already past or next year's); titles lose the owner, the joining words, the

@@ -52,9 +52,12 @@ _ZH_FREE = re.compile(
     rf"{_START}(?<![每上个])(?:在|于)?\s?(?P<date>{_any(r for r in RULES if r.chinese)})"
     rf"(?:\s?{_TIME_ZH}){{0,2}}"
 )
+# A date that is the object of the action, not its deadline: "extend the licences to
+# Jan 31", "book the trainers for the week of Dec 14", "from 12/1 to 12/5".
+_OBJECT = r"(?<!\bto\s)(?<!\bof\s)(?<!\bfrom\s)(?<!\bthrough\s)(?<!\bthru\s)(?<!\bbetween\s)(?<!\band\s)"
 _EN_FREE = re.compile(
-    rf"(?<![{_EDGE}])(?:(?:for|during|at|on|by)\s)?"
-    rf"(?P<date>{_any(r for r in RULES if r.free)}|tomorrow|tonight|today|next\sweek)"
+    rf"(?<![{_EDGE}]){_OBJECT}(?:(?:for|during|at|on|by)\s)?"
+    rf"(?P<date>{_any(r for r in RULES if r.free)}|tomorrow|tonight|today|next\sweek|this\sweek)"
     rf"(?:\s?,?\s?(?:at\s)?{_TIME_EN})?(?![{_EDGE}])"
 )
 # A date standing as a field of its own: "(Fri)", "— Dec 5", "| 12/15 |", "- friday -".
@@ -67,6 +70,8 @@ _AMBIGUOUS = re.compile(
     rf"|(?<![0-9/])(?P<zh>\d{{1,2}}/\d{{1,2}})\s?(?:之前|以前|前)"
     rf"|(?:截止|截至|最晚|最迟|期限)\s?[:=]?\s?(?P<zhkey>\d{{1,2}}/\d{{1,2}})(?![0-9/])"
     rf"|(?:^|[-–—|,;(\[（【])\s?(?P<field>\d{{1,2}}/\d{{1,2}})\s?(?:[)\]）】]|(?=$|[-–—|,;]))"
+    # A bare date ending the line: "send pricing to Priya 12/2" (not "move it to 12/2").
+    rf"|(?<=[a-z ]){_OBJECT}(?<![{_EDGE}/])(?P<trail>\d{{1,2}}/\d{{1,2}})\s?[.。]?$"
 )
 
 
@@ -162,7 +167,7 @@ def scan_due(text: str, *, today: date) -> DueScan:
     ambiguous = _AMBIGUOUS.search(squeezed)
     if ambiguous is not None:
         # 12/4 in a note: read month first (as US and Chinese writers mean it) and say so.
-        name = next(k for k in ("date", "zh", "zhkey", "field") if ambiguous.group(k))
+        name = next(k for k in ("date", "zh", "zhkey", "field", "trail") if ambiguous.group(k))
         month, _, day_text = ambiguous.group(name).partition("/")
         try:
             day = nearest(today, int(month), int(day_text))

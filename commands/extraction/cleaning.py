@@ -9,6 +9,9 @@ from commands.parsing import fold_width
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _EMPHASIS = re.compile(r"\*\*|__|`")
+# "_Carol_ to …", "send the *final* list": single-character emphasis around words (a "* "
+# bullet and snake_case are left alone).
+_SOFT_EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])([^*_\n]{1,80}?)(?<=[^\s*_])\1(?![\w*_])")
 STRUCK = re.compile(r"^~~.*~~$")
 _LIST = re.compile(
     r"^(?:>\s?)?(?:[-*+•·▪◦‣►▶]|\d{1,3}[.)、．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]"
@@ -31,6 +34,7 @@ def clean_line(line: str) -> str:
     line = _CONTROL.sub(" ", line)
     line = re.sub(r"^\s?(?:>\s?)+", "", line)
     line = _EMPHASIS.sub("", line)
+    line = _SOFT_EMPHASIS.sub(r"\2", line)
     line = _TIMESTAMP.sub(" ", line)
     return re.sub(r"\s+", " ", line).strip()
 

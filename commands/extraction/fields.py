@@ -19,7 +19,7 @@ _MARKER = re.compile(
     r"(?P<sep>\s?[:：]\s?|\s|(?<=[\]】])|$)"
 )
 _INLINE_MARKER = re.compile(
-    r"(?:^|[\s,，;；。.])(?P<open>[(（])?\s?(?:action\s?items?|action|todo|待办事项|待办|行动项)\s?[:：]\s?"
+    r"(?:^|[\s,，;；。.]|(?=[(（]))(?P<open>[(（])?\s?(?:action\s?items?|action|todo|待办事项|待办|行动项)\s?[:：]\s?"
 )
 _OWNER_KEY = re.compile(r"(?<![a-z0-9_])(?:owner|assignee|assigned\sto|dri|responsible|accountable|负责人|责任人|执行人|跟进人|对接人)\s?[=:：]\s?")
 _OWNER_VALUE = re.compile(

@@ -50,6 +50,45 @@ class LineAction:
     shared: bool = False
 
 
+# A verb that reports a plan, then who or when, then a modal: a fact told, not a task.
+_REPORTED_ZH = re.compile(
+    r"(?:确认|同意|表示|透露|说明|告知|答应)了?[^，。,]{1,6}?(?:需要|要(?![求点素])|会(?![议谈面后上])|将(?![来军]))(?=[\u4e00-\u9fff])"
+)
+_RESCHEDULE_EN = re.compile(
+    r"\b(?:move|postpone|push|delay|defer|extend|reschedule|shift|slip|bring|pull)(?:s|ed|ing)?\b", re.I
+)
+_RESCHEDULE_ZH = re.compile(r"推迟|延期|延后|延长|顺延|改到|改期|调整到|提前到|挪到|推到|移到|延到")
+
+
+def _rescheduled_to(text: str, due: DueScan) -> bool:
+    """The date is where something is moved ("postpone the workshop until Jan 5",
+    "上线推迟到12月10日"), so it stays in the title."""
+    if due.day is None or not due.phrase:
+        return False
+    at = text.find(due.phrase)
+    if at <= 0:
+        return False
+    before = text[:at]
+    if re.search(r"\b(?:to|until|till|through)\s(?:the\s)?$", before, re.I):
+        return bool(_RESCHEDULE_EN.search(before))
+    if re.search(r"(?:到|至)\s?$", before):
+        return bool(_RESCHEDULE_ZH.search(before))
+    return False
+
+
+def _deadline(text: str, due: DueScan) -> bool:
+    """The line sets a deadline ("… by Dec 2", "周五前…"): with a verb first and no owner,
+    an instruction to whoever takes it ("Follow up with Li Wei … by Dec 2")."""
+    if due.day is None or not due.phrase:
+        return False
+    phrase = re.escape(due.phrase)
+    return bool(re.search(rf"(?:\bby|\bbefore|\bdue(?:\sby)?|no\slater\sthan)\s(?:the\s)?{phrase}", text, re.I)
+                or re.search(rf"{phrase}\s?(?:之前|以前|前)", text))
+
+
+_SEP_MODAL = re.compile(r"(?:will|shall|needs?\sto|has\sto|is\sgoing\sto|to)\s(?=[a-z])", re.I)
+
+
 def _dated_lead(text: str, body: str, lead: Lead, due: DueScan) -> bool:
     """The owner is followed right away by the due date: "客户经理下周一前就需求澄清…"."""
     owner_part = body[: len(body) - len(lead.rest)].strip()
@@ -64,8 +103,13 @@ def _bare_action(title: str, lead: Lead, text: str, body: str, due: DueScan, *, 
     if chinese:
         if due.day is None and vocab.ZH_REPORTS.match(title.strip()):
             return False  # "客户反馈APP的登录速度有明显提升": a report
+        if _REPORTED_ZH.match(title.strip()):
+            return False  # "赵敏确认明年要在两个新城市开店": what they said will happen
         if is_instruction(title):
             return True
+        ours = lead.owner is not None and lead.owner.kind in ("person", "role")
+        if ours and vocab.ZH_CIRCUMSTANCE.match(title.strip()) and not is_past(title):
+            return True  # "刘洋在招标前给周建国打电话", "张伟跟财务一起设置里程碑开票"
         # Owner, date, then the action: a verb the word list lacks, or its object first.
         return _dated_lead(text, body, lead, due) and (
             vocab.ZH_PREPOSITIONS.match(title.strip()) is not None or starts_with_verb(title.strip())
@@ -85,13 +129,18 @@ def parse_line(
     in_block: bool = False,
     block_owner: Owner | None = None,
     descriptive: bool = False,
+    spoken: bool = False,
+    title_line: bool = False,
 ) -> LineAction | None:
     """The action ``line`` states, or None.
 
     ``in_block``: the line is under an "Action items" / "待办" header; ``block_owner``: the
     person whose name headed the lines above (a notetaker's "**Alice Wong**" group);
     ``descriptive``: under a "Summary" / "Discussion" header, where a name and a verb
-    with no date or modal describe the meeting rather than assign work.
+    with no date or modal describe the meeting rather than assign work; ``spoken``: a
+    line of a transcript, where "Alice: welcome and agenda" is said, not assigned;
+    ``title_line``: the first line of a longer note, which names the meeting ("Exec
+    sponsor call - Dana / Li Wei"): a name and a word with nothing joining them is no action.
     """
     text = clean_line(line)
     if not text or STRUCK.match(text):
@@ -120,6 +169,8 @@ def parse_line(
         marked = marked or start == 0
     text = FIELD_LABELS.sub(" ", text)
     due = scan_due(text, today=today)
+    if _rescheduled_to(text, due):
+        due = DueScan(None, text)  # "move the go-live to Dec 10": the new date, not a deadline
     body = re.sub(r"\s+", " ", due.rest).strip()
     if due.day is not None and DANGLING_ZH.search(body):
         body = DANGLING_ZH.sub("", body)
@@ -148,6 +199,10 @@ def parse_line(
         return None
     title = lead.rest if lead.owner is not None else body
     joined = lead.joined
+    if joined == "sep":
+        modal = _SEP_MODAL.match(title)  # "Li Wei: will send the list …"
+        if modal is not None:
+            title, joined = title[modal.end() :], "modal"
     if joined == "" and explicit is not None:
         joined = "field"  # "Prepare the guide — Assignee: Carol Diaz — Due: …"
     if lead.owner is not None:
@@ -184,14 +239,19 @@ def parse_line(
         # action items (a list item "- Carol: the SSO guide" stays an item).
         return None
     if not marked:
-        if lead.owner is None and joined not in ("trailing", "field"):
+        if lead.owner is None and joined not in ("trailing", "field") and not (
+            not spoken and _deadline(text, due) and is_instruction(title) and not is_past(title)
+        ):
             return None
         if joined == "trailing" and not is_instruction(title):
             return None
-        if joined == "sep" and not is_instruction(title, strict=lead.owner is None or lead.owner.kind not in ("person", "role")):
+        strict = spoken or lead.owner is None or lead.owner.kind not in ("person", "role")
+        if joined == "sep" and not (is_instruction(title, strict=strict) or (chinese and not spoken and starts_with_verb(title.strip()))):
             return None
         if joined == "bare" and not _bare_action(title, lead, text, body, due, chinese=chinese):
             return None
         if joined == "bare" and descriptive and chinese and due.day is None:
+            return None
+        if joined == "bare" and title_line and due.day is None:
             return None
     return LineAction(title=title, owner=owner, due=due, shared=shared)

@@ -11,6 +11,7 @@ from commands.dates import DueScan, scan_due
 from commands.extraction import vocab
 from commands.extraction.lines import LineAction, clean_line, parse_line, strip_list
 from commands.extraction.roster import Owner, OwnerMatcher, Roster, fold_line
+from commands.extraction.speakers import speaker_of, spoken, teams_header
 
 __all__ = ["Found", "FoundDecision", "read_note"]
 
@@ -127,6 +128,65 @@ class _Table:
         return LineAction(title=title, owner=owner, due=due)
 
 
+def _is_transcript(lines: list[str], matcher: OwnerMatcher) -> bool:
+    """Three lines or more name their speaker ("Li Wei: …"), or two a Teams speaker."""
+    said = heads = 0
+    for line in lines[:MAX_ACTIONS]:
+        if len(line) > MAX_LINE or not line.strip():
+            continue
+        if teams_header(line, matcher) is not None:
+            heads += 1
+        else:
+            text, listed, _ = strip_list(clean_line(line))
+            said += not listed and speaker_of(text, matcher) is not None
+    return said >= 3 or heads >= 2
+
+
+# Where one line holds two actions: "Bob to ping Li Wei; Carol to reserve the kit",
+# "李娜跟赵敏约时间；王芳周四前预留设备。", "… the deck. Carol to …".
+_CLAUSES = re.compile(r"\s?[;；]\s?|。(?=\S)|(?<=[a-z0-9)])\.\s+(?=[A-Z@])")
+_LABEL = re.compile(r"^[^:：]{1,24}[:：]\s?")
+
+
+def _parse_split(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool,
+                 block_owner: Owner | None, descriptive: bool, speaker: Owner | None,
+                 transcript: bool, title_line: bool = False) -> list[LineAction]:
+    """The actions of one line: each clause its own when two clauses or more each name
+    their owner, else the line as one."""
+    def one(text: str, title: bool = False) -> LineAction | None:
+        return _parse(text, today=today, matcher=matcher, in_block=in_block, block_owner=block_owner,
+                      descriptive=descriptive, speaker=speaker, transcript=transcript, title_line=title)
+
+    parts = [p for p in _CLAUSES.split(raw) if p.strip()]
+    if len(parts) > 1:
+        label = _LABEL.match(clean_line(parts[0]))
+        if label is not None and matcher.find(label.group(0)) is None:
+            parts[0] = clean_line(parts[0])[label.end() :]  # "Quick one: Bob to …; Carol to …"
+        each = [a for a in (one(p) for p in parts) if a is not None]
+        if len(each) > 1 and all(a.owner is not None for a in each):
+            return each
+    action = one(raw, title_line)
+    return [action] if action is not None else []
+
+
+def _parse(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool, block_owner: Owner | None,
+           descriptive: bool, speaker: Owner | None, transcript: bool,
+           title_line: bool = False) -> LineAction | None:
+    """One line; what a speaker commits to ("Robert Chen: Understood, I'll send …") is read
+    from the clause they commit in, with "I" read as the speaker."""
+    text, _, box = strip_list(clean_line(raw))
+    is_spoken = transcript and (speaker is not None or speaker_of(text, matcher) is not None)
+    if box != "done":
+        clause = spoken(text, matcher, speaker if transcript else None)
+        if clause is not None:
+            action = parse_line(clause, today=today, matcher=matcher, in_block=in_block,
+                                block_owner=block_owner, descriptive=descriptive)
+            if action is not None:
+                return action
+    return parse_line(raw, today=today, matcher=matcher, in_block=in_block, block_owner=block_owner,
+                      descriptive=descriptive, spoken=is_spoken, title_line=title_line)
+
+
 def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[list[Found], list[FoundDecision]]:
     """Every action and decision of a note, in order."""
     matcher = OwnerMatcher(roster)
@@ -136,7 +196,12 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
     block_owner: Owner | None = None
     after_blank = False
     table: _Table | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    transcript = _is_transcript(lines, matcher)
+    first = next((n for n, line in enumerate(lines, start=1) if line.strip()), 0)
+    longer = sum(1 for line in lines if line.strip()) > 2  # a note, whose first line is its title
+    speaker: Owner | None = None
+    for number, line in enumerate(lines, start=1):
         if len(actions) >= MAX_ACTIONS:
             break
         if len(line) > MAX_LINE:
@@ -164,7 +229,11 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
             table = None
         kind = _heading(raw)
         if kind is not None:
-            section, block_owner, after_blank = kind, None, False
+            section, block_owner, after_blank, speaker = kind, None, False, None
+            continue
+        heard = teams_header(raw, matcher) if transcript else None
+        if heard is not None:
+            speaker = heard
             continue
         if section == "actions":
             owner = _owner_only(raw, matcher)
@@ -194,23 +263,18 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
         if _META.match(fold_line(clean_line(raw))) and section != "actions":
             continue
         try:
-            action = parse_line(
-                raw,
-                today=today,
-                matcher=matcher,
-                in_block=section == "actions",
-                block_owner=block_owner,
-                descriptive=section == "info",
-            )
+            read = _parse_split(raw, today=today, matcher=matcher, in_block=section == "actions",
+                                block_owner=block_owner, descriptive=section == "info",
+                                speaker=speaker, transcript=transcript,
+                                title_line=number == first and longer)
         except Exception:  # noqa: BLE001
             # One odd line must not lose the note or its other actions; the property
             # tests call parse_line unguarded so such a bug is seen.
             continue
-        if action is None:
-            continue
-        if decision is not None and (action.owner is None or action.owner.kind in ("team", "customer")):
-            continue  # "Decision: we will go with on-prem" is a decision, not a task
-        if action.owner is None and block_owner is not None:
-            action = LineAction(action.title, block_owner, action.due, action.shared)
-        actions.append(Found(number, raw, action))
+        for action in read:
+            if decision is not None and (action.owner is None or action.owner.kind in ("team", "customer")):
+                continue  # "Decision: we will go with on-prem" is a decision, not a task
+            if action.owner is None and block_owner is not None:
+                action = LineAction(action.title, block_owner, action.due, action.shared)
+            actions.append(Found(number, raw, action))
     return actions, decisions

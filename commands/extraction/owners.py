@@ -46,7 +46,12 @@ _ZH_DEPARTMENT = re.compile(r"[A-Za-z\u4e00-\u9fff]{0,6}?(?:部门|部|组|中�
 _SIDE = re.compile(r"\s?(?:这边|那边|这里|那里|这块|方面)")
 # "李娜 owner，POC review": the owner labelled after the name.
 _OWNER_AFTER = re.compile(r"\s?(?:owner|dri)\s?[,，:：;；]\s?", re.I)
-_THEIR_TEAM = re.compile(r"['’]s\s(?:team|people|folks|office|group|staff)", re.I)
+_THEIR_TEAM = re.compile(r"['’]s\s(?:team|people|folks|office|group|staff)|的?(?:团队|同事|下属|手下|部门)", re.I)
+# An unnamed someone before "needs to": the action has no owner yet.
+_ANYONE = re.compile(r"(?:someone|somebody|(?:需要|得|要)有人|有人)\s?", re.I)
+_ANYONE_MODAL = re.compile(
+    r"(?:needs?\sto|has\sto|have\sto|should|must|ought\sto|(?<=有人)(?:需要|要|得|来|负责)?)\s?", re.I
+)
 _ASKED = re.compile(r"\s?,?\s?(?:can|could|would|will)\syou\s(?:please\s|kindly\s)?", re.I)
 # "I can send …", "Bob could take this": an offer from someone on the team.
 _CAN = re.compile(r"\s(?:can|could)\s(?!you\b|we\b|i\b|be\b|not\b|also\b|only\b|still\b)", re.I)
@@ -105,8 +110,9 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
             end = title.end() if title is not None else end
         if owner.kind == "customer" and owner.stakeholder is None:
             end = _department(body, end)
-        team = _THEIR_TEAM.match(body, end)  # "Priya's team to …": hers
-        end = team.end() if team is not None and vocab.EN_MODAL.match(body, team.end()) else end
+        team = _THEIR_TEAM.match(body, end)  # "Priya's team to …", "周建国的团队会…": theirs
+        if team is not None and (vocab.EN_MODAL.match(body, team.end()) or vocab.ZH_CONNECT.match(body, team.end())):
+            end = team.end()
     elif mention is not None:
         owner, end = mention_owner(mention.group(0), matcher), mention.end()
     if owner is None:
@@ -119,6 +125,12 @@ def leading_owner(text: str, matcher: OwnerMatcher) -> Lead:
             if theirs is not None and theirs[0].kind == "customer":
                 owner = Owner("customer", owner.text, role=CUSTOMER)
     if owner is None:
+        anyone = _ANYONE.match(body)  # "Someone needs to update the runbook", "有人需要…"
+        if anyone is not None:
+            modal = _ANYONE_MODAL.match(body, anyone.end())
+            after = body[modal.end() :].lstrip() if modal is not None else ""
+            if modal is not None and (is_instruction(after) or vocab.ZH_PREPOSITIONS.match(after)):
+                return Lead(Owner("team", anyone.group(0).strip()), after, "modal")
         implied = _IMPLIED_WE.match(body)
         after = body[implied.end() :].lstrip() if implied is not None else ""
         if implied is not None and (is_instruction(after) or vocab.ZH_PREPOSITIONS.match(after)):

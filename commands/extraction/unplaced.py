@@ -59,7 +59,23 @@ def likely_chinese_name(word: str) -> bool:
     return tag is None or tag == "nr"
 
 
+# "Mike (Nexus IT): confirm …": a name with who they are, then a colon.
+_EN_LABELLED = re.compile(r"(?P<who>[A-Z][a-z'’-]{1,20}(?:\s[A-Z][a-z'’-]{1,20})?)(?=\s?[(（][^()（）]{1,30}[)）]\s?[:：])")
+# "Amy 周五前审核保密协议": an English given name, then a Chinese action.
+_EN_NAME_ZH = re.compile(r"(?P<who>[A-Z][a-z]{2,15})\s?(?=[\u4e00-\u9fff])")
+# Words that end like a noun ("Payment will follow …", "Usage will grow"): no person.
+_NOUN_END = re.compile(r"(?:ment|tion|sion|ance|ence|ity|ness|ship|ing|ure|age|ism|ery|ics|ogy)$", re.I)
+
+
 def _english(body: str) -> tuple[Owner, int] | None:
+    labelled = _EN_LABELLED.match(body)
+    if labelled is not None and known_given_name(labelled.group("who").split()[0]):
+        return Owner("text", labelled.group("who")), labelled.end()
+    named = _EN_NAME_ZH.match(body)
+    if named is not None and known_given_name(named.group("who")):
+        after = body[named.end() :]
+        if vocab.ZH_VERB_RE.match(after) or vocab.ZH_CONNECT.match(after):
+            return Owner("text", named.group("who")), named.end()
     hit = _EN_UNKNOWN.match(body)
     if hit is None:
         return None
@@ -77,7 +93,7 @@ def _english(body: str) -> tuple[Owner, int] | None:
             len(words) > 1
             or known_given_name(words[0])
             or words[0].lower() in _AGENTS
-            or (hit.group("verb") or "") in vocab.EN_VERBS
+            or ((hit.group("verb") or "") in vocab.EN_VERBS and not _NOUN_END.search(words[0]))
         )
         if not evidence:
             return None

@@ -93,12 +93,14 @@ ZH_VERBS = (
     "负责", "主持", "召开", "举办", "约谈", "面谈", "尽快", "再", "重新", "继续", "务必", "提前",
     "开放", "开通", "上传", "下发", "分配", "分发", "签约", "补", "改", "写", "填写", "录入", "导出",
     "导入", "关闭", "讲解", "宣讲", "核算", "剪", "交", "走完",
+    "批准", "批复", "测算", "估算", "设置", "拿到", "预留", "指定", "审阅", "建立", "预订", "清理",
+    "刷新", "发来", "转给", "写好", "提出", "确定", "约定", "安排好", "落地", "跑通", "打通",
 )
 ZH_VERB_RE = re.compile("|".join(sorted(ZH_VERBS, key=len, reverse=True)))
 
 # Joining words between an owner and the action.
 EN_MODAL = re.compile(
-    r"\s?(?:,\s?)?(?:please\s)?(?:will|'ll|’ll|['’]m\sgoing\sto|am\sgoing\sto|['’]m\sto|am\sto|"
+    r"\s?(?:,\s?)?(?:please\s)?(?:(?:still|also|then|now)\s(?=will|need|has|have|must|should))?(?:will|'ll|’ll|['’]m\sgoing\sto|am\sgoing\sto|['’]m\sto|am\sto|"
     r"shall|should|must|needs?\sto|has\sto|have\sto|"
     r"had\sto|is\sto|are\sto|(?:is|are)\sgoing\sto|going\sto|(?:is|are)\sresponsible\sfor|"
     r"responsible\sfor|to\sown|promised\sto|agreed\sto|offered\sto|volunteered\sto|"
@@ -106,7 +108,7 @@ EN_MODAL = re.compile(
 )
 EN_SEP = re.compile(r"\s?(?::|->|=>|--?|–|—|→)\s?")
 ZH_CONNECT = re.compile(
-    r"\s?(?:来负责|负责|牵头|主导|需要|需(?!求)|要(?!求)|将会|将|会(?![后议上前谈面])|应该|应当|应|必须|务必|得(?=[去把])|可以"
+    r"\s?(?:还|也)?(?:来负责|负责|牵头|主导|需要|需(?!求)|要(?!求)|将会|将|会(?![后议上前谈面])|应该|应当|应|必须|务必|得(?=[去把])|可以"
     r"|请(?![假客]))\s?"
 )
 ZH_SEP = re.compile(r"\s?(?:[:：]|->|--?|—{1,2}|–|→)\s?")
@@ -143,7 +145,11 @@ PAST_ZH = re.compile(r"已经|已|曾经|曾|上周|上个月|昨天|前天|刚�
 # 了 marks work done ("发了报价") unless a date ahead says it is still to do ("周一前把报销单交了").
 PAST_ZH_LE = re.compile(r"(?<!为)(?<!除)了(?!解|结|如指掌)")
 # Openers of an instruction that starts with its object or partner: "就需求澄清给赵敏答复".
-ZH_PREPOSITIONS = re.compile(r"就|针对|关于|给|向|对|和|与|跟|同|为|把|将")
+ZH_PREPOSITIONS = re.compile(r"就|针对|关于|给|向|对|和|与|跟|同|为|把|将|从")
+# A name, then where / when / with whom, then the verb: "刘洋在招标前给周建国打电话",
+# "张伟跟财务一起设置里程碑开票", "张伟从孙磊处拿到…".
+ZH_CIRCUMSTANCE = re.compile(r"(?:在[^，。,.;；]{1,10}?(?:之前|之后|以前|前|后|时|期间)|(?:从|跟|和|与|同|向|给|找|联合|会同)[^，。,.;；]{1,12}?)(?=" + "|".join(
+    sorted(ZH_VERBS, key=len, reverse=True)) + ")")
 COMMON_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"

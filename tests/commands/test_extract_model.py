@@ -22,7 +22,7 @@ NOTE = "\n".join([
     "Pilot review with Acme",                                # 1
     "Bob to send the revised quote by Friday",               # 2 (rules read it)
     "Carol mentioned the rack rails are still missing",      # 3 (rules skip it)
-    "Someone should chase the rails vendor before Dec 5",    # 4 (rules skip it)
+    "The rails vendor has to be chased before Dec 5",        # 4 (rules skip it)
 ])
 
 
@@ -64,7 +64,7 @@ def test_the_model_adds_a_line_the_rules_missed_and_the_rules_win(fake: FakeOpen
     assert sent["response_format"]["json_schema"]["schema"] == ACTIONS_SCHEMA
     prompt = fake.last.content("user")
     assert "Robert Chen (SR)" in prompt and "Li Wei (CIO)" in prompt
-    assert "4: Someone should chase the rails vendor before Dec 5" in prompt
+    assert "4: The rails vendor has to be chased before Dec 5" in prompt
 
 
 def test_a_malicious_answer_invents_nothing() -> None:
