@@ -287,12 +287,16 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     # 11. A name or a role on its own.
     if team_person is not None or person in ("mine", "nobody"):
         return tasks()
-    if role and not is_who and _has(lx.RESPONSIBLE, lx.ROLE_CUES[role].sub(" ", text)):
-        return tasks()  # "what is the SR handling?": the role's work ("负责人" is the role's name)
+    if role and not is_who and (_has(lx.RESPONSIBLE, lx.ROLE_CUES[role].sub(" ", text)) or _has(lx.HAS_WORK, text)):
+        # "what is the SR handling?", "what has the sponsor got?": the role's work ("负责人" is
+        # the role's name).
+        return tasks()
     if role:
         return Intent(Kind.ROLE_HOLDER, role=role)
     if _has(lx.TEAM, text) and is_who:
         return Intent(Kind.ROLE_HOLDER)
     if stakeholder_role is not None:
         return Intent(Kind.STAKEHOLDERS, aspect=stakeholder_role)
+    if reading.text.strip() and not re.sub(r"[\W_]+", "", lx.FILLER.sub(" ", text)) and reading.person is None:
+        return tasks()  # "anything for Acme Labs?": what is open there
     return Intent(Kind.UNKNOWN, window=past, period=period)
