@@ -315,15 +315,18 @@ def last_meeting(a: Answerer, intent: Intent, question: str) -> Answer:
 
 def _note_about(a: Answerer, intent: Intent, question: str) -> Note | None:
     """The note that speaks most about what the question names, when it names something."""
-    if not topic_terms(a, question, _person_forms(a, intent)):
+    groups = topic_terms(a, question, _person_forms(a, intent))
+    if not groups:
         return None
-    lines = [ln for ln in matching_lines(a, intent, question) if ln.note is not None and ln.score >= 2]
-    if not lines:
+    notes = {ln.note.id: ln.note for ln in matching_lines(a, intent, question)
+             if ln.note is not None and ln.score >= 2}
+    if not notes:
         return None
     if _LATEST.search(fold(question)):
         # "the last call with Li Wei": the newest note about it, not the one that says most.
-        return max((ln.note for ln in lines if ln.note is not None), key=lambda n: n.created_at)
-    return lines[0].note
+        return max(notes.values(), key=lambda n: n.created_at)
+    # The note that speaks about most of what is asked; of those, the newest.
+    return max(notes.values(), key=lambda n: (sum(matches(tokens(n.text), g) for g in groups), n.created_at))
 
 
 _LATEST = lx.cue(r"last", r"latest", r"most recent", r"recent", r"previous", "上次", "上一次", "最近", "最新")

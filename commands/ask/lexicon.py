@@ -303,10 +303,10 @@ SAID = cue(r"said", r"say(?:s)?", r"told", r"tell us", r"discuss(?:ed|ion|ions)?
            r"request(?:ed)?", r"complain(?:ed|s)?", r"feedback", r"concerns?", r"spoke", r"chat(?:ted)?",
            r"covered", r"came up", r"news on", r"update on", r"anything (?:on|about)", r"what about",
            r"cares? about", r"worr(?:y|ied|ies)", r"priorities for", r"think(?:s)? (?:of|about)",
-           r"position on", r"view on", r"opinion",
+           r"position on", r"view on", r"opinion", r"came out of", r"outcomes?", r"takeaways?",
            "谈了", "谈过", "说了", "说过", "讨论", "聊了", "聊过", "提到", "提过", "提出", "反馈", "要求",
            "希望", "关心", "说什么", "谈什么", "聊什么", "沟通", "交流", "怎么说", "进展", "担心",
-           "在意", "在乎", "看法", "意见", "抱怨", "顾虑", "提了", r"wr(?:ite|ote|itten)")
+           "在意", "在乎", "看法", "意见", "抱怨", "顾虑", "提了", "结论", "成果", "有什么结果", r"wr(?:ite|ote|itten)")
 WITH = cue(r"with", r"from", r"to", "和", "跟", "与", "同")
 ABOUT = cue(r"about", r"on", r"regarding", r"re", r"concerning", "关于", "有关")
 # Notes in general: the last meeting, unless the question asks what they say about something.

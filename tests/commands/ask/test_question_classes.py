@@ -101,6 +101,9 @@ def test_the_note_about_a_topic_not_the_latest(core, record):
     assert "Sensors arrived" in visit and "note 3" in visit
     assert "note 4" in ask(core, "what happened at the last meeting")
     assert "note 4" in ask(core, "what's new")
+    # Li Wei is in notes 1, 2 and 4; the call with him is note 4 (newest of the best).
+    assert "What note 4" in ask(core, "what happened on the call with Li Wei")
+    assert "Sensors arrived" in ask(core, "what was the outcome of the site visit")
 
 
 def test_my_work_across_my_accounts_in_a_direct_message(core, record):
@@ -112,6 +115,8 @@ def test_my_work_across_my_accounts_in_a_direct_message(core, record):
     assert "revised quote" in overdue and "security questionnaire" not in overdue
     acme = ask(core, "anything for acme labs?", where="dm", user="bob")
     assert "security questionnaire" in acme and "revised quote" not in acme
+    zh = ask(core, "我有哪些逾期的", where="dm", user="bob")
+    assert "Northwind Traders" in zh and "revised quote" in zh and "security questionnaire" not in zh
     # Not about their own work: still asked which account.
     chat = Conversation(core, channel="dm-bob", user="bob")
     assert chat.say("ask what's the NPS", is_direct=True).is_error
