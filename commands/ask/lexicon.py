@@ -74,7 +74,7 @@ HAS_WORK = cue(r"what (?:has|have|does|do|did) .{1,40} (?:got|have|get)", r"what
 # Labs?", "华星呢？"): what is open there.
 FILLER = cue(r"anything", r"any ?thing", r"something", r"what(?:'s| is)?", r"whats", r"for", r"on", r"about",
              r"with", r"up", r"going on", r"new", r"there", r"here", r"is", r"are", r"the", r"us", r"me", r"we",
-             r"please", r"pls", r"hey", r"hi", r"so", r"and", r"any", r"stuff",
+             r"please", r"pls", r"hey", r"so", r"and", r"any", r"stuff",
              "有啥", "有什么", "什么", "吗", "呢", "啥", "的", "那边", "这边", "怎么说", "咋样")
 # What role someone has: "what role does carol have", "张伟是什么角色".
 ROLE_OF = cue(r"(?:what|which) (?:role|roles|position|job|title)", "'s (?:role|roles|position|job|title)(?![a-z])",
