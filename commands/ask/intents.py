@@ -67,6 +67,10 @@ class Intent:
     color: str | None = None
 
 
+# A question of filler alone ("anything for Acme Labs?") is short.
+FILLER_MAX_CHARS = 120
+
+
 def role_in(text: str) -> str | None:
     """The first role the (folded) text names, by its name or abbreviation."""
     found = [(m.start(), role) for role, rx in lx.ROLE_CUES.items() if (m := rx.search(text))]
@@ -297,6 +301,7 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.ROLE_HOLDER)
     if stakeholder_role is not None:
         return Intent(Kind.STAKEHOLDERS, aspect=stakeholder_role)
-    if reading.text.strip() and not re.sub(r"[\W_]+", "", lx.FILLER.sub(" ", text)) and reading.person is None:
+    if (len(text) <= FILLER_MAX_CHARS and reading.text.strip() and reading.person is None
+            and not re.sub(r"[\W_]+", "", lx.FILLER.sub(" ", text))):
         return tasks()  # "anything for Acme Labs?": what is open there
     return Intent(Kind.UNKNOWN, window=past, period=period)

@@ -222,9 +222,14 @@ def _possessive(text: str, known: Known) -> str:
     return re.sub(rf"(?<![a-z'])({alternatives})s (?=(?:{WORK_CONTAINERS})(?![a-z]))", r"\1's ", text)
 
 
+# No question is longer; past this, what is asked is read from its beginning (every cue
+# is a regex run over the text, and a pasted document must not cost seconds).
+MAX_QUESTION_CHARS = 2_000
+
+
 def read(question: str, known: Known | None = None) -> Reading:
     known = known or Known()
-    question = expand(question)
+    question = expand(question[:MAX_QUESTION_CHARS])
     mention = _MENTION.search(question)
     folded = fold(question).replace("’", "'").replace("‘", "'")
     text = mend_chinese(mend(_possessive(folded, known), known.words()))
