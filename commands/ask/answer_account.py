@@ -14,13 +14,14 @@ from commands.ask.facts import StakeholderFact
 from commands.ask.intents import Intent, title_in
 from commands.format import fmt_number, fmt_percent
 from commands.textfold import fold
+from storage import opportunity_repo
 
 if TYPE_CHECKING:
     from commands.ask.answers import Answer, Answerer
 
 _RENEWAL_WORDS = re.compile(r"renew|contract|续约|续签|合同", re.I)
 PLAN_SECTIONS = ("goals", "challenges", "opportunities", "competition", "relationships", "actions")
-_STANCE_GROUPS = {"champion": ("champion", "supporter"), "blocker": ("blocker", "skeptic")}
+_STANCE_GROUPS = {"champion": ("champion", "supporter"), "blocker": ("blocker", "skeptic"), "neutral": ("neutral",)}
 
 
 def _new(a: Answerer, title: str, **kw: object) -> Answer:
@@ -197,6 +198,8 @@ def stakeholders(a: Answerer, intent: Intent, question: str) -> Answer:
         return _new(a, a.t("ask.stakeholders.none", account=f.name))
     if len(people) == 1 and not note:
         answer = _new(a, stakeholder_line(a, people[0]))
+        if intent.who is not None:
+            _their_actions(a, answer, intent.who.id, intent.who.name)
     else:
         answer = _new(a, a.t("ask.stakeholders.title", account=f.name, count=len(people)))
         sections = ([Section(text=note)] if note else []) + [
@@ -204,6 +207,27 @@ def stakeholders(a: Answerer, intent: Intent, question: str) -> Answer:
         answer.reply.sections.extend(sections)
     answer.refs.append(a.t("ask.stakeholders.ref"))
     return answer
+
+
+def _their_actions(a: Answerer, answer: Answer, stakeholder_id: int, name: str) -> None:
+    """Beside a customer person's card, what they are to do for us (their customer actions)."""
+    from commands.ask.answer_tasks import customer_items, person_customer_tasks
+
+    rows = person_customer_tasks(a, stakeholder_id, name)
+    if rows:
+        answer.reply.sections.append(Section(title=a.t("ask.customer.person_title", who=name, account=a.facts.name,
+                                                       count=len(rows)), items=customer_items(a, answer, rows)))
+
+
+def _open_opportunities(a: Answerer, answer: Answer) -> None:
+    """Beside the plan's opportunities, the open opportunities of the pipeline, when recorded."""
+    rows = opportunity_repo.opportunities_of(a.session, account_id=a.facts.account_id)
+    if not rows:
+        return
+    items = [Item(a.t("ask.plan.opportunity_line", number=o.number, name=o.name, stage=a.t(f"stage.{o.stage}"),
+                      kind=a.t(f"kind.{o.kind}"), value=fmt_number(a.t.lang, o.value))) for o in rows[:10]]
+    answer.reply.sections.append(Section(title=a.t("ask.plan.open_opportunities", count=len(rows)), items=items))
+    answer.refs.append(a.t("ask.plan.pipeline_ref"))
 
 
 def plan(a: Answerer, intent: Intent, question: str) -> Answer:
@@ -215,10 +239,14 @@ def plan(a: Answerer, intent: Intent, question: str) -> Answer:
         if not text:
             answer = _new(a, a.t("ask.plan.blank", section=name, account=f.name))
             answer.reply.sections.append(Section(text=a.t("ask.plan.how", section=section)))
+            if section == "opportunities":
+                _open_opportunities(a, answer)
             return answer
         answer = _new(a, a.t("ask.plan.section", section=name, account=f.name),
                       refs=[a.t("ask.plan.ref", section=name)])
         answer.reply.sections.append(Section(text=text))
+        if section == "opportunities":
+            _open_opportunities(a, answer)
         return answer
     if not f.plan:
         answer = _new(a, a.t("ask.plan.empty", account=f.name))

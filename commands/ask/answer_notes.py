@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.messages import Item, Reply, Section
@@ -137,6 +138,10 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
     seen: dict[tuple[int | None, str], Line] = {}
     for line in sorted(lines, key=lambda x: (not x.decision, -x.score)):
         key = (line.note.id if line.note else None, _same(line.text))
+        # A note's line that holds a decision already shown ("Kick-off ... Decision: X") is it.
+        if not line.decision and any(k[0] == key[0] and v.decision and k[1] and k[1] in key[1]
+                                     for k, v in seen.items()):
+            continue
         seen.setdefault(key, line)
 
     def when(line: Line) -> float:
@@ -165,6 +170,8 @@ def agreement(a: Answerer, intent: Intent, question: str) -> Answer:
     from commands.ask.answers import Answer
 
     f = a.facts
+    if _lists_decisions(a, intent, question):
+        return recent_decisions(a, intent)
     lines = matching_lines(a, intent, question)
     if not lines and intent.who is None and lx.AGREE.search(fold(question)):
         # Nothing matched the words: the decisions on record (of the period, if one was named).
@@ -189,6 +196,57 @@ def agreement(a: Answerer, intent: Intent, question: str) -> Answer:
         reply.sections.append(Section(title=a.t("ask.meeting.actions"), items=a.task_items(actions, answer)))
     _related_actions(a, answer, question)
     return answer
+
+
+# "Any decisions lately?": the decisions of the last DECISIONS_DAYS days, or else the last
+# DECISIONS_LAST ones, whenever they were taken.
+DECISIONS_DAYS = 60
+DECISIONS_LAST = 5
+_DECISIONS = lx.cue(r"decisions?(?! ?makers?)(?! chain)", r"decided", r"what (?:did|have) we decide", r"agreements",
+                    "决定", "决议", "决策(?!人|者|链)", "定了什么", "达成了什么")
+
+
+def _lists_decisions(a: Answerer, intent: Intent, question: str) -> bool:
+    """A question for the decisions themselves, about no topic and no person."""
+    if intent.who is not None or not _DECISIONS.search(fold(question)):
+        return False
+    if intent.window is not None and intent.window.kind != "recent":
+        return False
+    return not topic_terms(a, question, ())
+
+
+def recent_decisions(a: Answerer, intent: Intent) -> Answer:
+    """What was decided or agreed lately: the decision rows and the notes' lines that
+    record one, of the last DECISIONS_DAYS days; else the latest decisions on record."""
+    from datetime import timedelta
+
+    from commands.ask.answers import Answer
+    from commands.ask.periods import Window
+
+    f = a.facts
+    window = Window("past_days", f.today - timedelta(days=DECISIONS_DAYS), f.today, days=DECISIONS_DAYS)
+    lines = matching_lines(a, Intent(intent.kind, window=window), "", decisions_only=True)
+    if not lines:
+        rows = sorted(record_repo.decisions_of(a.session, account_id=f.account_id),
+                      key=lambda r: _aware(r.created_at), reverse=True)[:DECISIONS_LAST]
+        ids = [r.note_id for r in rows if r.note_id is not None]
+        notes = ask_repo.notes_by_ids(a.session, account_id=f.account_id, ids=ids)
+        lines = [Line(notes.get(r.note_id) if r.note_id is not None else None, r.text, 3, decision=True)
+                 for r in rows]
+    if not lines:
+        return unknown(a, intent, "")
+    # Newest first: what was decided lately.
+    lines.sort(key=lambda ln: -(_aware(ln.note.created_at).timestamp() if ln.note else 0.0))
+    reply = Reply(title=a.t("ask.agreement.recent", account=f.name, count=len(lines), days=DECISIONS_DAYS))
+    answer = Answer(reply, notes={ln.note.number for ln in lines if ln.note is not None})
+    reply.sections.append(Section(items=[Item(line_text(a, ln)) for ln in lines]))
+    return answer
+
+
+def _aware(at: datetime) -> datetime:
+    from datetime import UTC
+
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _related_actions(a: Answerer, answer: Answer, question: str) -> None:
@@ -234,16 +292,44 @@ def last_meeting(a: Answerer, intent: Intent, question: str) -> Answer:
     f = a.facts
     if f.last_note is None:
         return Answer(Reply(title=a.t("ask.meeting.none", account=f.name)))
-    note = f.last_note
-    reply = Reply(title=a.t("ask.meeting.title", account=f.name, ref=a.note_ref(note.number),
-                            date=a.day(note.at.date())))
-    answer = Answer(reply, notes={note.number})
-    reply.sections.append(Section(text=snippet(note.text, 800)))
-    found = repos.note_by_number(a.session, account_id=f.account_id, number=note.number)
+    about = _note_about(a, intent, question)
+    found: Note | None
+    if about is not None:
+        # "What happened at the site visit?": the note about it, not the latest one.
+        reply = Reply(title=a.t("ask.meeting.about", account=f.name, ref=a.note_ref(about.number),
+                                date=a.day(about.created_at.date())))
+        number, text, found = about.number, about.text, about
+    else:
+        note = f.last_note
+        reply = Reply(title=a.t("ask.meeting.title", account=f.name, ref=a.note_ref(note.number),
+                                date=a.day(note.at.date())))
+        number, text = note.number, note.text
+        found = repos.note_by_number(a.session, account_id=f.account_id, number=note.number)
+    answer = Answer(reply, notes={number})
+    reply.sections.append(Section(text=snippet(text, 800)))
     actions = _tasks_of_notes(a, [found] if found else [])
     if actions:
         reply.sections.append(Section(title=a.t("ask.meeting.actions"), items=a.task_items(actions, answer)))
     return answer
+
+
+def _note_about(a: Answerer, intent: Intent, question: str) -> Note | None:
+    """The note that speaks most about what the question names, when it names something."""
+    groups = topic_terms(a, question, _person_forms(a, intent))
+    if not groups:
+        return None
+    notes = {ln.note.id: ln.note for ln in matching_lines(a, intent, question)
+             if ln.note is not None and ln.score >= 2}
+    if not notes:
+        return None
+    if _LATEST.search(fold(question)):
+        # "the last call with Li Wei": the newest note about it, not the one that says most.
+        return max(notes.values(), key=lambda n: n.created_at)
+    # The note that speaks about most of what is asked; of those, the newest.
+    return max(notes.values(), key=lambda n: (sum(matches(tokens(n.text), g) for g in groups), n.created_at))
+
+
+_LATEST = lx.cue(r"last", r"latest", r"most recent", r"recent", r"previous", "上次", "上一次", "最近", "最新")
 
 
 def unknown(a: Answerer, intent: Intent, question: str) -> Answer:

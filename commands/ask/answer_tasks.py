@@ -10,8 +10,9 @@ from commands.ask.facts import TaskFact
 from commands.ask.intents import Intent
 from commands.ask.periods import Window
 from commands.format import fmt_date
+from commands.textfold import fold
 from storage import record_repo
-from storage.models import Role, TaskStatus
+from storage.models import Role, Task, TaskStatus
 
 if TYPE_CHECKING:
     from commands.ask.answers import Answer, Answerer
@@ -195,26 +196,49 @@ def customer_tasks(a: Answerer, intent: Intent, question: str) -> Answer:
 
     f = a.facts
     rows = list(record_repo.customer_tasks(a.session, account_id=f.account_id))
-    names = {s.id: s.name for s in f.stakeholders if s.id is not None}
     title = a.t("ask.customer.title", account=f.name, count=len(rows))
     note = ""
     if intent.who is not None and intent.who.kind == "stakeholder":
-        # Theirs: linked to them, or with their name as the owner written on the task.
-        theirs = [r for r in rows if r.stakeholder_id == intent.who.id
-                  or (r.owner_text or "").casefold() == intent.who.name.casefold()]
+        theirs = [r for r in rows if is_theirs(r, intent.who.id, intent.who.name)]
         if theirs or not rows:
             rows = theirs
             title = a.t("ask.customer.person_title", who=intent.who.name, account=f.name, count=len(rows))
         else:
             note = a.t("ask.customer.person_none", who=intent.who.name)
-    facts = a.facts_of(rows)
     reply = Reply(title=title)
-    answer = Answer(reply, tasks={x.number for x in facts})
+    answer = Answer(reply)
     if note:
         reply.sections.append(Section(text=note))
-    if not facts:
+    items = customer_items(a, answer, rows)
+    if not items:
         reply.sections.append(Section(text=a.t("ask.customer.none")))
         return answer
+    reply.sections.append(Section(items=items))
+    return answer
+
+
+def is_theirs(row: Task, stakeholder_id: int, name: str) -> bool:
+    """A customer action of this person: linked to them, or with one of their name forms
+    ("Maria", "Maria Lopez", "陈总") as the owner written on the task."""
+    from commands.ask.understand import name_forms
+
+    if row.stakeholder_id == stakeholder_id:
+        return True
+    owner = " ".join(fold(row.owner_text or "").split())
+    return bool(owner) and (owner in name_forms(name) or fold(name) in name_forms(owner))
+
+
+def person_customer_tasks(a: Answerer, stakeholder_id: int, name: str) -> list[Task]:
+    rows = record_repo.customer_tasks(a.session, account_id=a.facts.account_id)
+    return [r for r in rows if is_theirs(r, stakeholder_id, name)]
+
+
+def customer_items(a: Answerer, answer: Answer, rows: list[Task]) -> list[Item]:
+    """The lines of the customer's actions, each with its owner on their side."""
+    f = a.facts
+    names = {s.id: s.name for s in f.stakeholders if s.id is not None}
+    facts = a.facts_of(rows)
+    answer.tasks.update(x.number for x in facts)
     items = []
     for task in sorted(facts, key=lambda x: (not x.is_overdue, x.due or f.today, x.number)):
         row = a.rows[task.number]
@@ -225,5 +249,4 @@ def customer_tasks(a: Answerer, intent: Intent, question: str) -> Answer:
         if task.is_overdue:
             bits.append(a.t("task.overdue_days", days=task.overdue_days))
         items.append(Item(" · ".join(bits)))
-    reply.sections.append(Section(items=items))
-    return answer
+    return items

@@ -67,6 +67,10 @@ class Intent:
     color: str | None = None
 
 
+# A question of filler alone ("anything for Acme Labs?") is short.
+FILLER_MAX_CHARS = 120
+
+
 def role_in(text: str) -> str | None:
     """The first role the (folded) text names, by its name or abbreviation."""
     found = [(m.start(), role) for role, rx in lx.ROLE_CUES.items() if (m := rx.search(text))]
@@ -287,12 +291,17 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
     # 11. A name or a role on its own.
     if team_person is not None or person in ("mine", "nobody"):
         return tasks()
-    if role and not is_who and _has(lx.RESPONSIBLE, lx.ROLE_CUES[role].sub(" ", text)):
-        return tasks()  # "what is the SR handling?": the role's work ("负责人" is the role's name)
+    if role and not is_who and (_has(lx.RESPONSIBLE, lx.ROLE_CUES[role].sub(" ", text)) or _has(lx.HAS_WORK, text)):
+        # "what is the SR handling?", "what has the sponsor got?": the role's work ("负责人" is
+        # the role's name).
+        return tasks()
     if role:
         return Intent(Kind.ROLE_HOLDER, role=role)
     if _has(lx.TEAM, text) and is_who:
         return Intent(Kind.ROLE_HOLDER)
     if stakeholder_role is not None:
         return Intent(Kind.STAKEHOLDERS, aspect=stakeholder_role)
+    if (len(text) <= FILLER_MAX_CHARS and reading.text.strip() and reading.person is None
+            and not re.sub(r"[\W_]+", "", lx.FILLER.sub(" ", text))):
+        return tasks()  # "anything for Acme Labs?": what is open there
     return Intent(Kind.UNKNOWN, window=past, period=period)

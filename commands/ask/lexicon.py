@@ -67,6 +67,15 @@ OWED = cue(r"supposed to", r"owes?", r"owing", r"promised to", r"committed to", 
            r"waiting (?:on|for)",
            "(?:要|该|需要|得|应该|负责|答应)(?:提供|给|交|发|签|准备|回复|确认)", "提供什么", "提供哪些",
            "给我们", "欠", "答应", "那边要", "那边还", "那边有什么", "还没(?:给|提供|签|交|发|回)")
+# What someone holds: "what has the sponsor got", "what does the FR have", "赞助人手里有什么".
+HAS_WORK = cue(r"what (?:has|have|does|do|did) .{1,40} (?:got|have|get)", r"what(?:'s| has) .{1,40} got",
+               r"(?:has|have) .{1,40} got (?:anything|something|any)", "有什么", "有哪些", "有啥", "手里")
+# A question with nothing but filler once the account's name is out ("anything for Acme
+# Labs?", "华星呢？"): what is open there.
+FILLER = cue(r"anything", r"any ?thing", r"something", r"what(?:'s| is)?", r"whats", r"for", r"on", r"about",
+             r"with", r"up", r"going on", r"new", r"there", r"here", r"is", r"are", r"the", r"us", r"me", r"we",
+             r"please", r"pls", r"hey", r"so", r"and", r"any", r"stuff",
+             "有啥", "有什么", "什么", "吗", "呢", "啥", "的", "那边", "这边", "怎么说", "咋样")
 # What role someone has: "what role does carol have", "张伟是什么角色".
 ROLE_OF = cue(r"(?:what|which) (?:role|roles|position|job|title)", "'s (?:role|roles|position|job|title)(?![a-z])",
               r"role of", r"what (?:does|do) +do(?: here| on (?:this|the) account)?\W*$", r"what is .{0,30} role",
@@ -81,7 +90,8 @@ STANCE_WORDS = cue(r"stance", r"attitude", r"position towards us", r"relationshi
 WHO = cue(r"who(?:'s| is| are)?", r"whos", r"whom", r"which person", r"anyone", "谁", "哪位", "哪个人", "是哪位")
 TEAM = cue(r"triangle", r"team", r"roles?", r"iron triangle", "铁三角", "团队", "角色")
 MINE = cue(r"my", r"mine", r"i have", r"i own", r"(?:for|to|on|with) me", r"i (?:need to|should|must) do",
-           r"am i", "我的", "我有", "我还有", "我负责", "我手上", "我名下", "我手头", "我这边",
+           r"am i", r"(?:did|have|had|should|must|do) i", r"i (?:did|finished|closed|completed|delivered|cancelled|dropped)",
+           r"i'm (?:on|doing|working)", r"i am (?:on|doing|working)", "我的", "我有", "我还有", "我负责", "我手上", "我名下", "我手头", "我这边",
            "我要做", "我需要做", "分给我", "派给我")
 
 # --- tasks ------------------------------------------------------------------------------------
@@ -94,7 +104,7 @@ OPEN = cue(r"open", r"pending", r"outstanding", r"to-?dos?", r"not (?:yet )?done
            r"(?:has|have|got|had) to do", r"to-?do",
            "未完成", "没完成", "待办", "未结", "未关闭", "还有哪些", "还有什么", "要做", "没做", "手上", "手头",
            "在忙", "在做", "进行中", "名下",
-           "(?:在跟|跟进|在搞|在弄|在管|在处理)(?:哪些|什么|几)", "跟进中", "还剩", "剩下", "待处理", "未处理", "负责什么",
+           "(?:在跟|跟进|在搞|在弄|在管|在处理)(?:哪些|什么|几)", "跟进中", "还剩(?!多少天|几天|多久|多长)", "剩下(?!多少天|几天|多久|多长)", "待处理", "未处理", "负责什么",
            "负责哪些", "干什么", "忙什么", "做什么")
 TASKS = cue(r"tasks?", r"actions?", r"action items?", r"work", r"jobs?", r"deliverables?",
             r"items?", r"things", r"assignments?", r"assigned", r"list", r"workload", r"busy", r"queue",
@@ -118,12 +128,12 @@ NOT_DONE = cue(r"not (?:yet )?(?:done|finished|completed?)", r"to be done", r"ne
                "需完成", "须完成", "待完成")
 CANCELLED = cue(r"cancel(?:l?ed|l?ing|lations?)?", r"drop(?:ped)?", r"withdrawn", r"called off",
                 r"scrapped", r"abandoned", "取消", "撤销", "作废", "不做了", "放弃")
-CUSTOMER_OWES = cue(r"client (?:promised|committed|has to|needs to|must|should)",
+CUSTOMER_OWES = cue(r"client (?:still |yet |also )?(?:promised|committed|has to|needs to|must|should)",
                     r"(?:the )?(?:customer|client) (?:is )?supposed to", r"on the (?:customer|client)'?s? side",r"customer(?:'s)? (?:owes?|side|actions?|tasks?|to-?dos?|commitments?|homework)",
                     r"(?:owe|owes) us", r"waiting (?:on|for) (?:the customer|them|the client)",
                     r"their (?:side|actions|homework|commitments)",
                     r"client(?:'s)? (?:owes?|side|actions?|tasks?|commitments?)",
-                    r"(?:the )?customer (?:promised|committed|has to|needs to|must|should)",
+                    r"(?:the )?customer (?:still |yet |also )?(?:promised|committed|has to|needs to|must|should)",
                     r"what (?:do|does) (?:they|the customer|the client) (?:have to|need to) do",
                     "客户方", "客户的待办", "客户要做", "客户需要做", "客户欠", "客户承诺", "客户那边",
                     "对方的待办", "对方要做", "等客户", "没给我们", "还没给", "欠我们", "要给我们", "客户侧", "客户的行动", "客户的任务", "甲方")
@@ -166,16 +176,23 @@ TREND = cue(r"trend(?:s|ing)?", r"changed?", r"changes", r"since last month", r"
             "和上个月比",
             "趋势", "变化", "变好", "变差", "走势", "好转", "恶化", "历史")
 METRICS: dict[str, re.Pattern[str]] = {
-    "nps": cue(r"nps", r"net promoter(?: score)?", r"promoter score", "净推荐值", "净推荐", "推荐值",
-               "推荐指数"),
-    "csat": cue(r"csat", r"(?:customer )?satisfaction", r"satisfied", "满意度", "满意"),
-    "usage": cue(r"usage", r"adoption", r"utili[sz]ation", r"active users", r"how much .* use",
+    "nps": cue(r"nps", r"net promoter(?: score)?", r"promoter score", r"promoters?", r"detractors? score",
+               r"(?:would|will) (?:they )?recommend", r"likely to recommend",
+               "净推荐值", "净推荐", "推荐值", "推荐指数", "推荐度", "愿意推荐", "推荐分"),
+    "csat": cue(r"csat", r"(?:customer )?satisfaction", r"satisfied", r"happy with us", r"how happy",
+                r"dissatisfied", "满意度", "满意", "满不满意", "开心"),
+    "usage": cue(r"usage", r"adoption", r"adopt(?:ed|ing)?", r"utili[sz]ation", r"active users", r"how much .* us(?:e|ing)",
+                 r"(?:are|is) (?:they|the customer|the client|people|anyone|their (?:staff|team|users)) "
+                 r"(?:actually |really )?using", r"using (?:the|our|it)(?![a-z])",
+                 r"how (?:much|often|well) .{0,30}(?:use|used|using)(?![a-z])",
+                 "用得怎么样", "用得如何", "用得多", "在用", "用了多少", "使用程度", "上线率", "普及",
                  r"users? .{0,12}active", r"active .{0,12}users?",
                  "使用率", "使用情况", "活跃度", "用量", "使用量", "采用率", "活跃"),
     "response_hours": cue(r"response (?:time|hours|speed)", r"sla", r"how (?:fast|quickly) .* respond",
                           r"(?:answer|respond to|handle|close) (?:their |the )?(?:tickets|requests|service requests)",
                           r"how (?:fast|quickly)", "工单响应", "多快",
-                          r"respond", r"responsiveness", "响应时间", "响应速度", "响应", "回复速度"),
+                          r"respond", r"responsiveness", r"turnaround", r"time to (?:respond|reply|answer)",
+                          r"ticket times?", "响应时间", "响应速度", "响应", "回复速度", "回复时间", "时效", "工单时长"),
     "cis": cue(r"cis", r"(?:customer )?improvement score", "改进分", "客户改进", "改善评分", "改进评分",
                "改进得分", "改善分"),
     "exec_meeting": cue(r"exec(?:utive)? (?:meeting|visit|call|contact|touch ?point)s?",
@@ -226,10 +243,16 @@ STAKEHOLDER_ROLES: dict[str, re.Pattern[str]] = {
 }
 STANCES: dict[str, re.Pattern[str]] = {
     "champion": cue(r"champions?", r"supporters?", r"support(?:s)? us", r"on our side", r"friendly",
-                    r"allies", r"ally", r"fans?", "支持者", "拥护者", "支持我们", "教练", "站在我们这边",
-                    "支持"),
+                    r"allies", r"ally", r"fans?", r"advocates?", r"backs? us", r"in our corner",
+                    r"positive about us", "支持者", "拥护者", "支持我们", "教练", "站在我们这边",
+                    "支持", "拥护", "力挺", "看好我们", "帮我们说话", "内线"),
     "blocker": cue(r"blockers?", r"against us", r"opponents?", r"opposes?", r"hostile", r"detractors?",
-                   r"skeptic(?:s|al)?", r"sceptic(?:s|al)?", r"block(?:ing|s)? us", r"in (?:our|the) way", "反对者", "反对", "不支持", "阻碍", "观望"),
+                   r"skeptic(?:s|al)?", r"sceptic(?:s|al)?", r"block(?:ing|s)? us", r"in (?:our|the) way",
+                   r"doubts?", r"doubtful", r"unconvinced", r"negative", r"critical of us", r"resist(?:s|ing|ant)?",
+                   r"pushing back", r"pushes back", "反对者", "反对", "不支持", "阻碍", "观望", "怀疑", "质疑",
+                   "不看好", "不信任", "抵触", "唱反调", "持保留"),
+    "neutral": cue(r"neutral", r"on the fence", r"undecided", r"sitting on the fence", "中立", "态度中立",
+                   "摇摆", "骑墙"),
 }
 
 # --- plan ---------------------------------------------------------------------------------------
@@ -242,16 +265,22 @@ PLAN_SECTIONS: dict[str, re.Pattern[str]] = {
     "goals": cue(r"goals?", r"objectives?", r"achieve", r"(?:customer|client|they) (?:plans?|intends?|aims?) to",
                  "客户打算", "客户想", "客户准备", "他们打算", r"aims?", r"ambitions?", r"priorities", r"what (?:do|does) "
                  r"(?:they|the customer|the client) want", r"strategy", r"vision",
-                 "目标", "诉求", "客户想要", "想达成", "战略重点", "愿景"),
+                 r"targets?", r"what are they aiming for",
+                 "目标", "诉求", "客户想要", "想达成", "战略重点", "愿景", "目的", "规划目标"),
     "challenges": cue(r"challenges?", r"pain ?points?", r"problems?", r"struggles?", r"issues",
-                      "挑战", "痛点", "难点", "困难", "难题"),
-    "opportunities": cue(r"opportunit(?:y|ies)", r"upsell", r"cross-?sell", r"whitespace",
-                         r"growth areas?", r"expansion", "机会", "商机", "增长点", "增购"),
+                      r"headaches?", r"obstacles?", r"hurdles?", r"what(?:'s| is) hard for them",
+                      "挑战", "痛点", "难点", "困难", "难题", "瓶颈", "障碍", "头疼"),
+    "opportunities": cue(r"opportunit(?:y|ies)", r"upsell", r"up-sell", r"cross-?sell", r"white ?space",
+                         r"growth areas?", r"expansion", r"upside", r"room to grow", r"grow (?:the|this) account",
+                         r"sell (?:them )?more", r"more business", r"new business", r"potential deals?",
+                         r"where (?:can|could) we grow", r"expand",
+                         "机会", "商机", "增长点", "增购", "增长空间", "拓展", "扩展", "还能卖", "多卖", "潜在业务",
+                         "空白", "扩大合作", "上升空间"),
     "competition": cue(r"competit(?:ion|ors?|ive(?: landscape)?)", r"rivals?", r"other vendors?",
                        r"alternatives", r"up against", r"bidding against", r"compet(?:e|es|ing) (?:with|against|for)",
                        r"(?:who|anyone|anybody) else (?:is )?(?:bidding|competing|pitching|in the (?:running|race|deal))",
                        r"other (?:bidders|suppliers|providers)", r"bidders?", r"incumbents?",
-                       "竞争", "竞争对手", "对手", "竞品", "友商", "其他供应商", "其他厂商", "竞标", "抢单",
+                       r"against whom", "竞争", "竞争对手", "对手", "竞品", "友商", "同行", "其他供应商", "其他厂商", "竞标", "抢单",
                        "还有谁在投标", "跟我们抢", "和我们抢"),
     "relationships": cue(r"relationship plan", r"relationship(?:s)? (?:strategy|map)",
                          r"relationship building", "关系计划", "关系规划", "关系策略", "关系拓展"),
@@ -274,10 +303,10 @@ SAID = cue(r"said", r"say(?:s)?", r"told", r"tell us", r"discuss(?:ed|ion|ions)?
            r"request(?:ed)?", r"complain(?:ed|s)?", r"feedback", r"concerns?", r"spoke", r"chat(?:ted)?",
            r"covered", r"came up", r"news on", r"update on", r"anything (?:on|about)", r"what about",
            r"cares? about", r"worr(?:y|ied|ies)", r"priorities for", r"think(?:s)? (?:of|about)",
-           r"position on", r"view on", r"opinion",
+           r"position on", r"view on", r"opinion", r"came out of", r"outcomes?", r"takeaways?",
            "谈了", "谈过", "说了", "说过", "讨论", "聊了", "聊过", "提到", "提过", "提出", "反馈", "要求",
            "希望", "关心", "说什么", "谈什么", "聊什么", "沟通", "交流", "怎么说", "进展", "担心",
-           "在意", "在乎", "看法", "意见", "抱怨", "顾虑", "提了", r"wr(?:ite|ote|itten)")
+           "在意", "在乎", "看法", "意见", "抱怨", "顾虑", "提了", "结论", "成果", "有什么结果", r"wr(?:ite|ote|itten)")
 WITH = cue(r"with", r"from", r"to", "和", "跟", "与", "同")
 ABOUT = cue(r"about", r"on", r"regarding", r"re", r"concerning", "关于", "有关")
 # Notes in general: the last meeting, unless the question asks what they say about something.

@@ -51,6 +51,8 @@ def _month_end(day: date) -> date:
 
 
 _NUM = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
+# English counts in words ("the last two weeks", "the next couple of days").
+_EN_NUM = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple of)"
 _TODAY = cue(r"today", r"tonight", r"this evening", "今天", "今日", "今晚")
 _TOMORROW = cue(r"tomorrow", "明天", "明日")
 _THIS_WEEK = cue(r"this week", r"this wk", r"current week", r"end of (?:the )?week", r"eow",
@@ -61,11 +63,12 @@ _END_OF_MONTH = cue(r"end of (?:the |this )?month", r"month[- ]end", r"eom", r"b
                     r"by the end of the month", "月底", "月末", "本月底", "这个月底", "月底前")
 _NEXT_MONTH = cue(r"next month", r"coming month", "下个月", "下月")
 _NEXT_DAYS = re.compile(
-    rf"(?:next|coming|within|in the next|over the next)\s+{_NUM}\s+(day|week|month)s?"
+    rf"(?:next|coming|within|in the next|over the next)\s+(?:a\s+)?{_EN_NUM}\s+(day|week|month)s?"
     rf"|(?:未来|接下来|今后|最近)?\s*{_NUM}\s*(天|日|周|个星期|星期|个月|月)(?:内|之内|以内)"
     rf"|(?:未来|接下来|今后)\s*{_NUM}\s*(天|日|周|个星期|星期|个月|月)"
 )
-_NUM_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
+_NUM_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+              "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple of": 2}
 _QUARTER = cue(r"this quarter", r"next quarter", r"next three months", "本季度", "这个季度", "下季度",
                "三个月内")
 
@@ -75,7 +78,7 @@ _YESTERDAY = cue(r"yesterday", "昨天", "昨日")
 _RECENT = cue(r"recent(?:ly)?", r"lately", r"of late", r"last few (?:days|weeks)", r"past few (?:days|weeks)",
               r"latest", r"just", "最近", "近期", "近来", "刚刚", "这几天", "这段时间")
 _PAST_DAYS = re.compile(
-    rf"(?:last|past|previous)\s+{_NUM}\s+(day|week|month)s?"
+    rf"(?:last|past|previous)\s+(?:a\s+)?{_EN_NUM}\s+(day|week|month)s?"
     rf"|(?:过去|最近|前)\s*{_NUM}\s*(天|日|周|个星期|星期|个月|月)"
 )
 _SOON = cue(r"soon", r"coming up", r"upcoming", r"imminent", r"approaching", "快到期", "即将到期", "马上到期",

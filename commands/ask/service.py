@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.messages import Reply, Section
+from commands.ask import across, portfolio
 from commands.ask import context as ctxmod
-from commands.ask import portfolio
 from commands.ask.answers import Answer, Answerer, Asker, period_bounds
 from commands.ask.facts import AccountFacts, gather, known_of
 from commands.ask.intents import Kind, detect
@@ -96,6 +96,8 @@ class Target:
     portfolio: list[Account] | None = None
     # Set when the account was not named but is the only one the person works on.
     only: bool = False
+    # The asker's own work on each of these accounts (a direct message naming none).
+    mine: list[Account] | None = None
 
 
 def target_for(ctx: Context, question: str) -> Target:
@@ -118,6 +120,9 @@ def target_for(ctx: Context, question: str) -> Target:
         return Target(portfolio=accounts)
     if len(accounts) == 1:
         return Target(accounts[0], only=True)
+    if across.about_own_work(question, today=ctx.clock.today()):
+        # "What's on my list?": their own work on every account they may read.
+        return Target(mine=accounts)
     names = ", ".join(a.name for a in accounts[:12]) + (" …" if len(accounts) > 12 else "")
     raise CommandError("ask.which_account", names=names, example=accounts[0].name)
 
@@ -165,6 +170,8 @@ def answer(ctx: Context, question: str) -> Reply:
         raise CommandError("ask.empty")
     speak_language_of(ctx, question)
     target = target_for(ctx, question)
+    if target.mine is not None:
+        return across.answer(ctx, target.mine, question, asker_of(ctx))
     if target.portfolio is not None:
         return portfolio.answer(ctx.session, accounts=target.portfolio, question=question,
                                 today=ctx.clock.today(), t=ctx.t, services=ctx.services)

@@ -69,9 +69,9 @@ conclusion settled promise promised commit committed commitment confirm confirme
 say says told tell discuss discussed discussion discussions talk talked talks mention mentioned
 raised ask asked want wanted wants expect expected expects request requested complain complained
 complaints feedback concern concerns spoke chat chatted covered came news update anything
-happened meeting meetings note notes call calls with from them they their customer client did
+happened meet met meeting meetings note notes call calls with from them they their customer client did
 we us our what about regarding on re concerning last month week recently lately year quarter
-whats any there was were has have had been the and care cares cared worried worry worries think
+whats new any there was were has have had been the and care cares cared worried worry worries think
 thinks thought position view views opinion opinions priorities write wrote written notes said
 show list give me please log logs history record recorded all latest recent summary
 his her him she he its it this that in of for to at by is are be do does did about tell
@@ -86,7 +86,11 @@ his her him she he its it this that in of for to at by is are be do does did abo
 
 
 def tokens(text: str) -> list[str]:
-    return search.index_text(text).split()
+    # "fixed-price" is two words here ("pricing" finds it), not the index's "fixedprice".
+    return search.index_text(_HYPHEN.sub(" ", text)).split()
+
+
+_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 
 
 def has_term(words: list[str], term: list[str]) -> bool:
@@ -108,7 +112,7 @@ def groups_of(question: str, *, ignore: Iterable[str] = (), person_forms: tuple[
     skip = set(IGNORE) | set(ignore)
     skip |= {w for form in person_forms for w in search.index_text(form).split()} | set(person_forms)
     # Mended as the intent was, so a misspelt name ("Maira") is not taken for a topic.
-    folded = mend(fold(question), {w for form in person_forms for w in form.split()})
+    folded = _HYPHEN.sub(" ", mend(fold(question), {w for form in person_forms for w in form.split()}))
     for form in sorted(person_forms, key=len, reverse=True):
         folded = folded.replace(form, " ")
     groups: list[Group] = []

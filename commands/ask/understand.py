@@ -7,7 +7,9 @@ the names it may find come in a :class:`Known`, made from the account's facts.
 Typos are mended with rapidfuzz: a Latin word of five letters or more that is neither a
 cue word, a common word nor a known name, and lies within one edit (two for long words,
 transpositions counting once) of a cue word or a name with the same first letter, is
-read as that word. Chinese is typed through an input method and is not mended.
+read as that word. Chinese is typed through a pinyin input method, so its typos are
+homophones: a key term typed with one wrong character of the same sound ("逾其") is read
+as the term (:mod:`.zh_mend`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from rapidfuzz.distance import OSA
 
 from commands.ask.lexicon import ACRONYMS, VOCABULARY, WORK_CONTAINERS
 from commands.ask.shorthand import expand
+from commands.ask.zh_mend import mend_chinese
 from commands.extraction.roster import person_forms
 from commands.textfold import fold
 
@@ -219,12 +222,17 @@ def _possessive(text: str, known: Known) -> str:
     return re.sub(rf"(?<![a-z'])({alternatives})s (?=(?:{WORK_CONTAINERS})(?![a-z]))", r"\1's ", text)
 
 
+# No question is longer; past this, what is asked is read from its beginning (every cue
+# is a regex run over the text, and a pasted document must not cost seconds).
+MAX_QUESTION_CHARS = 2_000
+
+
 def read(question: str, known: Known | None = None) -> Reading:
     known = known or Known()
-    question = expand(question)
+    question = expand(question[:MAX_QUESTION_CHARS])
     mention = _MENTION.search(question)
     folded = fold(question).replace("’", "'").replace("‘", "'")
-    text = mend(_possessive(folded, known), known.words())
+    text = mend_chinese(mend(_possessive(folded, known), known.words()))
     reading = Reading(original=question, text=text,
                       mentioned=mention.group(0) if mention else None)
     found = find_person(_MENTION.sub(lambda m: " " * len(m.group(0)), text), known)
