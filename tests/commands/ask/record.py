@@ -9,7 +9,8 @@
   stakeholders, a score; yellow (NPS 32, CSAT 4.1, 2 overdue), green a month ago.
 - Globex Energy (important, channel "globex"): erin AR, frank SR, no FR, no sponsor; red.
 - 华星零售 (important, Chinese, channel "huaxing"): 张伟 AR, 李娜 SR, 王强 FR, 赵敏 sponsor;
-  yellow (one overdue task); score suggests core.
+  green 90 under the scorecard with one yellow measure (task #3 three days late; a single
+  late task does not turn an important account yellow); score suggests core.
 - Initech (potential, channel "initech"): mallory AR; holds the CANARY.
 - Acme Labs (potential, no channel): bob AR only.
 
@@ -181,7 +182,7 @@ def build(session: Session) -> Record:
                          created_at=at(2026, 11, 18)))
     task(hx, "提交新门店系统方案", "SR", "lina", date(2026, 12, 4), src=h1)                       # 1 next week
     task(hx, "完成一期验收", "FR", "wangqiang", date(2026, 11, 27))                              # 2 this week
-    task(hx, "跟进下月回款计划", "AR", "zhangwei", date(2026, 11, 10), src=h1)                   # 3 overdue 14
+    task(hx, "跟进下月回款计划", "AR", "zhangwei", date(2026, 11, 21), src=h1)                   # 3 overdue 3
     task(hx, "安排高层拜访", "AR", "zhangwei", date(2026, 11, 20), status="done", closed=at(2026, 11, 20))  # 4
     task(hx, "准备续约方案", "AR", "zhangwei", date(2026, 12, 20))                               # 5 next month
     task(hx, "整理门店培训材料", "FR", "wangqiang", date(2026, 11, 26), status="cancelled",
