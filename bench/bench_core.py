@@ -65,7 +65,8 @@ def run(label: str, data: Dataset, out: common.Printer) -> None:
     settings = Settings(_env_file=None, DATABASE_URL=data.url,  # type: ignore[call-arg]
                         KAMBOT_MANAGEMENT_CHANNEL=MANAGEMENT)
     started = time.perf_counter()
-    core = build_core(settings, clock=FixedClock(END))
+    # As the long-running bots build it (bot/cli.py): after-write checks in the background.
+    core = build_core(settings, clock=FixedClock(END), auto_playbooks=True, background=True)
     out(f"\n### {label}: dispatcher, {data.accounts:,} accounts "
         f"(core built in {time.perf_counter() - started:.2f} s)\n")
     # Alerts and notices go to recording senders, as they would to Slack.

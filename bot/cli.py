@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import sys
@@ -95,9 +96,11 @@ def _platform_core() -> Core:
     """A core for a long-running bot: every configured platform can be posted to."""
     from bot.platforms import add_configured_senders, enable_followups
 
-    core = build_core(_settings(), auto_playbooks=True)
+    core = build_core(_settings(), auto_playbooks=True, background=True)
     add_configured_senders(core)
     enable_followups(core)
+    # The after-write checks still waiting are finished when the process ends.
+    atexit.register(core.services.get("stop") or (lambda: None))
     return core
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -107,7 +107,7 @@ def has_renewal_task(session: Session, *, account_id: int, renewal_date: date) -
     rule_key = f"renewal:{renewal_date.isoformat()}"
     since = renewal_date - timedelta(days=365)
     if session.exec(select(Task.id).where(Task.account_id == account_id,
-                                          Task.rule_key == rule_key)).first() is not None:
+                                          Task.rule_key == rule_key).limit(1)).first() is not None:
         return True
     # Open tasks, and tasks made in the year before the renewal, are read for the word.
     titles = session.exec(select(Task.title).where(
@@ -123,7 +123,7 @@ def latest_rule_task(session: Session, *, account_id: int, prefix: str) -> Task 
     """The newest task a rule made under ``prefix`` (``exec-visit:``)."""
     return session.exec(
         select(Task).where(Task.account_id == account_id, col(Task.rule_key).startswith(prefix))
-        .order_by(col(Task.created_at).desc(), col(Task.id).desc())
+        .order_by(col(Task.created_at).desc(), col(Task.id).desc()).limit(1)
     ).first()
 
 
@@ -147,12 +147,14 @@ def gather_inputs_many(
     for row in session.exec(select(Signal).where(col(Signal.account_id).in_(ids))
                             .order_by(col(Signal.at), col(Signal.id))).all():
         signal_rows.setdefault(row.account_id, []).append(row)
-    overdue: dict[int, list[Task]] = {}
-    for task in session.exec(select(Task).where(
+    # The columns the assessment reads, not Task objects (an account may have thousands).
+    overdue: dict[int, list[_Late]] = {}
+    for row in session.exec(select(Task.account_id, Task.number, Task.due_date, Task.shared,
+                                   Task.role).where(
             col(Task.account_id).in_(ids), Task.status == TaskStatus.OPEN.value,
             col(Task.due_date).is_not(None), col(Task.due_date) < today,
     ).order_by(col(Task.due_date), col(Task.id))).all():
-        overdue.setdefault(task.account_id, []).append(task)
+        overdue.setdefault(row[0], []).append(_Late(*row[1:]))
     # The meeting cadence counts meetings, not every note (an email is not a meeting).
     last_notes = dict(session.exec(
         select(Note.account_id, func.max(Note.created_at))
@@ -216,6 +218,13 @@ def gather_inputs_many(
     return out
 
 
+class _Late(NamedTuple):
+    number: int
+    due_date: date | None
+    shared: bool
+    role: str
+
+
 def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set[int]:
     """The accounts (of those with a renewal date) that have a task for it, as
     :func:`has_renewal_task` decides, in two queries."""
@@ -267,7 +276,7 @@ def _as_date(value: Any, default: date) -> date:
 def last_snapshot(session: Session, *, account_id: int) -> HealthSnapshot | None:
     return session.exec(
         select(HealthSnapshot).where(HealthSnapshot.account_id == account_id)
-        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
+        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc()).limit(1)
     ).first()
 
 
@@ -276,7 +285,7 @@ def snapshot_at(session: Session, *, account_id: int, at: datetime) -> HealthSna
     return session.exec(
         select(HealthSnapshot).where(HealthSnapshot.account_id == account_id,
                                      col(HealthSnapshot.at) <= at)
-        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
+        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc()).limit(1)
     ).first()
 
 
