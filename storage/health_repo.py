@@ -149,12 +149,13 @@ def gather_inputs_many(
         signal_rows.setdefault(row.account_id, []).append(row)
     # The columns the assessment reads, not Task objects (an account may have thousands).
     overdue: dict[int, list[_Late]] = {}
-    for row in session.exec(select(Task.account_id, Task.number, Task.due_date, Task.shared,
-                                   Task.role).where(
-            col(Task.account_id).in_(ids), Task.status == TaskStatus.OPEN.value,
+    for late_row in session.execute(sa.select(
+            col(Task.account_id), col(Task.number), col(Task.due_date), col(Task.shared),
+            col(Task.role)).where(
+            col(Task.account_id).in_(ids), col(Task.status) == TaskStatus.OPEN.value,
             col(Task.due_date).is_not(None), col(Task.due_date) < today,
     ).order_by(col(Task.due_date), col(Task.id))).all():
-        overdue.setdefault(row[0], []).append(_Late(*row[1:]))
+        overdue.setdefault(late_row[0], []).append(_Late(*late_row[1:]))
     # The meeting cadence counts meetings, not every note (an email is not a meeting).
     last_notes = dict(session.exec(
         select(Note.account_id, func.max(Note.created_at))

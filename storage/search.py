@@ -148,7 +148,7 @@ def _index_rows(session: Session, rows: Sequence[tuple[int, int, str]]) -> None:
         session.execute(
             sa.text("INSERT INTO note_fts (rowid, body, scope, account_id) "
                     "VALUES (:id, :b, :s, :a)"),
-            [dict(p, s=scope_token(p["a"])) for p in params],
+            [dict(p, s=scope_token(a)) for p, (_, a, _) in zip(params, rows, strict=True)],
         )
     elif dialect == "postgresql":
         session.execute(
