@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,10 @@ def _platform_core() -> Core:
     enable_followups(core)
     # The after-write checks still waiting are finished when the process ends.
     atexit.register(core.services.get("stop") or (lambda: None))
+    # jieba's dictionary loads now, beside serving, not on the first Chinese question.
+    from storage.search import warm_up
+
+    threading.Thread(target=warm_up, name="kambot-warm-up", daemon=True).start()
     return core
 
 

@@ -107,8 +107,15 @@ def _undo_jobs(core: Core, poster: Poster) -> list[JobSpec]:
 
 # Each feature's jobs: a function (core, poster) -> list[JobSpec]. A new feature adds its
 # function here and nothing else.
+def _retention_jobs(core: Core, poster: Poster) -> list[JobSpec]:
+    from bot.retention import retention_jobs
+
+    return retention_jobs(core, poster)
+
+
 JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs, _health_jobs,
-                                                              _commercial_jobs, _undo_jobs]
+                                                              _commercial_jobs, _undo_jobs,
+                                                              _retention_jobs]
 
 
 def catch_up(core: Core, *, poster: Poster | None = None) -> jobs.RunSummary:

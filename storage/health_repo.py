@@ -23,6 +23,7 @@ MEETING = "meeting"  # Note.kind of a meeting note (commands.meeting_notes)
 
 # A task counts as the renewal action when the rule made it or its title says so.
 _RENEWAL_WORDS = re.compile(r"renew|续约|续签|续费|续订", re.I)
+_RENEWAL_LIKE = ("renew", "续约", "续签", "续费", "续订")
 
 
 # --- signals ------------------------------------------------------------------------------
@@ -245,6 +246,8 @@ def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set
     rows = session.exec(select(Task.account_id, Task.title, Task.status, Task.created_at).where(
         col(Task.account_id).in_([a for a in dated if a not in found]),
         col(Task.status) != TaskStatus.CANCELLED.value,
+        # Only titles with one of the words come back (the regex below decides).
+        sa.or_(*[sa.func.lower(col(Task.title)).like(f"%{word}%") for word in _RENEWAL_LIKE]),
         sa.or_(col(Task.status) == TaskStatus.OPEN.value,
                col(Task.created_at) >= datetime.combine(earliest, time(), tzinfo=UTC)),
     )).all()

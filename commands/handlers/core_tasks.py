@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +29,7 @@ from commands.pastdue import check_past_due
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import route_task
-from storage import repos
+from storage import repos, tasklist_repo
 from storage.models import TRIANGLE, Person, Role, Task, TaskStatus
 
 log = logging.getLogger(__name__)
@@ -284,45 +284,38 @@ def reopen(ctx: Context, args: Args) -> Reply:
     return _set_status(ctx, args, done=False)
 
 
-def open_reply(ctx: Context, tasks: Sequence[Task], *, title: str, empty: str) -> Reply:
-    """Open tasks grouped by role (AR, SR, FR, sponsor), overdue first, with buttons."""
-    t = ctx.t
-    today = ctx.clock.today()
-    if not tasks:
-        return Reply(title=title, sections=[Section(text=empty)])
-    people = repos.persons_by_ids(ctx.session, ids=assignee_ids(tasks))
-    sections: list[Section] = []
-    order = [r.value for r in TRIANGLE] + [Role.SPONSOR.value]
-    roles = order + sorted({task.role for task in tasks} - set(order))
-    for role in roles:
-        group = sorted((x for x in tasks if x.role == role), key=lambda x: task_sort_key(x, today))
-        if not group:
-            continue
-        overdue = sum(1 for x in group if is_overdue(x, today))
-        heading = t("open.role_heading", role=t(f"role.{role}") if role in order else role,
-                    count=len(group), overdue=overdue)
-        shown = group[:OPEN_PER_ROLE]
-        sections.append(Section(
-            title=heading,
-            items=[Item(task_line(t, x, people, today, show_role=False), buttons=done_buttons(t, x))
-                   for x in shown],
-            text=t("open.more", count=len(group) - len(shown)) if len(group) > len(shown) else "",
-        ))
-    return Reply(title=title, sections=sections)
-
-
 @command("open", readonly=True)
 def open_(ctx: Context, args: Args) -> Reply:
+    """The open list reads counts by role and the rows it shows, not every open task."""
     account = ctx.require_account()
     assert account.id is not None
-    tasks = repos.tasks_of(ctx.session, account_id=account.id)
+    t = ctx.t
     today = ctx.clock.today()
-    overdue = sum(1 for x in tasks if is_overdue(x, today))
-    return open_reply(
-        ctx, tasks,
-        title=ctx.t("open.title", account=account.name, count=len(tasks), overdue=overdue),
-        empty=ctx.t("open.empty", account=account.name),
-    )
+    counts = tasklist_repo.open_counts_by_role(ctx.session, account_id=account.id, today=today)
+    total = sum(c.open for c in counts.values())
+    overdue = sum(c.overdue for c in counts.values())
+    if not total:
+        return Reply(title=t("open.title", account=account.name, count=0, overdue=0),
+                     sections=[Section(text=t("open.empty", account=account.name))])
+    shown = tasklist_repo.open_tasks_shown(ctx.session, account_id=account.id,
+                                           per_role=OPEN_PER_ROLE)
+    people = repos.persons_by_ids(ctx.session, ids=assignee_ids(shown))
+    order = [r.value for r in TRIANGLE] + [Role.SPONSOR.value]
+    sections: list[Section] = []
+    for role in order + sorted(set(counts) - set(order)):
+        count = counts.get(role)
+        if count is None:
+            continue
+        group = sorted((x for x in shown if x.role == role), key=lambda x: task_sort_key(x, today))
+        sections.append(Section(
+            title=t("open.role_heading", role=t(f"role.{role}") if role in order else role,
+                    count=count.open, overdue=count.overdue),
+            items=[Item(task_line(t, x, people, today, show_role=False), buttons=done_buttons(t, x))
+                   for x in group],
+            text=t("open.more", count=count.open - len(group)) if count.open > len(group) else "",
+        ))
+    return Reply(title=t("open.title", account=account.name, count=total, overdue=overdue),
+                 sections=sections)
 
 
 _TASKS_FILTERS = {
