@@ -191,7 +191,7 @@ class Task(SQLModel, table=True):
     due_date: date | None = None
     status: str = Field(default=TaskStatus.OPEN.value, max_length=10, index=True)
     shared: bool = False
-    source_note_id: int | None = Field(default=None, foreign_key="note.id")
+    source_note_id: int | None = Field(default=None, foreign_key="note.id", index=True)
     # Why it went to its role ("quote" -> SR), kept so the record can explain itself.
     routing_reason: str | None = Field(default=None, max_length=200)
     # Set for tasks the bot created by a rule, so the rule fires once (renewal:2027-01-31).

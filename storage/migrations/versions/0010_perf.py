@@ -4,7 +4,9 @@
   account read in index order, no temporary sort;
 - healthsnapshot (account_id, at): the latest snapshot is one index probe;
 - note (account_id, created_at): the newest notes and the last meeting of one account;
-- processedevent (at) and healthsnapshot retention (the daily retention job).
+- processedevent (at) and healthsnapshot retention (the daily retention job);
+- task (source_note_id): a page of `notes` counts each note's tasks without reading every
+  task of every account.
 - SQLite: the full-text table ``note_fts`` gets an indexed ``scope`` column holding the
   account as one token (``a123``), so a search matches the account inside the index rather
   than filtering every account's hits afterwards. The table is rebuilt empty;
@@ -28,6 +30,7 @@ _INDEXES = (
     ("ix_healthsnapshot_account_at", "healthsnapshot", ["account_id", "at"]),
     ("ix_note_account_created", "note", ["account_id", "created_at"]),
     ("ix_processedevent_at", "processedevent", ["at"]),
+    ("ix_task_source_note_id", "task", ["source_note_id"]),
 )
 
 
