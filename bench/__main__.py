@@ -47,6 +47,7 @@ def main(argv: list[str]) -> int:
             entry(out=out)
         else:
             entry()
+        out(f"\n(load average after {name}: {common.load()})")
         if results is not None:
             results.write_text("\n".join(lines) + "\n")
     return 0

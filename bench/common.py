@@ -110,9 +110,19 @@ def git_head() -> str:
         return "?"
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 min): figures from a busy machine are not the
+    code's alone."""
+    try:
+        return " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def header() -> str:
     return (f"# kambot benchmark results\n\nDate: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  \n"
             f"Machine: {machine()}  \nCommit: {git_head()}  \n"
+            f"Load average at start (1/5/15 min): {load()}  \n"
             f"Accounts: {accounts()}{' (quick run)' if quick() else ''}\n")
 
 

@@ -19,6 +19,8 @@ from bot.app import Core, build_core
 from bot.settings import Settings
 
 log = logging.getLogger("kambot")
+#: Seconds after a bot starts before jieba's dictionary is loaded.
+WARM_UP_AFTER = 5.0
 
 
 def _settings(**overrides: object) -> Settings:
@@ -102,10 +104,13 @@ def _platform_core() -> Core:
     enable_followups(core)
     # The after-write checks still waiting are finished when the process ends.
     atexit.register(core.services.get("stop") or (lambda: None))
-    # jieba's dictionary loads now, beside serving, not on the first Chinese question.
+    # jieba's dictionary loads a few seconds after start (once serving), not on the first
+    # Chinese question and not in the way of start-up.
     from storage.search import warm_up
 
-    threading.Thread(target=warm_up, name="kambot-warm-up", daemon=True).start()
+    timer = threading.Timer(WARM_UP_AFTER, warm_up)
+    timer.daemon = True
+    timer.start()
     return core
 
 
