@@ -37,8 +37,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot commands storage prompts tests bench
 	$(BIN)/mypy
 
+# KAMBOT_BENCH_PG=postgresql+psycopg://user@host/db adds PostgreSQL; KAMBOT_BENCH_QUICK=1 is quicker.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	KAMBOT_BENCH_PG=$(KAMBOT_BENCH_PG) $(BIN)/python -m bench --results bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,23 +1,55 @@
-"""`python -m bench [name ...]`: run every bench/bench_*.py (or the ones named) in turn."""
+"""`python -m bench [--results FILE] [name ...]`: run every bench/bench_*.py (or the ones
+named) in turn; with --results, what they print is also written to FILE under a header
+with the date, machine and commit (`make bench` writes bench/RESULTS.md).
+
+Environment: KAMBOT_BENCH_PG=URL adds PostgreSQL (a database is copied per run from a
+cached template); KAMBOT_BENCH_QUICK=1 makes fewer runs; KAMBOT_BENCH_ACCOUNTS=5000 the
+larger data set (bench/dataset.py).
+"""
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 import sys
 from pathlib import Path
 
+from bench import common
+
+#: Run by default (`make bench`); the others on demand by name.
+# bench_reports (the old in-memory report timing, no pacing) runs on demand by name; the
+# monthly reports through the real poster to the fake Slack are not benchmarked yet.
+DEFAULT = ("bench_core", "bench_startup", "bench_slack_ack")
+
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
+    results: Path | None = None
+    if argv[:1] == ["--results"]:
+        results, argv = Path(argv[1]), argv[2:]
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
-    wanted = [n if n.startswith("bench_") else f"bench_{n}" for n in argv] or names
+    wanted = [n if n.startswith("bench_") else f"bench_{n}" for n in argv] or [
+        n for n in DEFAULT if n in names]
+    lines: list[str] = [common.header()]
+
+    def out(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
     for name in wanted:
         if name not in names:
             print(f"no benchmark {name}; have: {', '.join(names)}", file=sys.stderr)
             return 2
-        print(f"== {name} ==", flush=True)
-        importlib.import_module(f"bench.{name}").main()
+        out(f"\n## {name}\n")
+        entry = importlib.import_module(f"bench.{name}").main
+        if "out" in inspect.signature(entry).parameters:
+            entry(out=out)
+        else:
+            entry()
+        out(f"\n(load average after {name}: {common.load()})")
+        if results is not None:
+            results.write_text("\n".join(lines) + "\n")
     return 0
 
 

@@ -39,6 +39,7 @@ def build_core(
     migrate: bool = True,
     health_alerts: bool = True,
     auto_playbooks: bool = False,
+    background: bool = False,
 ) -> Core:
     """Wire the core. The database is upgraded to the newest schema unless told not to.
 
@@ -48,6 +49,9 @@ def build_core(
     inside its window, a health colour) right after the write that caused them; the bot's
     commands (`kambot slack|telegram|run|console|demo`) turn it on, so tests of other
     verbs see only what those verbs do. The daily job starts them either way.
+    ``background``: run those after-write checks on a worker thread, coalesced per account
+    (bot/background.py), not on the request path; ``services["drain"]`` waits for them and
+    ``services["stop"]`` finishes them. The long-running bots turn it on.
     """
     engine = engine if engine is not None else make_engine(settings.DATABASE_URL)
     if migrate:
@@ -70,16 +74,35 @@ def build_core(
         senders=Senders(),
         services=services,
     )
+    listeners = []
     if health_alerts:
         from bot.alerts import health_listener
 
-        dispatcher.add_listener(health_listener(core))
+        listeners.append(health_listener(core))
     from bot.commercial import check_playbook_files, commercial_listener
 
     check_playbook_files(core)
     if auto_playbooks:
         # After the health listener: a colour that just turned is known to it.
-        dispatcher.add_listener(commercial_listener(core))
+        listeners.append(commercial_listener(core))
+    if background and listeners:
+        from bot.background import AccountWork
+
+        def after_write(account_id: int) -> None:
+            for listener in listeners:
+                try:
+                    listener(account_id)
+                except Exception:
+                    log.exception("after-write check failed for account %s", account_id)
+
+        work = AccountWork(after_write, name="kambot-after-write")
+        dispatcher.add_listener(work.submit)
+        services["after_write"] = work
+        services["drain"] = work.drain
+        services["stop"] = work.stop
+    else:
+        for listener in listeners:
+            dispatcher.add_listener(listener)
     return core
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from bot.app import Core, build_core
 from bot.settings import Settings
 
 log = logging.getLogger("kambot")
+#: Seconds after a bot starts before jieba's dictionary is loaded.
+WARM_UP_AFTER = 5.0
 
 
 def _settings(**overrides: object) -> Settings:
@@ -113,9 +117,18 @@ def _platform_core(args: argparse.Namespace) -> Core:
     """A core for a long-running bot: every configured platform can be posted to."""
     from bot.platforms import add_configured_senders, enable_followups
 
-    core = build_core(_settings(**_listener_overrides(args)), auto_playbooks=True)
+    core = build_core(_settings(**_listener_overrides(args)), auto_playbooks=True, background=True)
     add_configured_senders(core)
     enable_followups(core)
+    # The after-write checks still waiting are finished when the process ends.
+    atexit.register(core.services.get("stop") or (lambda: None))
+    # jieba's dictionary loads a few seconds after start (once serving), not on the first
+    # Chinese question and not in the way of start-up.
+    from storage.search import warm_up
+
+    timer = threading.Timer(WARM_UP_AFTER, warm_up)
+    timer.daemon = True
+    timer.start()
     return core
 
 

@@ -110,7 +110,10 @@ async def stop_all(stops: list[Stop]) -> None:
 def run_all(core: Core) -> int:
     """Run until Ctrl-C / SIGTERM with the scheduler leading (or waiting to lead)."""
     from bot.adapters.telegram import first_of
+    from bot.adapters.work_pool import favour_event_loop
     from bot.scheduler import scheduling
+
+    favour_event_loop()
 
     async def main() -> int:
         failed = asyncio.Event()

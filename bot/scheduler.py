@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 MISFIRE_GRACE = timedelta(hours=6)
 LEADERSHIP_CHECK = 30  # seconds
+# Seconds between taking the lead and the catch-up jobs: serving starts first.
+CATCH_UP_DELAY = 3.0
 # pg_try_advisory_lock key of the scheduler leader ("kams"); storage/db.py uses "kamb".
 LEADER_LOCK = 0x6B616D73
 
@@ -107,8 +109,15 @@ def _undo_jobs(core: Core, poster: Poster) -> list[JobSpec]:
 
 # Each feature's jobs: a function (core, poster) -> list[JobSpec]. A new feature adds its
 # function here and nothing else.
+def _retention_jobs(core: Core, poster: Poster) -> list[JobSpec]:
+    from bot.retention import retention_jobs
+
+    return retention_jobs(core, poster)
+
+
 JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs, _health_jobs,
-                                                              _commercial_jobs, _undo_jobs]
+                                                              _commercial_jobs, _undo_jobs,
+                                                              _retention_jobs]
 
 
 def catch_up(core: Core, *, poster: Poster | None = None) -> jobs.RunSummary:
@@ -246,9 +255,13 @@ class Scheduler:
                     if now:
                         self._guarded(spec)()
                     else:
+                        # A moment after taking over, so a starting bot serves first
+                        # (the catch-up's work would otherwise slow its start-up).
                         self.scheduler.add_job(self._guarded(spec), id=f"{spec.id}:catch-up",
                                                name=f"{spec.id}:catch-up",
-                                               replace_existing=True)
+                                               replace_existing=True,
+                                               next_run_time=datetime.now(UTC) + timedelta(
+                                                   seconds=CATCH_UP_DELAY))
         self._led = leads
         return leads
 

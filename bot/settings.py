@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     KAMBOT_PUBLIC_URL: str | None = None
     # How many days a `share link` lasts when no number is given, and at most.
     KAMBOT_SHARE_DAYS: int = Field(default=30, ge=1, le=365)
+    # Retention (the daily retention job, bot/retention.py): processed event keys older than
+    # this many days are forgotten (a platform retries within minutes); health snapshots
+    # older than this many days are deleted, each account keeping its newest older one.
+    # 0 keeps them forever.
+    # Threads doing the work after a Slack ack, and how many requests may be held (running
+    # and waiting) before a new one is answered "busy, try again" at once.
+    KAMBOT_WORKERS: int = Field(default=2, ge=1, le=64)
+    KAMBOT_WORK_QUEUE: int = Field(default=64, ge=1)
+    KAMBOT_EVENT_RETENTION_DAYS: int = Field(default=30, ge=0)
+    KAMBOT_SNAPSHOT_RETENTION_DAYS: int = Field(default=730, ge=0)
 
     PORT: int = Field(default=3000, ge=1, le=65535)
     # Who runs the scheduled work: `embedded` (APScheduler inside `kambot slack|telegram|

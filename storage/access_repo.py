@@ -105,7 +105,7 @@ def is_member_of_account(session: Session, *, account_id: int, person_id: int) -
     found = session.exec(
         select(ChannelMember.id).join(ChannelBinding, _binding_join()).where(
             ChannelBinding.account_id == account_id, ChannelMember.person_id == person_id,
-            col(ChannelMember.left_at).is_(None))
+            col(ChannelMember.left_at).is_(None)).limit(1)
     ).first()
     return found is not None
 
@@ -165,7 +165,7 @@ def account_of_channel(session: Session, *, platform: str, channel: str) -> Acco
         select(Account).join(ChannelBinding, col(ChannelBinding.account_id) == col(Account.id))
         .where(ChannelBinding.platform == platform, ChannelBinding.channel == channel,
                col(ChannelBinding.archived).is_(False))
-        .order_by(col(ChannelBinding.id))
+        .order_by(col(ChannelBinding.id)).limit(1)
     ).first()
 
 

@@ -43,7 +43,7 @@ def latest_ack(session: Session, *, account_id: int, episode: str) -> AlertAck |
     """The newest acknowledgement or snooze of one alert episode."""
     return session.exec(
         select(AlertAck).where(AlertAck.account_id == account_id, AlertAck.episode == episode)
-        .order_by(col(AlertAck.at).desc(), col(AlertAck.id).desc())
+        .order_by(col(AlertAck.at).desc(), col(AlertAck.id).desc()).limit(1)
     ).first()
 
 

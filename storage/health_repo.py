@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -23,6 +23,7 @@ MEETING = "meeting"  # Note.kind of a meeting note (commands.meeting_notes)
 
 # A task counts as the renewal action when the rule made it or its title says so.
 _RENEWAL_WORDS = re.compile(r"renew|续约|续签|续费|续订", re.I)
+_RENEWAL_LIKE = ("renew", "续约", "续签", "续费", "续订")
 
 
 # --- signals ------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def has_renewal_task(session: Session, *, account_id: int, renewal_date: date) -
     rule_key = f"renewal:{renewal_date.isoformat()}"
     since = renewal_date - timedelta(days=365)
     if session.exec(select(Task.id).where(Task.account_id == account_id,
-                                          Task.rule_key == rule_key)).first() is not None:
+                                          Task.rule_key == rule_key).limit(1)).first() is not None:
         return True
     # Open tasks, and tasks made in the year before the renewal, are read for the word.
     titles = session.exec(select(Task.title).where(
@@ -123,7 +124,7 @@ def latest_rule_task(session: Session, *, account_id: int, prefix: str) -> Task 
     """The newest task a rule made under ``prefix`` (``exec-visit:``)."""
     return session.exec(
         select(Task).where(Task.account_id == account_id, col(Task.rule_key).startswith(prefix))
-        .order_by(col(Task.created_at).desc(), col(Task.id).desc())
+        .order_by(col(Task.created_at).desc(), col(Task.id).desc()).limit(1)
     ).first()
 
 
@@ -147,12 +148,15 @@ def gather_inputs_many(
     for row in session.exec(select(Signal).where(col(Signal.account_id).in_(ids))
                             .order_by(col(Signal.at), col(Signal.id))).all():
         signal_rows.setdefault(row.account_id, []).append(row)
-    overdue: dict[int, list[Task]] = {}
-    for task in session.exec(select(Task).where(
-            col(Task.account_id).in_(ids), Task.status == TaskStatus.OPEN.value,
+    # The columns the assessment reads, not Task objects (an account may have thousands).
+    overdue: dict[int, list[_Late]] = {}
+    for late_row in session.execute(sa.select(
+            col(Task.account_id), col(Task.number), col(Task.due_date), col(Task.shared),
+            col(Task.role)).where(
+            col(Task.account_id).in_(ids), col(Task.status) == TaskStatus.OPEN.value,
             col(Task.due_date).is_not(None), col(Task.due_date) < today,
     ).order_by(col(Task.due_date), col(Task.id))).all():
-        overdue.setdefault(task.account_id, []).append(task)
+        overdue.setdefault(late_row[0], []).append(_Late(*late_row[1:]))
     # The meeting cadence counts meetings, not every note (an email is not a meeting).
     last_notes = dict(session.exec(
         select(Note.account_id, func.max(Note.created_at))
@@ -216,6 +220,13 @@ def gather_inputs_many(
     return out
 
 
+class _Late(NamedTuple):
+    number: int
+    due_date: date | None
+    shared: bool
+    role: str
+
+
 def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set[int]:
     """The accounts (of those with a renewal date) that have a task for it, as
     :func:`has_renewal_task` decides, in two queries."""
@@ -235,6 +246,8 @@ def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set
     rows = session.exec(select(Task.account_id, Task.title, Task.status, Task.created_at).where(
         col(Task.account_id).in_([a for a in dated if a not in found]),
         col(Task.status) != TaskStatus.CANCELLED.value,
+        # Only titles with one of the words come back (the regex below decides).
+        sa.or_(*[sa.func.lower(col(Task.title)).like(f"%{word}%") for word in _RENEWAL_LIKE]),
         sa.or_(col(Task.status) == TaskStatus.OPEN.value,
                col(Task.created_at) >= datetime.combine(earliest, time(), tzinfo=UTC)),
     )).all()
@@ -267,7 +280,7 @@ def _as_date(value: Any, default: date) -> date:
 def last_snapshot(session: Session, *, account_id: int) -> HealthSnapshot | None:
     return session.exec(
         select(HealthSnapshot).where(HealthSnapshot.account_id == account_id)
-        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
+        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc()).limit(1)
     ).first()
 
 
@@ -276,7 +289,7 @@ def snapshot_at(session: Session, *, account_id: int, at: datetime) -> HealthSna
     return session.exec(
         select(HealthSnapshot).where(HealthSnapshot.account_id == account_id,
                                      col(HealthSnapshot.at) <= at)
-        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc())
+        .order_by(col(HealthSnapshot.at).desc(), col(HealthSnapshot.id).desc()).limit(1)
     ).first()
 
 

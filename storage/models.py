@@ -161,7 +161,10 @@ class RoleAssignment(SQLModel, table=True):
 
 
 class Note(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("account_id", "number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "number"),
+        sa.Index("ix_note_account_created", "account_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
@@ -179,6 +182,8 @@ class Task(SQLModel, table=True):
         # A rule creates its task once per account and occasion (NULLs, i.e. tasks people
         # made, are never equal to each other).
         sa.Index("uq_task_account_rule", "account_id", "rule_key", unique=True),
+        # One account's open / overdue lists and counts in index order (migration 0010).
+        sa.Index("ix_task_account_status_due", "account_id", "status", "due_date", "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -190,7 +195,7 @@ class Task(SQLModel, table=True):
     due_date: date | None = None
     status: str = Field(default=TaskStatus.OPEN.value, max_length=10, index=True)
     shared: bool = False
-    source_note_id: int | None = Field(default=None, foreign_key="note.id")
+    source_note_id: int | None = Field(default=None, foreign_key="note.id", index=True)
     # Why it went to its role ("quote" -> SR), kept so the record can explain itself.
     routing_reason: str | None = Field(default=None, max_length=200)
     # Set for tasks the bot created by a rule, so the rule fires once (renewal:2027-01-31).
@@ -341,6 +346,8 @@ class Signal(SQLModel, table=True):
 
 
 class HealthSnapshot(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_healthsnapshot_account_at", "account_id", "at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     color: str = Field(max_length=10)
@@ -455,7 +462,10 @@ class Delivery(SQLModel, table=True):
 
 
 class ProcessedEvent(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("platform", "key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "key"),
+        sa.Index("ix_processedevent_at", "at"),  # the retention job deletes by age
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=20)

@@ -20,7 +20,6 @@ import re
 import signal
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -44,6 +43,7 @@ from bot.adapters.slack_handlers import (
     view_command,
 )
 from bot.adapters.slack_post import Directory, SlackPoster, make_client
+from bot.adapters.work_pool import WorkPool, favour_event_loop
 from bot.app import Core
 from bot.messages import bounded
 from bot.render.slack import ACTION_PREFIX, action_command
@@ -55,7 +55,10 @@ __all__ = ["COMMAND", "EVENTS_PATH", "PLATFORM", "build_app", "http_app", "mount
            "serve_socket_mode", "slack_sender", "start_slack"]
 
 EVENTS_PATH = "/slack/events"
-WORKERS = 16  # threads for the work after the ack (the dispatcher is synchronous)
+# Threads for the work after the ack (the dispatcher is synchronous and mostly CPU), and how
+# many requests may be held (running and waiting) before a new one is answered "busy".
+WORKERS = 2
+CAPACITY = 64
 COMMAND = "/kam"
 
 
@@ -91,26 +94,35 @@ def build_app(
     # Bolt builds its client from the token; point it at SLACK_API_URL and honour 429s.
     app.client.base_url = base_url
     app.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
-    register(app, work)
+    register(app, work, workers=settings.KAMBOT_WORKERS, capacity=settings.KAMBOT_WORK_QUEUE)
     return app
 
 
-def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> None:
+def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS,
+             capacity: int = CAPACITY) -> WorkPool:
     """Attach the listeners: ack fast, then do the work in a thread.
 
-    The work has its own pool, so slow commands (an LLM answer, a chart) queue behind each
-    other and never behind the short reads the acks make in the default pool.
+    The work has its own bounded pool (bot/adapters/work_pool.py), so slow commands (an LLM
+    answer, a chart) queue behind each other and never behind the short reads the acks
+    make in the default pool; a few threads leave the event loop the interpreter to write
+    acks, and a request that finds ``capacity`` requests held is answered "busy" at once
+    (privately, nothing done) instead of seconds late.
     """
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kambot-slack")
+    pool = WorkPool(workers=workers, capacity=capacity, name="kambot-slack")
 
     def lazy(fn: Callable[..., None], *, bot_user: bool = False) -> Callable[..., Awaitable[None]]:
         async def run(body: dict[str, Any], context: Any) -> None:
             try:
-                loop = asyncio.get_running_loop()
-                if bot_user:
-                    await loop.run_in_executor(pool, fn, body, context.bot_user_id or "")
-                else:
-                    await loop.run_in_executor(pool, fn, body)
+                # The ack's response goes out before the work takes the interpreter.
+                await asyncio.sleep(0)
+                args = (body, context.bot_user_id or "") if bot_user else (body,)
+                future = pool.try_submit(fn, *args)
+                if future is None:
+                    log.warning("slack work queue full (%d held); told the sender it is busy",
+                                pool.capacity)
+                    await asyncio.to_thread(work.busy, body)
+                    return
+                await asyncio.wrap_future(future)
             except Exception:
                 log.exception("slack %s failed", fn.__name__)
 
@@ -203,6 +215,7 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS) -> N
     app.shortcut(anything)(ack_only)
     app.command(anything)(ack_only)
     app.options(anything)(ack_no_options)
+    return pool
 
 
 def _prefix_re(prefix: str) -> re.Pattern[str]:
@@ -374,6 +387,7 @@ async def start_slack(core: Core, *, mode: str | None = None, host: str | None =
 def run_slack(core: Core, *, mode: str | None = None) -> int:
     """`kambot slack [--http|--socket]`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
     resolve_mode(core, mode)
+    favour_event_loop()
 
     async def main() -> None:
         stop = await start_slack(core, mode=mode)

@@ -109,6 +109,28 @@ class SlackHandlers:
         except SlackApiError as exc:
             log.warning("could not tell %s that the form did not open: %s", user, slack_error(exc))
 
+    def busy(self, body: dict[str, Any]) -> None:
+        """The work queue is full: tell the sender, privately, that nothing was done and to
+        send it again (through the response_url of a command or button, else ephemerally
+        in the channel). Other events (joins, renames) are left to Slack's retry."""
+        event = body.get("event") or {}
+        user = str((body.get("user") or {}).get("id") or body.get("user_id")
+                   or event.get("user") or "")
+        channel = str((body.get("channel") or {}).get("id") or body.get("channel_id")
+                      or event.get("channel") or "")
+        t = self.translator(inc.installation(body), channel)
+        notice = Reply(title=t("work_busy.title"), tone=Tone.ERROR, private=True,
+                       sections=[Section(text=t("work_busy.how"))])
+        try:
+            if body.get("response_url"):
+                self.poster.respond(str(body["response_url"]), notice, public=False, t=t)
+            elif event.get("type") in {"app_mention", "message"} and user and channel \
+                    and not event.get("bot_id"):
+                self.poster.post_ephemeral(channel, user, notice, t=t,
+                                           thread=event.get("thread_ts"))
+        except SlackApiError as exc:
+            log.warning("could not tell %s that kambot is busy: %s", user, slack_error(exc))
+
     def dispatch(self, incoming: Incoming) -> Reply | None:
         if incoming.text.lstrip().lower().startswith(("account", "acct")) \
                 and not incoming.is_direct:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from commands.ask.lexicon import cue
 from commands.ask.understand import mend
@@ -86,8 +87,14 @@ his her him she he its it this that in of for to at by is are be do does did abo
 
 
 def tokens(text: str) -> list[str]:
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65_536)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Every question reads every open task's title: the same titles, tokenised once.
     # "fixed-price" is two words here ("pricing" finds it), not the index's "fixedprice".
-    return search.index_text(_HYPHEN.sub(" ", text)).split()
+    return tuple(search.index_text(_HYPHEN.sub(" ", text)).split())
 
 
 _HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
@@ -145,7 +152,8 @@ def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
         return []
     # The titles that speak about most of what is asked: "收银系统的问题" is the till system's
     # fault, not every title with "系统" in it.
-    scored = [(sum(matches(tokens(title), g) for g in groups), n) for n, title in titles]
+    scored = [(sum(matches(words, g) for g in groups), n) for n, title in titles
+              for words in (list(_tokens(title)),)]
     best = max((score for score, _ in scored), default=0)
     return [n for score, n in scored if score and score == best]
 

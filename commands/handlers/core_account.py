@@ -3,9 +3,11 @@ the iron triangle and handovers."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
-from bot.messages import Button, Item, Reply, Section, Tone
+from bot.messages import Attachment, Button, Item, Reply, Section, Tone
 from commands import audit, authz, lifecycle
 from commands.bounds import MAX_AMOUNT, check_amount, check_date, sane_date, sane_number
 from commands.changes.account import CARD_FIELDS, SCORE_FIELDS, card_state
@@ -30,6 +32,7 @@ from commands.routing import parse_role
 from commands.workdays import normalize_country
 from storage import health_repo, repos
 from storage.models import TEAM_ROLES, TRIANGLE, Account, ChannelBinding, Role, Tier
+from storage.portfolio_rows import portfolio_rows
 
 MAX_NAME = 200
 
@@ -431,31 +434,45 @@ def account_card(ctx: Context) -> Reply:
     )
 
 
+#: The portfolio lists this many of the worst accounts; every account is in its attached file.
+PORTFOLIO_SHOWN = 50
+
+
 @command("accounts", aliases=("portfolio",), needs_account=False, admin_only=True, readonly=True)
 def accounts(ctx: Context, args: Args) -> Reply:
-    """The portfolio: every account, worst first."""
+    """The portfolio: every account, worst first, in three queries however many; the worst
+    are listed and every account is in an attached CSV file."""
     t = ctx.t
     today = ctx.clock.today()
     rank = {"red": 0, "yellow": 1, "green": 2}
-    rows = []
-    for acct in repos.all_accounts(ctx.session):
-        assert acct.id is not None
-        n_open = repos.count_tasks(ctx.session, account_id=acct.id)
-        overdue = repos.count_tasks(ctx.session, account_id=acct.id, due_before=today)
-        health = health_repo.last_snapshot(ctx.session, account_id=acct.id)
-        color = health.color if health else ""
-        rows.append((rank.get(color, 3), -overdue, acct.name, acct, n_open, overdue, color))
-    rows.sort(key=lambda r: r[:3])
-    items = [
-        Item(t("accounts.row", account=acct.name, tier=tier_label(t, acct.tier),
-               health=t(f"color.{color}") if color else t("card.no_health"),
-               open=n_open, overdue=n_overdue,
-               renewal=fmt_date(t.lang, acct.renewal_date, weekday=False)))
-        for _, _, _, acct, n_open, n_overdue, color in rows
-    ]
-    if not items:
+    rows = sorted(portfolio_rows(ctx.session, today=today),
+                  key=lambda r: (rank.get(r.color, 3), -r.overdue, r.account.name))
+    if not rows:
         return Reply(title=t("accounts.empty"))
-    return Reply(title=t("accounts.title", count=len(items)), sections=[Section(items=items)])
+
+    def health(color: str) -> str:
+        return t(f"color.{color}") if color else t("card.no_health")
+
+    items = [
+        Item(t("accounts.row", account=r.account.name, tier=tier_label(t, r.account.tier),
+               health=health(r.color), open=r.open, overdue=r.overdue,
+               renewal=fmt_date(t.lang, r.account.renewal_date, weekday=False)))
+        for r in rows[:PORTFOLIO_SHOWN]
+    ]
+    reply = Reply(title=t("accounts.title", count=len(rows)), sections=[Section(items=items)])
+    if len(rows) > PORTFOLIO_SHOWN:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(t("portfolio.columns").split(","))
+        for r in rows:
+            writer.writerow([r.account.name, tier_label(t, r.account.tier), health(r.color),
+                             r.open, r.overdue,
+                             r.account.renewal_date.isoformat() if r.account.renewal_date else ""])
+        name = f"portfolio-{today.isoformat()}.csv"
+        reply.attachments.append(Attachment(filename=name, content=out.getvalue().encode(),
+                                            mime="text/csv", title=t("portfolio.file_title")))
+        reply.footer = t("portfolio.more", shown=PORTFOLIO_SHOWN, count=len(rows), file=name)
+    return reply
 
 
 @command("triangle", aliases=("team",))

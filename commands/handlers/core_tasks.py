@@ -29,7 +29,7 @@ from commands.pastdue import check_past_due
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import route_task
-from storage import repos
+from storage import repos, tasklist_repo
 from storage.models import TRIANGLE, Person, Role, Task, TaskStatus
 
 log = logging.getLogger(__name__)
@@ -331,18 +331,49 @@ def open_reply(ctx: Context, tasks: Sequence[Task], *, title: str, empty: str) -
 
 @command("open", readonly=True)
 def open_(ctx: Context, args: Args) -> Reply:
+    """The open list reads counts by role and the rows it shows, not every open task."""
     account = ctx.require_account()
     assert account.id is not None
-    tasks = repos.tasks_of(ctx.session, account_id=account.id)
     if ctx.shared_channel:
-        tasks = customer_side.joint(tasks)  # the customer reads the joint plan only
+        # The customer reads the joint plan only.
+        tasks = customer_side.joint(repos.tasks_of(ctx.session, account_id=account.id))
+        overdue_joint = sum(1 for x in tasks if is_overdue(x, ctx.clock.today()))
+        return open_reply(
+            ctx, tasks,
+            title=ctx.t("open.title", account=account.name, count=len(tasks), overdue=overdue_joint),
+            empty=ctx.t("open.empty", account=account.name),
+        )
+    t = ctx.t
     today = ctx.clock.today()
-    overdue = sum(1 for x in tasks if is_overdue(x, today))
-    return open_reply(
-        ctx, tasks,
-        title=ctx.t("open.title", account=account.name, count=len(tasks), overdue=overdue),
-        empty=ctx.t("open.empty", account=account.name),
-    )
+    counts = tasklist_repo.open_counts_by_role(ctx.session, account_id=account.id, today=today)
+    total = sum(c.open for c in counts.values())
+    overdue = sum(c.overdue for c in counts.values())
+    if not total:
+        return Reply(title=t("open.title", account=account.name, count=0, overdue=0),
+                     sections=[Section(text=t("open.empty", account=account.name))])
+    shown = tasklist_repo.open_tasks_shown(ctx.session, account_id=account.id,
+                                           per_role=OPEN_PER_ROLE)
+    people = repos.persons_by_ids(ctx.session, ids=assignee_ids(shown))
+    order = [r.value for r in TRIANGLE] + [Role.SPONSOR.value]
+    sections: list[Section] = []
+    # The customer's side comes last, apart: their commitments, which the AR follows up.
+    for role in [*order, *sorted(set(counts) - {*order, Role.CUSTOMER.value}), Role.CUSTOMER.value]:
+        count = counts.get(role)
+        if count is None:
+            continue
+        group = sorted((x for x in shown if x.role == role), key=lambda x: task_sort_key(x, today))
+        heading = (t("customer.their_side", count=count.open, overdue=count.overdue)
+                   if role == Role.CUSTOMER.value else
+                   t("open.role_heading", role=t(f"role.{role}") if role in order else role,
+                     count=count.open, overdue=count.overdue))
+        sections.append(Section(
+            title=heading,
+            items=[Item(task_line(t, x, people, today, show_role=False), buttons=done_buttons(t, x))
+                   for x in group],
+            text=t("open.more", count=count.open - len(group)) if count.open > len(group) else "",
+        ))
+    return Reply(title=t("open.title", account=account.name, count=total, overdue=overdue),
+                 sections=sections)
 
 
 _TASKS_FILTERS = {

@@ -52,7 +52,8 @@ def test_jobs_have_fixed_ids_hours_of_grace_coalescing_and_the_timezone(core: Co
     sched.scheduler.start(paused=True)
     try:
         assert sched.job_ids() == ["daily-commercial", "daily-health", "daily-reminders",
-                                   "health-check", "leadership", "monthly-report",
+                                   "daily-retention", "health-check", "leadership",
+                                   "monthly-report",
                                    "monthly-report-retry", "undo-stash-purge"]
         job = sched.scheduler.get_job("monthly-report")
         assert job.coalesce is True and job.max_instances == 1

@@ -128,3 +128,39 @@ def test_other_databases_fall_back_to_like(core, monkeypatch):
     monkeypatch.setattr(search, "_dialect", lambda session: "mysql")
     with core.sessions.begin() as s:
         assert [h.note_id for h in search.search_notes(s, account_id=acme, question="回款计划")] == [ids[0]]
+
+
+def test_search_is_restricted_to_the_account_inside_the_index(core):
+    """Another account's notes with the same words are never hits, and on SQLite the
+    account is a term of the full-text query itself (its scope token), so the search
+    reads the account's postings rather than every account's hits."""
+    acme, acme_ids = _notes(core, ["renewal offer sent", "pilot plan agreed"], account="Acme")
+    other, other_ids = _notes(core, ["renewal offer sent too", "renewal offer again"],
+                              account="Globex")
+    seen: list[str] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    sa.event.listen(core.engine, "before_cursor_execute", remember)
+    try:
+        with core.sessions.begin() as s:
+            assert [h.note_id for h in search.search_notes(
+                s, account_id=acme, question="renewal offer")] == [acme_ids[0]]
+            assert sorted(h.note_id for h in search.search_notes(
+                s, account_id=other, question="renewal offer")) == sorted(other_ids)
+    finally:
+        sa.event.remove(core.engine, "before_cursor_execute", remember)
+    if core.engine.dialect.name == "sqlite":
+        matches = [q for q in seen if "note_fts MATCH" in q and "bm25" in q]
+        assert matches and all("account_id" not in q for q in matches)
+        with core.sessions.begin() as s:
+            scopes = dict(s.execute(sa.text("SELECT rowid, scope FROM note_fts")).all())
+        assert scopes[acme_ids[0]] == search.scope_token(acme)
+        assert scopes[other_ids[0]] == search.scope_token(other)
+    # Forgetting one account leaves the other's index whole.
+    with core.sessions.begin() as s:
+        search.forget_account(s, account_id=other)
+    with core.sessions.begin() as s:
+        assert [h.note_id for h in search.search_notes(
+            s, account_id=acme, question="renewal offer")] == [acme_ids[0]]
