@@ -17,6 +17,11 @@ ACTION_HEADERS = (
     "待办", "待办事项", "待办项", "行动项", "行动计划", "行动", "后续行动", "下一步", "下一步计划",
     "下一步工作", "后续", "后续工作", "后续工作安排", "后续安排", "工作安排", "跟进事项", "跟进",
     "任务", "任务分配", "分工", "会后行动", "需跟进事项", "待跟进事项", "会后待办", "待办清单",
+    # a lead-in to the list below: "We need to:", "需要跟进的事项：", "后续事项："
+    "we need to", "we still need to", "we have to", "things to do", "to follow up", "follow up on",
+    "still to do", "remaining items", "pending items",
+    "后续事项", "需要跟进的事项", "需跟进的事项", "待跟进的事项", "需要跟进", "需要做的", "需要做的事",
+    "待处理事项", "后续跟进", "后续跟进事项", "接下来要做的", "接下来", "遗留事项", "遗留问题",
 )
 DECISION_HEADERS = (
     "decisions", "decision", "decided", "key decisions", "decisions made", "agreements",
