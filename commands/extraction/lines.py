@@ -113,6 +113,7 @@ def _bare_action(title: str, lead: Lead, text: str, body: str, due: DueScan, *, 
         # Owner, date, then the action: a verb the word list lacks, or its object first.
         return _dated_lead(text, body, lead, due) and (
             vocab.ZH_PREPOSITIONS.match(title.strip()) is not None or starts_with_verb(title.strip())
+            or (vocab.ZH_PLACE.match(title.strip()) is not None and _deadline(text, due))
         )
     word = first_word(title)
     # "owes them …"; an English verb after a name, as mixed notes write ("Lina send …").

@@ -91,7 +91,8 @@ _TEAM_WORDS = {
            "delivery lead", "fulfillment", "fulfilment", "our fr", "the fr", "交付经理",
            "交付负责人", "交付团队", "交付", "实施团队", "交付组"),
     "SPONSOR": ("sponsor", "our sponsor", "the sponsor", "executive sponsor", "exec sponsor",
-                "高层负责人", "高层领导"),
+                "executive", "our executive", "高层负责人", "高层领导", "高层", "我方高层", "赞助人",
+                "高层赞助人", "项目赞助人"),
 }
 _CUSTOMER_WORDS = (
     "the customer", "customer", "the client", "client", "they", "their", "their side", "their team",
