@@ -183,6 +183,16 @@ def _parse(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool, bloc
                                 block_owner=block_owner, descriptive=descriptive)
             if action is not None:
                 return action
+        heard = speaker_of(text, matcher) if transcript else None
+        if heard is not None:
+            # "张伟：李娜明天前找厂家申请换新一台", "alice: Bob to request …": the speaker
+            # hands the work to someone they name, who owns it.
+            named = matcher.match(fold_line(heard[1]), 0)
+            if named is not None and named[0].kind in ("person", "role", "customer") and named[0] != heard[0]:
+                action = parse_line(heard[1], today=today, matcher=matcher, in_block=in_block,
+                                    block_owner=block_owner, descriptive=descriptive)
+                if action is not None and action.owner is not None:
+                    return action
     return parse_line(raw, today=today, matcher=matcher, in_block=in_block, block_owner=block_owner,
                       descriptive=descriptive, spoken=is_spoken, title_line=title_line)
 
