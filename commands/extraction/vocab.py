@@ -151,7 +151,7 @@ PAST_ZH = re.compile(r"已经|已|曾经|曾|上周|上个月|昨天|前天|刚�
 # 了 marks work done ("发了报价") unless a date ahead says it is still to do ("周一前把报销单交了").
 PAST_ZH_LE = re.compile(r"(?<!为)(?<!除)了(?!解|结|如指掌)")
 # Openers of an instruction that starts with its object or partner: "就需求澄清给赵敏答复".
-ZH_PREPOSITIONS = re.compile(r"就|针对|关于|给|向|对|和|与|跟|同|为|把|将|从")
+ZH_PREPOSITIONS = re.compile(r"就|针对|关于|给|向|对|和|与|跟|同|为|把|将|从|按照|按|根据|依据|基于")
 # After an owner and a deadline, where the work is done, then the verb: "在方案中补充…",
 # "在总部接待赵敏".
 ZH_PLACE = re.compile(r"在[^，。,.;；]{1,10}?(?=" + "|".join(sorted(ZH_VERBS, key=len, reverse=True)) + ")")
