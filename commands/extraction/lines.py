@@ -247,7 +247,13 @@ def parse_line(
         if joined == "trailing" and not is_instruction(title):
             return None
         strict = spoken or lead.owner is None or lead.owner.kind not in ("person", "role")
-        if joined == "sep" and not (is_instruction(title, strict=strict) or (chinese and not spoken and starts_with_verb(title.strip()))):
+        if joined == "sep" and not (
+            is_instruction(title, strict=strict)
+            or (chinese and not spoken and starts_with_verb(title.strip()))
+            # "客户：12月2日前为我方工程师开通VPN账号": a deadline, then for whom or where.
+            or (chinese and _deadline(text, due) and (vocab.ZH_PREPOSITIONS.match(title.strip()) is not None
+                                                      or vocab.ZH_PLACE.match(title.strip()) is not None))
+        ):
             return None
         if joined == "bare" and not _bare_action(title, lead, text, body, due, chinese=chinese):
             return None
