@@ -86,6 +86,21 @@ def _deadline(text: str, due: DueScan) -> bool:
                 or re.search(rf"{phrase}\s?(?:之前|以前|前)", text))
 
 
+def _dated_order(text: str, due: DueScan, today: date) -> bool:
+    """A date that opens or closes a verb-first line ("下周约孙磊沟通返利", "Schedule a call
+    with Priya next week"): when to do it, so an instruction to whoever takes it."""
+    if due.day is None or not due.phrase or due.day <= today:
+        return False  # "Fix deployed on 11/22", "Call with Acme procurement, 24 Nov": a record
+    body = text.strip().rstrip("。.!！")
+    if not (body.startswith(due.phrase) or body.endswith(due.phrase)):
+        return False
+    words = due.rest.split()
+    # "Call with Priya tomorrow" names a meeting; "Schedule a call …" asks for one.
+    return not re.match(r"[A-Za-z]", body) or (
+        len(words) > 2 and not re.fullmatch(r"with|for|on|at|about|from|to|\w+ed", words[1], re.I)
+    )
+
+
 _SEP_MODAL = re.compile(r"(?:will|shall|needs?\sto|has\sto|is\sgoing\sto|to)\s(?=[a-z])", re.I)
 
 
@@ -241,7 +256,8 @@ def parse_line(
         return None
     if not marked:
         if lead.owner is None and joined not in ("trailing", "field") and not (
-            not spoken and _deadline(text, due) and is_instruction(title) and not is_past(title)
+            not spoken and (_deadline(text, due) or _dated_order(text, due, today)) and is_instruction(title)
+            and not is_past(title)
         ):
             return None
         if joined == "trailing" and not is_instruction(title):
