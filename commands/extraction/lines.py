@@ -101,6 +101,9 @@ def _dated_order(text: str, due: DueScan, today: date) -> bool:
     )
 
 
+_STATE_ZH = re.compile(r"(?<!有)(?:还没|尚未|还未|仍然|依然|仍未)")
+
+
 _SEP_MODAL = re.compile(r"(?:will|shall|needs?\sto|has\sto|is\sgoing\sto|to)\s(?=[a-z])", re.I)
 
 
@@ -255,6 +258,8 @@ def parse_line(
         # action items (a list item "- Carol: the SSO guide" stays an item).
         return None
     if not marked:
+        if chinese and due.day is None and _STATE_ZH.search(title):
+            return None  # "李娜：报价还没定", "赵敏：模板仍然有效": how things stand
         if lead.owner is None and joined not in ("trailing", "field") and not (
             not spoken and (_deadline(text, due) or _dated_order(text, due, today)) and is_instruction(title)
             and not is_past(title)
