@@ -14,7 +14,7 @@ _EMPHASIS = re.compile(r"\*\*|__|`")
 _SOFT_EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])([^*_\n]{1,80}?)(?<=[^\s*_])\1(?![\w*_])")
 STRUCK = re.compile(r"^~~.*~~$")
 _LIST = re.compile(
-    r"^(?:>\s?)?(?:[-*+•·▪◦‣►▶]|\d{1,3}[.)、．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]"
+    r"^(?:>\s?)?(?:=>|-{1,2}>|[-*+•·▪◦‣►▶→➤➢➔●○■□◆◇・※]|\d{1,3}[.)、．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]"
     r"|[①-⑳]|[a-z][.)](?=\s))\s?"
 )
 _BOX = re.compile(r"^\[\s?\]\s?|^[☐□]\s?")
@@ -23,6 +23,8 @@ _TIMESTAMP = re.compile(
     r"\s?[(\[]\d{1,2}:\d{2}(?::\d{2})?(?:\s?[-–]\s?\d{1,2}:\d{2}(?::\d{2})?)?[)\]]"
     r"|^\d{1,2}:\d{2}(?::\d{2})?\s"
 )
+# "Priya Shah 10:02: …", "孙磊 10:02：…": a chat export's time between the name and the colon.
+_CHAT_TIME = re.compile(r"^([^\d:：\s][^\d:：]{1,39}?)\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?(?=\s?[:：])")
 SHARED = re.compile(r"\s?(?:[(（\[【]\s?(?:shared|share|共享|分享)\s?[)）\]】]|#shared)", re.I)
 CJK = "\u3400-\u9fff"
 _CJK_SPACE = re.compile(rf"(?<=[{CJK}，。、；：])\s+(?=[{CJK}])|(?<=[{CJK}])\s+(?=[，。、；：])")
@@ -36,6 +38,7 @@ def clean_line(line: str) -> str:
     line = _EMPHASIS.sub("", line)
     line = _SOFT_EMPHASIS.sub(r"\2", line)
     line = _TIMESTAMP.sub(" ", line)
+    line = _CHAT_TIME.sub(r"\1", line.strip())
     return re.sub(r"\s+", " ", line).strip()
 
 

@@ -86,6 +86,24 @@ def _deadline(text: str, due: DueScan) -> bool:
                 or re.search(rf"{phrase}\s?(?:之前|以前|前)", text))
 
 
+def _dated_order(text: str, due: DueScan, today: date) -> bool:
+    """A date that opens or closes a verb-first line ("下周约孙磊沟通返利", "Schedule a call
+    with Priya next week"): when to do it, so an instruction to whoever takes it."""
+    if due.day is None or not due.phrase or due.day <= today:
+        return False  # "Fix deployed on 11/22", "Call with Acme procurement, 24 Nov": a record
+    body = text.strip().rstrip("。.!！")
+    if not (body.startswith(due.phrase) or body.endswith(due.phrase)):
+        return False
+    words = due.rest.split()
+    # "Call with Priya tomorrow" names a meeting; "Schedule a call …" asks for one.
+    return not re.match(r"[A-Za-z]", body) or (
+        len(words) > 2 and not re.fullmatch(r"with|for|on|at|about|from|to|\w+ed", words[1], re.I)
+    )
+
+
+_STATE_ZH = re.compile(r"(?<!有)(?:还没|尚未|还未|仍然|依然|仍未)")
+
+
 _SEP_MODAL = re.compile(r"(?:will|shall|needs?\sto|has\sto|is\sgoing\sto|to)\s(?=[a-z])", re.I)
 
 
@@ -113,6 +131,7 @@ def _bare_action(title: str, lead: Lead, text: str, body: str, due: DueScan, *, 
         # Owner, date, then the action: a verb the word list lacks, or its object first.
         return _dated_lead(text, body, lead, due) and (
             vocab.ZH_PREPOSITIONS.match(title.strip()) is not None or starts_with_verb(title.strip())
+            or (vocab.ZH_PLACE.match(title.strip()) is not None and _deadline(text, due))
         )
     word = first_word(title)
     # "owes them …"; an English verb after a name, as mixed notes write ("Lina send …").
@@ -239,14 +258,23 @@ def parse_line(
         # action items (a list item "- Carol: the SSO guide" stays an item).
         return None
     if not marked:
+        if chinese and due.day is None and _STATE_ZH.search(title):
+            return None  # "李娜：报价还没定", "赵敏：模板仍然有效": how things stand
         if lead.owner is None and joined not in ("trailing", "field") and not (
-            not spoken and _deadline(text, due) and is_instruction(title) and not is_past(title)
+            not spoken and (_deadline(text, due) or _dated_order(text, due, today)) and is_instruction(title)
+            and not is_past(title)
         ):
             return None
         if joined == "trailing" and not is_instruction(title):
             return None
         strict = spoken or lead.owner is None or lead.owner.kind not in ("person", "role")
-        if joined == "sep" and not (is_instruction(title, strict=strict) or (chinese and not spoken and starts_with_verb(title.strip()))):
+        if joined == "sep" and not (
+            is_instruction(title, strict=strict)
+            or (chinese and not spoken and starts_with_verb(title.strip()))
+            # "客户：12月2日前为我方工程师开通VPN账号": a deadline, then for whom or where.
+            or (chinese and _deadline(text, due) and (vocab.ZH_PREPOSITIONS.match(title.strip()) is not None
+                                                      or vocab.ZH_PLACE.match(title.strip()) is not None))
+        ):
             return None
         if joined == "bare" and not _bare_action(title, lead, text, body, due, chinese=chinese):
             return None

@@ -165,6 +165,10 @@ def _parse_split(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool
         each = [a for a in (one(p) for p in parts) if a is not None]
         if len(each) > 1 and all(a.owner is not None for a in each):
             return each
+        if len(parts) > 2 and len(each) == 1 and each[0].owner is not None:
+            # "回顾：孙磊希望…；李娜周四前按门店重新拆分报价；周建国出差到下周二。": one
+            # clause of three or more is an action, the others are what was said.
+            return each
     action = one(raw, title_line)
     return [action] if action is not None else []
 
@@ -183,6 +187,16 @@ def _parse(raw: str, *, today: date, matcher: OwnerMatcher, in_block: bool, bloc
                                 block_owner=block_owner, descriptive=descriptive)
             if action is not None:
                 return action
+        heard = speaker_of(text, matcher) if transcript else None
+        if heard is not None:
+            # "张伟：李娜明天前找厂家申请换新一台", "alice: Bob to request …": the speaker
+            # hands the work to someone they name, who owns it.
+            named = matcher.match(fold_line(heard[1]), 0)
+            if named is not None and named[0].kind in ("person", "role", "customer") and named[0] != heard[0]:
+                action = parse_line(heard[1], today=today, matcher=matcher, in_block=in_block,
+                                    block_owner=block_owner, descriptive=descriptive)
+                if action is not None and action.owner is not None:
+                    return action
     return parse_line(raw, today=today, matcher=matcher, in_block=in_block, block_owner=block_owner,
                       descriptive=descriptive, spoken=is_spoken, title_line=title_line)
 
@@ -261,6 +275,16 @@ def read_note(text: str, *, today: date, roster: Roster | None = None) -> tuple[
         if section == "agenda" or (section == "decisions" and decision):
             continue
         if _META.match(fold_line(clean_line(raw))) and section != "actions":
+            # "Recap: Priya wants …; Bob to resend … by Thursday; …": a later clause of a
+            # labelled summary line can still hand out work.
+            for clause in [p for p in _CLAUSES.split(raw) if p.strip()][1:]:
+                try:
+                    action = _parse(clause, today=today, matcher=matcher, in_block=False, block_owner=None,
+                                    descriptive=False, speaker=None, transcript=False)
+                except Exception:  # noqa: BLE001
+                    action = None
+                if action is not None and action.owner is not None and action.owner.kind in ("person", "role"):
+                    actions.append(Found(number, raw, action))
             continue
         try:
             read = _parse_split(raw, today=today, matcher=matcher, in_block=section == "actions",

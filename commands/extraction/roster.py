@@ -91,11 +91,20 @@ _TEAM_WORDS = {
            "delivery lead", "fulfillment", "fulfilment", "our fr", "the fr", "交付经理",
            "交付负责人", "交付团队", "交付", "实施团队", "交付组"),
     "SPONSOR": ("sponsor", "our sponsor", "the sponsor", "executive sponsor", "exec sponsor",
-                "高层负责人", "高层领导"),
+                "executive", "our executive", "高层负责人", "高层领导", "高层", "我方高层", "赞助人",
+                "高层赞助人", "项目赞助人"),
 }
 _CUSTOMER_WORDS = (
     "the customer", "customer", "the client", "client", "they", "their", "their side", "their team",
     "customer side", "the customer side", "客户方", "客户那边", "客户侧", "客户", "甲方", "对方",
+    # a department of the customer's: "客户IT下周五前…", "customer IT to …"
+    *(f"{who}{dept}" for who in ("客户", "客户的", "客户方", "甲方", "对方")
+      for dept in ("IT", "it", "信息部", "信息中心", "技术部", "技术团队", "法务", "财务", "采购", "运维",
+                   "安全团队", "项目组", "团队")),
+    *(f"{who} {dept}" for who in ("customer", "the customer", "customer's", "the customer's", "client",
+                                  "the client", "client's", "the client's", "their")
+      for dept in ("it", "it team", "legal", "legal team", "procurement", "finance", "security team",
+                   "ops", "ops team", "team", "project team")),
 )
 _TEAM_US = ("we", "us", "our team", "the team", "team", "everyone", "all",
             "我们", "我方", "大家", "团队")

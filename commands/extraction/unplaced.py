@@ -44,6 +44,10 @@ _ZH_ORG = re.compile(
     r"(?P<who>[\u4e00-\u9fff]{1,8}?(?:部门|部|组|中心|团队|处|科|室|公司|厂商|供应商|厂家|集团|办公室))"
 )
 _ZH_PERSON = re.compile(rf"(?P<who>[{vocab.COMMON_SURNAMES}][\u4e00-\u9fff]{{1,2}})")
+# A surname and a title or form of address: 黄律师, 马总, 李工, 王老师.
+_ZH_TITLED = re.compile(
+    rf"(?P<who>[{vocab.COMMON_SURNAMES}](?:律师|老师|医生|经理|总监|主任|顾问|博士|教授|会计|工程师|总|工))"
+)
 # Characters no given name is made of: particles, pronouns, time and place words.
 _NOT_IN_NAMES = frozenset("的了是在和与对把被将会要需这那个们下本上前后周月年日号天时点说已也都就还再请给让")
 
@@ -106,6 +110,11 @@ def _chinese(body: str) -> tuple[Owner, int] | None:
         after = body[org.end() :]
         if vocab.ZH_CONNECT.match(after) or vocab.ZH_SEP.match(after) or vocab.ZH_VERB_RE.match(after.lstrip()):
             return Owner("text", org.group("who")), org.end()
+    titled = _ZH_TITLED.match(body)
+    if titled is not None:
+        after = body[titled.end() :]
+        if vocab.ZH_CONNECT.match(after) or vocab.ZH_SEP.match(after) or vocab.ZH_VERB_RE.match(after.lstrip()):
+            return Owner("text", titled.group("who")), titled.end()
     person = _ZH_PERSON.match(body)
     if person is None:
         return None

@@ -17,6 +17,11 @@ ACTION_HEADERS = (
     "待办", "待办事项", "待办项", "行动项", "行动计划", "行动", "后续行动", "下一步", "下一步计划",
     "下一步工作", "后续", "后续工作", "后续工作安排", "后续安排", "工作安排", "跟进事项", "跟进",
     "任务", "任务分配", "分工", "会后行动", "需跟进事项", "待跟进事项", "会后待办", "待办清单",
+    # a lead-in to the list below: "We need to:", "需要跟进的事项：", "后续事项："
+    "we need to", "we still need to", "we have to", "things to do", "to follow up", "follow up on",
+    "still to do", "remaining items", "pending items",
+    "后续事项", "需要跟进的事项", "需跟进的事项", "待跟进的事项", "需要跟进", "需要做的", "需要做的事",
+    "待处理事项", "后续跟进", "后续跟进事项", "接下来要做的", "接下来", "遗留事项", "遗留问题",
 )
 DECISION_HEADERS = (
     "decisions", "decision", "decided", "key decisions", "decisions made", "agreements",
@@ -95,6 +100,7 @@ ZH_VERBS = (
     "导入", "关闭", "讲解", "宣讲", "核算", "剪", "交", "走完",
     "批准", "批复", "测算", "估算", "设置", "拿到", "预留", "指定", "审阅", "建立", "预订", "清理",
     "刷新", "发来", "转给", "写好", "提出", "确定", "约定", "安排好", "落地", "跑通", "打通",
+    "接待", "陪同", "宴请", "约见", "会见", "面谈", "招待", "审完", "审查", "看完", "改完", "做完", "写完", "审一下",
 )
 ZH_VERB_RE = re.compile("|".join(sorted(ZH_VERBS, key=len, reverse=True)))
 
@@ -145,7 +151,10 @@ PAST_ZH = re.compile(r"已经|已|曾经|曾|上周|上个月|昨天|前天|刚�
 # 了 marks work done ("发了报价") unless a date ahead says it is still to do ("周一前把报销单交了").
 PAST_ZH_LE = re.compile(r"(?<!为)(?<!除)了(?!解|结|如指掌)")
 # Openers of an instruction that starts with its object or partner: "就需求澄清给赵敏答复".
-ZH_PREPOSITIONS = re.compile(r"就|针对|关于|给|向|对|和|与|跟|同|为|把|将|从")
+ZH_PREPOSITIONS = re.compile(r"就|针对|关于|给|向|对|和|与|跟|同|为|把|将|从|按照|按|根据|依据|基于")
+# After an owner and a deadline, where the work is done, then the verb: "在方案中补充…",
+# "在总部接待赵敏".
+ZH_PLACE = re.compile(r"在[^，。,.;；]{1,10}?(?=" + "|".join(sorted(ZH_VERBS, key=len, reverse=True)) + ")")
 # A name, then where / when / with whom, then the verb: "刘洋在招标前给周建国打电话",
 # "张伟跟财务一起设置里程碑开票", "张伟从孙磊处拿到…".
 ZH_CIRCUMSTANCE = re.compile(r"(?:在[^，。,.;；]{1,10}?(?:之前|之后|以前|前|后|时|期间)|(?:从|跟|和|与|同|向|给|找|联合|会同)[^，。,.;；]{1,12}?)(?=" + "|".join(

@@ -33,7 +33,8 @@ def is_past(title: str, *, ahead: bool = False) -> bool:
     return bool(vocab.PAST_ZH.search(title)) or (not ahead and bool(vocab.PAST_ZH_LE.search(title)))
 
 
-_ZH_LEAD_TIME = re.compile(r"(?:一起|共同|协同|配合|下个?月|下周|本周|本月|这周|月底|年底|明年|今年|近期|后续|马上|立即|随后|会后)?")
+_ZH_LEAD_TIME = re.compile(r"(?:一起|共同|协同|配合|下个?月|下周|本周|本月|这周|月底|年底|明年|今年|近期|后续|马上|立即|随后|会后"
+                           r"|当面|亲自|重新|尽快|再次|单独|正式|分别|继续|去年|上周|上个?月)?")
 
 
 def is_instruction(title: str, *, strict: bool = True) -> bool:
@@ -45,7 +46,10 @@ def is_instruction(title: str, *, strict: bool = True) -> bool:
     if re.match(rf"[{CJK}]", text):
         lead = _ZH_LEAD_TIME.match(text)
         start = lead.end() if lead else 0
-        return vocab.ZH_VERB_RE.match(text, start) is not None
+        if vocab.ZH_VERB_RE.match(text, start) is not None:
+            return True
+        # "重新刷…": the lead word is itself a verb of the list
+        return start > 0 and vocab.ZH_VERB_RE.fullmatch(text[:start]) is not None
     word = first_word(text)
     if word in vocab.EN_VERBS or word == "owes":
         return True
