@@ -134,6 +134,11 @@ def _alert(args: Args) -> Rule:
     return Rule(Need.WORK) if acting else Rule(Need.READ, True)
 
 
+def _scoring(args: Args) -> Rule:
+    # The weights are portfolio-wide: anyone may read them, only admins change them.
+    return Rule(Need.ADMIN, True) if (args.words or args.options) else Rule(Need.ANYONE, True)
+
+
 def _person(args: Args) -> Rule:
     return Rule(Need.LEAD)  # in an account's channel; outside one the handler asks ADMIN
 
@@ -144,6 +149,7 @@ VERBS: dict[str, Rule | Callable[[Args], Rule]] = {
     "reminders": Rule(Need.ANYONE, True),
     "account": _account,
     "accounts": Rule(Need.PORTFOLIO, True),
+    "scoring": _scoring,
     "pipeline": Rule(Need.PORTFOLIO, True),
     "renewals": Rule(Need.PORTFOLIO, True),
     "triangle": _triangle,

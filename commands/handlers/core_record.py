@@ -9,7 +9,7 @@ from commands import audit
 from commands.changes.record import stakeholder_state
 from commands.parsing import VERB_ALIASES, Args
 from commands.registry import CommandError, Context, command, load_handlers, lookup
-from storage import repos
+from storage import repos, strategy_repo
 from storage.models import PlanSection, Stakeholder
 
 # The order `help` lists verbs in: the daily ones first.
@@ -190,5 +190,8 @@ def plan(ctx: Context, args: Args) -> Reply:
     row.updated_at = ctx.clock.now()
     row.updated_by_id = ctx.person.id
     ctx.session.add(row)
+    # The living plan keeps every version (plan history).
+    strategy_repo.add_plan_revision(ctx.session, account_id=account.id, section=section,
+                                    text=text, at=row.updated_at, person_id=ctx.person.id)
     return Reply(title=t("plan.updated", section=t(f"plan.{section}"), account=account.name),
                  tone=Tone.SUCCESS)
