@@ -28,9 +28,8 @@ from commands.i18n import normalize_language, t
 from commands.report_story import ColourStep, colour_steps, story_lines
 from commands.strategy.scoring import normalize_weights, ratings_of, score_of
 from storage import decisions as decision_repo
-from storage import health_repo, repos
+from storage import health_repo, repos, strategy_repo
 from storage import report_repo as rr
-from storage import strategy_repo
 from storage.models import Account, Note, Task, TaskStatus
 
 HISTORY_MONTHS = 6
