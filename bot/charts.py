@@ -165,3 +165,58 @@ def portfolio_chart(
         handles, names = ax.get_legend_handles_labels()
         ax.legend(handles + line, names + [labels.closed], loc="upper left", fontsize="small")
         return _png(fig)
+
+
+@dataclass(frozen=True)
+class GridPoint:
+    name: str
+    power: int  # 1-5
+    interest: int  # 1-5
+    stance: str  # champion ... blocker, or ""
+
+
+@dataclass(frozen=True)
+class GridLabels:
+    title: str
+    power: str
+    interest: str
+    manage: str  # high power, high interest: manage closely
+    satisfy: str  # high power, low interest: keep satisfied
+    inform: str  # low power, high interest: keep informed
+    monitor: str  # low power, low interest: monitor
+
+
+_STANCE_COLORS = {"champion": _GREEN, "supporter": "#7cc48f", "neutral": _GREY,
+                  "skeptic": _YELLOW, "blocker": _RED}
+
+
+def power_interest_grid(*, points: Sequence[GridPoint], labels: GridLabels) -> bytes:
+    """The stakeholders on a power (y) / interest (x) grid of 1-5, in four quadrants, each
+    dot coloured by stance and named; people on the same spot are spread a little apart."""
+    import matplotlib
+
+    with matplotlib.rc_context(_rc()):
+        fig = _new_figure(7.0, 6.0)
+        ax = fig.add_subplot(1, 1, 1)
+        ax.set_xlim(0.5, 5.5)
+        ax.set_ylim(0.5, 5.5)
+        ax.axhline(3, color=_GREY, linewidth=0.8)
+        ax.axvline(3, color=_GREY, linewidth=0.8)
+        for x, y, text in ((4.25, 5.3, labels.manage), (1.75, 5.3, labels.satisfy),
+                           (4.25, 0.7, labels.inform), (1.75, 0.7, labels.monitor)):
+            ax.text(x, y, text, ha="center", va="center", fontsize="small", color=_GREY)
+        seen: dict[tuple[int, int], int] = {}
+        for p in points:
+            n = seen.get((p.interest, p.power), 0)
+            seen[(p.interest, p.power)] = n + 1
+            x, y = p.interest + 0.18 * (n % 3) - 0.18, p.power - 0.22 * (n // 3)
+            ax.scatter([x], [y], s=80, color=_STANCE_COLORS.get(p.stance, _OPEN),
+                       edgecolors="#202124", linewidths=0.5, zorder=3)
+            ax.annotate(p.name[:24], (x, y), textcoords="offset points", xytext=(6, 4),
+                        fontsize="x-small")
+        ax.set_xticks([1, 2, 3, 4, 5])
+        ax.set_yticks([1, 2, 3, 4, 5])
+        ax.set_xlabel(labels.interest)
+        ax.set_ylabel(labels.power)
+        ax.set_title(labels.title)
+        return _png(fig)

@@ -100,7 +100,7 @@ ACCOUNT_RULES: dict[str, Rule] = {
     "unarchive": Rule(Need.LEAD, True),
     "delete": Rule(Need.ADMIN, True),
 }
-_STAKEHOLDER_READS = {"", "list", "列表"}
+_STAKEHOLDER_READS = {"", "list", "列表", "chain", "决策链", "grid", "map", "矩阵", "地图", "图"}
 
 
 def _account(args: Args) -> Rule:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from bot.messages import Item, Reply, Section, Tone
 from commands import audit
-from commands.changes.record import stakeholder_state
 from commands.parsing import VERB_ALIASES, Args
 from commands.registry import CommandError, Context, command, load_handlers, lookup
-from storage import repos, strategy_repo
-from storage.models import PlanSection, Stakeholder
+from storage import strategy_repo
+from storage.models import PlanSection
 
 # The order `help` lists verbs in: the daily ones first.
 HELP_ORDER = (
@@ -42,105 +41,6 @@ def help_(ctx: Context, args: Args) -> Reply:
         title=t("help.title"),
         sections=[Section(text=intro), Section(items=items), Section(text=t("help.grammar"))],
     )
-
-
-_STANCES = {
-    "champion": "champion", "支持者": "champion", "拥护者": "champion", "教练": "champion",
-    "supporter": "supporter", "support": "supporter", "支持": "supporter",
-    "neutral": "neutral", "中立": "neutral",
-    "skeptic": "skeptic", "sceptic": "skeptic", "怀疑": "skeptic", "观望": "skeptic",
-    "blocker": "blocker", "opponent": "blocker", "反对": "blocker", "反对者": "blocker",
-}
-
-
-def _level(key: str, raw: str | None) -> int | None:
-    if raw is None:
-        return None
-    text = raw.strip().lower()
-    words = {"low": 1, "medium": 3, "high": 5, "低": 1, "中": 3, "高": 5}
-    if text in words:
-        return words[text]
-    if text.isdigit() and 1 <= int(text) <= 5:
-        return int(text)
-    raise CommandError("error.stakeholder_level", key=key, value=raw)
-
-
-@command("stakeholder", aliases=("stakeholders", "contact", "contacts"))
-def stakeholder(ctx: Context, args: Args) -> Reply:
-    account = ctx.require_account()
-    assert account.id is not None
-    t = ctx.t
-    sub = args.words[0].lower() if args.words else "list"
-    if sub in ("add", "set", "添加", "更新"):
-        name = " ".join(args.words[1:]).strip()
-        if not name:
-            raise CommandError("error.stakeholder_usage")
-        stance = args.option("stance")
-        if stance is not None and stance.lower() not in _STANCES:
-            raise CommandError("error.stakeholder_stance", value=stance,
-                               stances="champion, supporter, neutral, skeptic, blocker")
-        key = repos.name_key(name)
-        row = ctx.session.exec(select(Stakeholder).where(
-            Stakeholder.account_id == account.id, Stakeholder.name_key == key)).first()
-        created = row is None
-        if row is None:
-            row = Stakeholder(account_id=account.id, name=name[:200], name_key=key,
-                              created_at=ctx.clock.now())
-        was = stakeholder_state(row)
-        if "title" in args.options:
-            row.title = args.options["title"][:200]
-        if "role" in args.options:
-            row.role = args.options["role"][:100]
-        if "power" in args.options:
-            row.power = _level("power", args.options["power"])
-        if "interest" in args.options:
-            row.interest = _level("interest", args.options["interest"])
-        if "relationship" in args.options:
-            row.relationship = _level("relationship", args.options["relationship"])
-        if stance is not None:
-            row.stance = _STANCES[stance.lower()]
-        ctx.session.add(row)
-        ctx.session.flush()
-        before, after = audit.diff(was, stakeholder_state(row))
-        if created or after:
-            audit.record(ctx, "stakeholder.add" if created else "stakeholder.update",
-                         target=f"stakeholder:{key}", name=row.name, id=row.id,
-                         before=before, after=after)
-        return Reply(title=t("stakeholder.added" if created else "stakeholder.updated",
-                             name=row.name, account=account.name), tone=Tone.SUCCESS,
-                     sections=[Section(fields=_stakeholder_fields(ctx, row))])
-    if sub in ("remove", "delete", "删除"):
-        name = " ".join(args.words[1:]).strip()
-        row = ctx.session.exec(select(Stakeholder).where(
-            Stakeholder.account_id == account.id,
-            Stakeholder.name_key == repos.name_key(name))).first()
-        if row is None:
-            raise CommandError("error.stakeholder_unknown", name=name)
-        audit.record(ctx, "stakeholder.remove", target=f"stakeholder:{row.name_key}",
-                     name=row.name, id=row.id, before=row.model_dump(mode="json"))
-        ctx.session.delete(row)
-        return Reply(title=t("stakeholder.removed", name=row.name), tone=Tone.SUCCESS)
-    if sub not in ("list", "列表"):
-        raise CommandError("error.stakeholder_usage")
-    rows = ctx.session.exec(select(Stakeholder).where(Stakeholder.account_id == account.id)
-                            .order_by(col(Stakeholder.power).desc(), col(Stakeholder.name))).all()
-    if not rows:
-        return Reply(title=t("stakeholder.title", account=account.name),
-                     sections=[Section(text=t("stakeholder.empty"))])
-    return Reply(title=t("stakeholder.title", account=account.name),
-                 sections=[Section(title=r.name, fields=_stakeholder_fields(ctx, r)) for r in rows])
-
-
-def _stakeholder_fields(ctx: Context, row: Stakeholder) -> list[tuple[str, str]]:
-    t = ctx.t
-    fields = [
-        (t("stakeholder.f_title"), row.title or "—"),
-        (t("stakeholder.f_role"), row.role or "—"),
-        (t("stakeholder.f_power"), str(row.power or "—")),
-        (t("stakeholder.f_interest"), str(row.interest or "—")),
-        (t("stakeholder.f_stance"), t(f"stance.{row.stance}") if row.stance else "—"),
-    ]
-    return fields
 
 
 PLAN_SECTIONS = ("goals", "challenges", "opportunities", "competition", "relationships", "actions")
