@@ -124,8 +124,12 @@ def _stakeholder(args: Args) -> Rule:
 
 
 def _plan(args: Args) -> Rule:
-    # `plan` and `plan goals` show; `plan goals <text>` writes.
-    return Rule(Need.WORK) if len(args.words) > 1 else Rule(Need.READ, True)
+    # `plan`, `plan goals`, `plan history`, `plan goals previous` show; `plan goals <text>`
+    # and `plan reviewed` change the plan.
+    from commands.handlers.plan import plan_sub  # the handler folds its words
+
+    return Rule(Need.WORK) if plan_sub(args.words) in ("write", "reviewed") \
+        else Rule(Need.READ, True)
 
 
 def _alert(args: Args) -> Rule:

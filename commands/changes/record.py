@@ -17,7 +17,7 @@ from typing import Any
 from commands.history import Words, describes
 from commands.undo import Undo, reverses
 from storage import curation_repo
-from storage.models import AuditLog, Stakeholder
+from storage.models import AuditLog, PlanRevision, Stakeholder
 
 STAKEHOLDER_FIELDS = ("title", "role", "power", "interest", "stance", "relationship", "notes",
                       "decision_role", "reports_to_id", "owner_id", "last_contact_on")
@@ -73,6 +73,10 @@ def _undo_plan(u: Undo, entry: AuditLog) -> str:
     u.expect(row is not None and row.text == (d.get("after") or {}).get("text"), what=label)
     assert row is not None
     before = d.get("before")
+    # The version it wrote leaves the plan's history with it.
+    revision = ctx.session.get(PlanRevision, d.get("revision") or 0)
+    if revision is not None and revision.account_id == entry.account_id:
+        curation_repo.delete_rows(ctx.session, [revision])
     if before is None:
         curation_repo.delete_rows(ctx.session, [row])
         return ctx.t("undo.plan_blank", section=label)
