@@ -220,3 +220,42 @@ def power_interest_grid(*, points: Sequence[GridPoint], labels: GridLabels) -> b
         ax.set_ylabel(labels.power)
         ax.set_title(labels.title)
         return _png(fig)
+
+
+@dataclass(frozen=True)
+class ParetoLabels:
+    title: str
+    profit: str
+    cumulative: str
+
+
+def pareto_chart(*, names: Sequence[str], profits: Sequence[float],
+                 labels: ParetoLabels) -> bytes:
+    """Gross profit per account, largest first, with the cumulative share as a line and
+    the 80% mark; at most 30 bars (the rest are one "…" bar) so the names stay readable."""
+    import matplotlib
+
+    names, profits = list(names), list(profits)
+    if len(names) > 30:
+        names, profits = names[:29] + ["…"], profits[:29] + [sum(profits[29:])]
+    total = sum(profits) or 1.0
+    running, cumulative = 0.0, []
+    for p in profits:
+        running += p
+        cumulative.append(100 * running / total)
+    with matplotlib.rc_context(_rc()):
+        fig = _new_figure(8.0, 4.5)
+        fig.subplots_adjust(bottom=0.28)
+        ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(len(names)))
+        ax.bar(xs, profits, color=_CLOSED, label=labels.profit)
+        ax.set_xticks(xs, [n[:14] for n in names], rotation=45, ha="right",
+                      fontsize="x-small")
+        ax.set_ylabel(labels.profit)
+        twin = ax.twinx()
+        twin.plot(xs, cumulative, marker="o", color=_RED, label=labels.cumulative)
+        twin.axhline(80, color=_GREY, linestyle="--", linewidth=0.8)
+        twin.set_ylim(0, 105)
+        twin.set_ylabel(labels.cumulative)
+        ax.set_title(labels.title)
+        return _png(fig)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.messages import Item, Reply, Section, Tone
-from commands import audit, authz, lifecycle
+from commands import audit, authz, lifecycle, portfolio_strategy
 from commands.bounds import check_amount, check_date
 from commands.changes.account import CARD_FIELDS, card_state
 from commands.dates import DateParseError, parse_date
@@ -284,6 +284,12 @@ def accounts(ctx: Context, args: Args) -> Reply:
     """The portfolio: every account, worst first."""
     t = ctx.t
     today = ctx.clock.today()
+    by = portfolio_strategy.rank_of(args.words, args.options)
+    if args.words or args.options:
+        if by is None:
+            raise CommandError("strategy.error.rank_usage")
+        return portfolio_strategy.ranked_reply(
+            t, portfolio_strategy.portfolio_rows(ctx.session, today=today), by)
     rank = {"red": 0, "yellow": 1, "green": 2}
     rows = []
     for acct in repos.all_accounts(ctx.session):
@@ -303,7 +309,9 @@ def accounts(ctx: Context, args: Args) -> Reply:
     ]
     if not items:
         return Reply(title=t("accounts.empty"))
-    return Reply(title=t("accounts.title", count=len(items)), sections=[Section(items=items)])
+    return portfolio_strategy.extend_portfolio(
+        t, Reply(title=t("accounts.title", count=len(items)), sections=[Section(items=items)]),
+        portfolio_strategy.portfolio_rows(ctx.session, today=today))
 
 
 @command("triangle", aliases=("team",))
