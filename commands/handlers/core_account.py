@@ -27,6 +27,7 @@ from commands.playbooks.triggers import KEY_TIERS
 from commands.registry import CommandError, Context, command
 from commands.roles import assign_role
 from commands.routing import parse_role
+from commands.strategy.handover_brief import brief_sections
 from commands.workdays import normalize_country
 from storage import health_repo, repos
 from storage.models import TEAM_ROLES, TRIANGLE, Account, ChannelBinding, Role, Tier
@@ -379,6 +380,7 @@ def handover(ctx: Context, args: Args) -> Reply:
     if role is None:
         raise CommandError("error.bad_role", role=args.words[0])
     line = _hand(ctx, acct, role, args.words[1])
+    newcomer = person_from_token(ctx, args.words[1])
     history = [
         ctx.t("handover.history_line", person=person_name(p),
               start=fmt_date(ctx.lang, ra.started_at.astimezone(ctx.clock.tz).date(), weekday=False),
@@ -390,7 +392,9 @@ def handover(ctx: Context, args: Args) -> Reply:
     return Reply(
         title=line,
         sections=[Section(title=ctx.t("handover.history", role=role_short(ctx.t, role)),
-                          items=[Item(h) for h in history])],
+                          items=[Item(h) for h in history]),
+                  Section(title=ctx.t("strategy.brief.title", person=person_name(newcomer))),
+                  *brief_sections(ctx, acct, role, newcomer)],
         tone=Tone.SUCCESS,
     )
 
