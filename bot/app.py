@@ -71,6 +71,9 @@ def build_core(
         from bot.alerts import health_listener
 
         dispatcher.add_listener(health_listener(core))
+    from bot.handover_dm import handover_listener
+
+    dispatcher.add_listener(handover_listener(core))
     from bot.commercial import check_playbook_files, commercial_listener
 
     check_playbook_files(core)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from storage.models import (
     Account,
+    AuditLog,
     HealthSnapshot,
     Note,
     PlanRevision,
@@ -175,3 +176,10 @@ def recent_meetings(session: Session, *, account_id: int, limit: int = 3) -> lis
     return list(session.exec(select(Note).where(Note.account_id == account_id)
                              .order_by(col(Note.created_at).desc(), col(Note.id).desc())
                              .limit(limit)).all())
+
+
+def role_changes_since(session: Session, *, account_id: int, since: datetime) -> list[AuditLog]:
+    """The account's role assignments (audit ``role.assign``) since ``since``, oldest first."""
+    return list(session.exec(select(AuditLog).where(
+        AuditLog.account_id == account_id, AuditLog.action == "role.assign",
+        col(AuditLog.at) >= since).order_by(col(AuditLog.id))).all())

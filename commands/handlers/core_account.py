@@ -394,7 +394,7 @@ def handover(ctx: Context, args: Args) -> Reply:
         sections=[Section(title=ctx.t("handover.history", role=role_short(ctx.t, role)),
                           items=[Item(h) for h in history]),
                   Section(title=ctx.t("strategy.brief.title", person=person_name(newcomer))),
-                  *brief_sections(ctx, acct, role, newcomer)],
+                  *brief_sections(ctx.session, ctx.t, ctx.clock.tz, acct, role, newcomer)],
         tone=Tone.SUCCESS,
     )
 

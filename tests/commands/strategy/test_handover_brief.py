@@ -32,3 +32,23 @@ def test_the_brief_in_chinese(chat: Conversation) -> None:
     chat.say("triangle AR=@alice")
     text = chat.text("交接 AR @eve")
     assert "给 eve 的交接简报" in text and "暂无记录" in text
+
+
+def test_the_new_holder_gets_the_brief_by_direct_message_once(core) -> None:  # type: ignore[no-untyped-def]
+    from bot.outbox import RecordingSender
+    from bot.posting import Poster
+
+    core.services["poster"] = Poster(min_interval=0, sleep=lambda s: None)
+    sender = RecordingSender(platform="slack")
+    core.senders.add(sender)
+    chat = Conversation(core, channel="C0ACME", user="U0ALICE", platform="slack", workspace="T1")
+    chat.say('account new "Acme Corp"')
+    chat.say("triangle AR=@U0ALICE SR=@U0BOB")
+    chat.say('task "Renew the contract" owner=AR')
+    assert [o for o in sender.sent if o.channel == "U0EVE"] == []  # setting up: no brief
+    chat.say("handover AR @U0EVE")
+    [dm] = [o for o in sender.sent if o.channel == "U0EVE"]
+    text = dm.reply.plain_text()
+    assert "you now hold this role on Acme Corp" in text and "#1 Renew the contract" in text
+    chat.say('task "Another" owner=SR')  # a later write: the same brief is not sent again
+    assert len([o for o in sender.sent if o.channel == "U0EVE"]) == 1
