@@ -79,6 +79,11 @@ def build_core(
         from bot.alerts import health_listener
 
         listeners.append(health_listener(core))
+    from bot.handover_dm import handover_listener
+
+    # The handover brief by direct message: cheap, and wanted before the command's reply
+    # is forgotten, so it runs after commit on the request thread, not the background one.
+    dispatcher.add_listener(handover_listener(core))
     from bot.commercial import check_playbook_files, commercial_listener
 
     check_playbook_files(core)

@@ -188,3 +188,97 @@ def portfolio_chart(
         handles, names = ax.get_legend_handles_labels()
         ax.legend(handles + line, names + [labels.closed], loc="upper left", fontsize="small")
         return _png(fig)
+
+
+@dataclass(frozen=True)
+class GridPoint:
+    name: str
+    power: int  # 1-5
+    interest: int  # 1-5
+    stance: str  # champion ... blocker, or ""
+
+
+@dataclass(frozen=True)
+class GridLabels:
+    title: str
+    power: str
+    interest: str
+    manage: str  # high power, high interest: manage closely
+    satisfy: str  # high power, low interest: keep satisfied
+    inform: str  # low power, high interest: keep informed
+    monitor: str  # low power, low interest: monitor
+
+
+_STANCE_COLORS = {"champion": _GREEN, "supporter": "#7cc48f", "neutral": _GREY,
+                  "skeptic": _YELLOW, "blocker": _RED}
+
+
+def power_interest_grid(*, points: Sequence[GridPoint], labels: GridLabels) -> bytes:
+    """The stakeholders on a power (y) / interest (x) grid of 1-5, in four quadrants, each
+    dot coloured by stance and named; people on the same spot are spread a little apart."""
+    import matplotlib
+
+    with matplotlib.rc_context(_rc()):
+        fig = _new_figure(7.0, 6.0)
+        ax = fig.add_subplot(1, 1, 1)
+        ax.set_xlim(0.5, 5.5)
+        ax.set_ylim(0.5, 5.5)
+        ax.axhline(3, color=_GREY, linewidth=0.8)
+        ax.axvline(3, color=_GREY, linewidth=0.8)
+        for x, y, text in ((4.25, 5.3, labels.manage), (1.75, 5.3, labels.satisfy),
+                           (4.25, 0.7, labels.inform), (1.75, 0.7, labels.monitor)):
+            ax.text(x, y, text, ha="center", va="center", fontsize="small", color=_GREY)
+        seen: dict[tuple[int, int], int] = {}
+        for p in points:
+            n = seen.get((p.interest, p.power), 0)
+            seen[(p.interest, p.power)] = n + 1
+            x, y = p.interest + 0.18 * (n % 3) - 0.18, p.power - 0.22 * (n // 3)
+            ax.scatter([x], [y], s=80, color=_STANCE_COLORS.get(p.stance, _OPEN),
+                       edgecolors="#202124", linewidths=0.5, zorder=3)
+            ax.annotate(p.name[:24], (x, y), textcoords="offset points", xytext=(6, 4),
+                        fontsize="x-small")
+        ax.set_xticks([1, 2, 3, 4, 5])
+        ax.set_yticks([1, 2, 3, 4, 5])
+        ax.set_xlabel(labels.interest)
+        ax.set_ylabel(labels.power)
+        ax.set_title(labels.title)
+        return _png(fig)
+
+
+@dataclass(frozen=True)
+class ParetoLabels:
+    title: str
+    profit: str
+    cumulative: str
+
+
+def pareto_chart(*, names: Sequence[str], profits: Sequence[float],
+                 labels: ParetoLabels) -> bytes:
+    """Gross profit per account, largest first, with the cumulative share as a line and
+    the 80% mark; at most 30 bars (the rest are one "…" bar) so the names stay readable."""
+    import matplotlib
+
+    names, profits = list(names), list(profits)
+    if len(names) > 30:
+        names, profits = names[:29] + ["…"], profits[:29] + [sum(profits[29:])]
+    total = sum(profits) or 1.0
+    running, cumulative = 0.0, []
+    for p in profits:
+        running += p
+        cumulative.append(100 * running / total)
+    with matplotlib.rc_context(_rc()):
+        fig = _new_figure(8.0, 4.5)
+        fig.subplots_adjust(bottom=0.28)
+        ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(len(names)))
+        ax.bar(xs, profits, color=_CLOSED, label=labels.profit)
+        ax.set_xticks(xs, [n[:14] for n in names], rotation=45, ha="right",
+                      fontsize="x-small")
+        ax.set_ylabel(labels.profit)
+        twin = ax.twinx()
+        twin.plot(xs, cumulative, marker="o", color=_RED, label=labels.cumulative)
+        twin.axhline(80, color=_GREY, linestyle="--", linewidth=0.8)
+        twin.set_ylim(0, 105)
+        twin.set_ylabel(labels.cumulative)
+        ax.set_title(labels.title)
+        return _png(fig)

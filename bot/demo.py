@@ -17,8 +17,18 @@ from sqlmodel import Session
 
 from bot.app import Core
 from bot.messages import Platform
-from storage import repos
-from storage.models import HealthSnapshot, PlanSection, Signal, Stakeholder, TaskStatus
+from commands.strategy.relmap import DECISION_WORDS
+from commands.strategy.scoring import DEFAULT_WEIGHTS, ratings_of, score_of
+from storage import repos, strategy_repo
+from storage.models import (
+    Account,
+    HealthSnapshot,
+    PlanRevision,
+    PlanSection,
+    Signal,
+    Stakeholder,
+    TaskStatus,
+)
 
 WORKSPACE = "local"
 
@@ -74,8 +84,13 @@ _ACCOUNTS: list[dict] = [
         "stakeholders": [
             ("Li Wei", "CIO", "decision-maker", 5, 4, "supporter"),
             ("Maria Lopez", "Head of Procurement", "gatekeeper", 4, 2, "skeptic"),
+            ("Zhou Min", "Plant IT lead", "evaluator", 3, 5, "champion"),
         ],
         "history": [92, 90, 86, 80, 78, 70],
+        "scores": (5, 5, 4, 2),
+        "map": {"Li Wei": {"owner": "alice", "met": 70},
+                "Maria Lopez": {"reports_to": "Li Wei"},
+                "Zhou Min": {"reports_to": "Li Wei", "owner": "bob", "met": 75}},
         "plan": {"goals": "Acme wants 20% higher line throughput by Q3 2027.",
                  "opportunities": "Predictive maintenance across all five plants."},
     },
@@ -94,6 +109,7 @@ _ACCOUNTS: list[dict] = [
         "signals": {"nps": -10, "csat": 3.2, "usage": 0.41, "response_hours": 30},
         "stakeholders": [("Hank Scorpio", "CEO", "sponsor", 5, 3, "neutral")],
         "history": [80, 74, 66, 55, 47, 38],
+        "scores": (2, 3, 2, 4),
         "plan": {},
     },
     {
@@ -106,6 +122,7 @@ _ACCOUNTS: list[dict] = [
         "signals": {},
         "stakeholders": [],
         "history": [88, 88, 90],
+        "scores": (4, 5, 5, 1),
         "plan": {},
     },
     {
@@ -126,6 +143,8 @@ _ACCOUNTS: list[dict] = [
         "exec_meeting": 20,
         "stakeholders": [("陈总", "CIO", "决策者", 5, 5, "champion")],
         "history": [70, 76, 82, 85, 88, 90],
+        "scores": (4, 4, 4, 3),
+        "map": {"陈总": {"owner": "zhangwei", "met": 20}},
         "plan": {"goals": "客户计划明年新开 120 家门店，门店系统统一上云。"},
     },
 ]
@@ -247,6 +266,41 @@ def _seed_account(session: Session, core: Core, spec: dict, today: date) -> None
     for section, text in spec["plan"].items():
         session.add(PlanSection(account_id=acct.id, section=section, text=text,
                                 updated_at=_at(today - timedelta(days=30), core)))
+        session.add(PlanRevision(account_id=acct.id, section=section, text=text,
+                                 at=_at(today - timedelta(days=30), core),
+                                 person_id=author.id if author else None))
+    _seed_strategy(session, core, acct, spec, today, created)
+
+
+def _seed_strategy(session: Session, core: Core, acct: Account, spec: dict, today: date,
+                   created: datetime) -> None:
+    """The account score (and its history, as if rated when the account was made) and the
+    relationship map: decision roles, reports-to, our owners, last contacts."""
+    assert acct.id is not None
+    if "scores" in spec:
+        acct.score_value, acct.score_potential, acct.score_fit, acct.score_cost = spec["scores"]
+        session.add(acct)
+        score = score_of(ratings_of(acct), DEFAULT_WEIGHTS)
+        if score is not None:
+            strategy_repo.add_score_record(session, account_id=acct.id, total=score.total,
+                                           suggested=score.suggested, tier=acct.tier,
+                                           at=created)
+    session.flush()
+    rows = {s.name: s for s in strategy_repo.stakeholders_of(session, account_id=acct.id)}
+    for row in rows.values():
+        row.decision_role = DECISION_WORDS.get((row.role or "").lower().replace(" ", "_"))
+        session.add(row)
+    for name, links in spec.get("map", {}).items():
+        row = rows[name]
+        if "owner" in links:
+            owner = repos.person_by_user(session, platform=Platform.CONSOLE.value,
+                                         user_id=links["owner"])
+            row.owner_id = owner.id if owner else None
+        if "reports_to" in links:
+            row.reports_to_id = rows[links["reports_to"]].id
+        if "met" in links:
+            row.last_contact_on = today - timedelta(days=links["met"])
+        session.add(row)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,12 @@ def _undo_jobs(core: Core, poster: Poster) -> list[JobSpec]:
                     lambda: purge_undo_stash(core), catch_up=True)]
 
 
+def _strategy_jobs(core: Core, poster: Poster) -> list[JobSpec]:
+    from bot.tier_review import tier_review_jobs  # "quarterly-tier-review" (1st, 09:30)
+
+    return tier_review_jobs(core, poster)
+
+
 # Each feature's jobs: a function (core, poster) -> list[JobSpec]. A new feature adds its
 # function here and nothing else.
 def _retention_jobs(core: Core, poster: Poster) -> list[JobSpec]:
@@ -117,7 +123,7 @@ def _retention_jobs(core: Core, poster: Poster) -> list[JobSpec]:
 
 JOB_SOURCES: list[Callable[[Core, Poster], list[JobSpec]]] = [report_jobs, _health_jobs,
                                                               _commercial_jobs, _undo_jobs,
-                                                              _retention_jobs]
+                                                              _retention_jobs, _strategy_jobs]
 
 
 def catch_up(core: Core, *, poster: Poster | None = None) -> jobs.RunSummary:

@@ -100,7 +100,7 @@ ACCOUNT_RULES: dict[str, Rule] = {
     "unarchive": Rule(Need.LEAD, True),
     "delete": Rule(Need.ADMIN, True),
 }
-_STAKEHOLDER_READS = {"", "list", "列表"}
+_STAKEHOLDER_READS = {"", "list", "列表", "chain", "决策链", "grid", "map", "矩阵", "地图", "图"}
 
 
 def _account(args: Args) -> Rule:
@@ -124,8 +124,12 @@ def _stakeholder(args: Args) -> Rule:
 
 
 def _plan(args: Args) -> Rule:
-    # `plan` and `plan goals` show; `plan goals <text>` writes.
-    return Rule(Need.WORK) if len(args.words) > 1 else Rule(Need.READ, True)
+    # `plan`, `plan goals`, `plan history`, `plan goals previous` show; `plan goals <text>`
+    # and `plan reviewed` change the plan.
+    from commands.handlers.plan import plan_sub  # the handler folds its words
+
+    return Rule(Need.WORK) if plan_sub(args.words) in ("write", "reviewed") \
+        else Rule(Need.READ, True)
 
 
 def _alert(args: Args) -> Rule:
@@ -142,6 +146,11 @@ def _share(args: Args) -> Rule:
     return Rule(Need.READ, True) if sub == "show" else Rule(Need.WORK, action=f"share {sub}")
 
 
+def _scoring(args: Args) -> Rule:
+    # The weights are portfolio-wide: anyone may read them, only admins change them.
+    return Rule(Need.ADMIN, True) if (args.words or args.options) else Rule(Need.ANYONE, True)
+
+
 def _person(args: Args) -> Rule:
     return Rule(Need.LEAD)  # in an account's channel; outside one the handler asks ADMIN
 
@@ -152,6 +161,7 @@ VERBS: dict[str, Rule | Callable[[Args], Rule]] = {
     "reminders": Rule(Need.ANYONE, True),
     "account": _account,
     "accounts": Rule(Need.PORTFOLIO, True),
+    "scoring": _scoring,
     "pipeline": Rule(Need.PORTFOLIO, True),
     "renewals": Rule(Need.PORTFOLIO, True),
     "triangle": _triangle,

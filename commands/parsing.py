@@ -83,6 +83,10 @@ KEY_ALIASES: dict[str, str] = {
     "原因": "reason",
     "理由": "reason",
     "国家": "country",
+    "汇报给": "reports_to",
+    "上级": "reports_to",
+    "reportsto": "reports_to",
+    "决策角色": "decision",
 }
 
 

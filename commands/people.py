@@ -86,6 +86,10 @@ def owner_from_token(ctx: Context, token: str) -> Owner:
         return Owner(role=role, person=holders.get(role))
     if is_mention(token):
         person = person_from_token(ctx, token)
-        held = [r for r, p in holders.items() if p.id == person.id and r in ("AR", "SR", "FR")]
+        # The sponsor is a role like the triangle's: @dana, the sponsor, owns as sponsor
+        # (a triangle role first, when one person holds both).
+        held = sorted((r for r, p in holders.items()
+                       if p.id == person.id and r in ("AR", "SR", "FR", "SPONSOR")),
+                      key=("AR", "SR", "FR", "SPONSOR").index)
         return Owner(role=held[0] if held else None, person=person)
     raise CommandError("error.bad_owner", owner=token)

@@ -26,8 +26,9 @@ from commands.ask.narrative import CUSTOMER, TEAM, NarrativeFacts, draft_narrati
 from commands.ask.port import LanguageModel
 from commands.i18n import normalize_language, t
 from commands.report_story import ColourStep, colour_steps, story_lines
+from commands.strategy.scoring import normalize_weights, ratings_of, score_of
 from storage import decisions as decision_repo
-from storage import health_repo, repos
+from storage import health_repo, repos, strategy_repo
 from storage import report_repo as rr
 from storage.models import Account, Note, Role, Task, TaskStatus
 
@@ -182,6 +183,9 @@ class AccountMonth:
     history: list[HistoryPoint] = field(default_factory=list)
     # Every colour of the month and why it changed (commands.report_story).
     story: list[ColourStep] = field(default_factory=list)
+    # The account score now (commands.strategy.scoring), internal: None until rated.
+    account_score: int | None = None
+    suggested_tier: str = ""
 
     @property
     def quiet(self) -> bool:
@@ -251,6 +255,10 @@ def gather_month(
         account_id=account.id, account_name=account.name, tier=account.tier, month=month,
         as_of=as_of, partial=now < end, renewal_date=account.renewal_date,
     )
+    score = score_of(ratings_of(account), normalize_weights(
+        strategy_repo.setting(session, name=strategy_repo.SCORE_WEIGHTS)))
+    if score is not None:
+        facts.account_score, facts.suggested_tier = score.total, score.suggested
     open_now: list[TaskLine] = []
     for task in tasks:
         if task.status == TaskStatus.CANCELLED.value:
@@ -470,6 +478,13 @@ def narrative(facts: AccountMonth, lang: str, llm: LanguageModel | None, *,
                            audience=CUSTOMER if shared else TEAM)
 
 
+def _score_text(facts: AccountMonth, lang: str) -> str:
+    tier, suggested = t(lang, f"tier.{facts.tier}"), t(lang, f"tier.{facts.suggested_tier}")
+    key = "strategy.report.agrees" if facts.tier == facts.suggested_tier \
+        else "strategy.report.disagrees"
+    return t(lang, key, total=facts.account_score, tier=tier, suggested=suggested)
+
+
 def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True,
                    narrative: str = "") -> Reply:
     """The team's report: figures by role and person, notes, health, renewal, next actions."""
@@ -536,6 +551,9 @@ def compose_report(facts: AccountMonth, lang: str, *, chart: bool = True,
     their_side = _their_side(facts, lang)
     if their_side is not None:
         sections.insert(sections.index(next_up) + 1, their_side)
+    if facts.account_score is not None:
+        sections.append(Section(title=t(lang, "strategy.report.title"), text=_score_text(
+            facts, lang)))
     if narrative:
         sections.insert(0, Section(text=narrative))
     reply = Reply(title=title, sections=sections, footer=_footer(facts, lang))

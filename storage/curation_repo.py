@@ -186,7 +186,10 @@ def stakeholder_by_key(session: Session, *, account_id: int, key: str) -> Stakeh
 
 
 def stakeholder_in_use(session: Session, *, stakeholder_id: int) -> bool:
-    """Whether a task is owned by this customer person."""
+    """Whether a task is owned by this customer person, or someone reports to them."""
+    if session.exec(select(Stakeholder.id).where(Stakeholder.reports_to_id == stakeholder_id)
+                    .limit(1)).first() is not None:
+        return True
     return session.exec(select(Task.id).where(Task.stakeholder_id == stakeholder_id)
                         .limit(1)).first() is not None
 

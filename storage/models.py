@@ -417,6 +417,13 @@ class Stakeholder(SQLModel, table=True):
     relationship: int | None = None
     notes: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = _ts(nullable=False, default=utcnow)
+    # The relationship map (commands/strategy/relmap.py): their part in the decision
+    # (decision_maker, influencer, evaluator, user, gatekeeper), whom they report to, who
+    # of our side owns the relationship, and when we last met them.
+    decision_role: str | None = Field(default=None, max_length=20)
+    reports_to_id: int | None = Field(default=None, foreign_key="stakeholder.id")
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    last_contact_on: date | None = None
 
 
 class PlanSection(SQLModel, table=True):
@@ -426,6 +433,41 @@ class PlanSection(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     section: str = Field(max_length=40)
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    updated_at: datetime = _ts(nullable=False)
+    updated_by_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class PlanRevision(SQLModel, table=True):
+    """Every version of a plan section (the living plan): who wrote what, when. The newest
+    is the section's text now; the one before is what ``plan history`` shows as previous."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    section: str = Field(max_length=40)
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    at: datetime = _ts(nullable=False)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    # "edit" for a change of text, "review" when the team confirmed the plan as it stands.
+    kind: str = Field(default="edit", max_length=10)
+
+
+class ScoreRecord(SQLModel, table=True):
+    """The account score each time it or the tier changed: the tier review reads how long
+    an account has scored below (or above) its tier."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    total: int
+    suggested: str = Field(max_length=20)
+    tier: str = Field(max_length=20)
+    at: datetime = _ts(nullable=False)
+
+
+class StrategySetting(SQLModel, table=True):
+    """Portfolio-wide settings an admin sets from chat (the account score's weights)."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
     updated_at: datetime = _ts(nullable=False)
     updated_by_id: int | None = Field(default=None, foreign_key="person.id")
 

@@ -20,9 +20,9 @@ from storage.models import Account, AuditLog, ChannelBinding, ChannelMember
 from storage.repos import audit
 
 # Tables that hold no account's data (people, events seen, keys, playbooks admins wrote for
-# every account, a person's digest hour): nothing to delete there.
+# every account, a person's digest hour, the account score's weights): nothing to delete there.
 NOT_ACCOUNT_DATA = frozenset({"person", "processedevent", "secret", "playbookdefinition",
-                              "reminderpreference"})
+                              "reminderpreference", "strategysetting"})
 
 
 def _secure(session: Session) -> None:

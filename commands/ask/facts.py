@@ -141,8 +141,9 @@ class AccountFacts:
 
 
 def suggested_tier(account: Account) -> str | None:
-    """The tier the four-dimension score suggests, as `account score` shows it."""
-    from commands.handlers.core_account import suggested_tier as suggest
+    """The tier the four-dimension score suggests (default weights: the facts carry no
+    session to read the admin's)."""
+    from commands.strategy.scoring import suggested_tier as suggest
 
     return suggest(account)
 

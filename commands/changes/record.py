@@ -11,18 +11,24 @@ stakeholder's ``before`` is the whole row, so it can come back as it was).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from commands.history import Words, describes
 from commands.undo import Undo, reverses
 from storage import curation_repo
-from storage.models import AuditLog, Stakeholder
+from storage.models import AuditLog, PlanRevision, Stakeholder
 
-STAKEHOLDER_FIELDS = ("title", "role", "power", "interest", "stance", "relationship", "notes")
+STAKEHOLDER_FIELDS = ("title", "role", "power", "interest", "stance", "relationship", "notes",
+                      "decision_role", "reports_to_id", "owner_id", "last_contact_on")
 
 
 def stakeholder_state(row: Stakeholder) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in STAKEHOLDER_FIELDS}
+    """The fields an update may change, as JSON (a date as ISO text)."""
+    out = {name: getattr(row, name) for name in STAKEHOLDER_FIELDS}
+    if isinstance(out["last_contact_on"], date):
+        out["last_contact_on"] = out["last_contact_on"].isoformat()
+    return out
 
 
 @describes("plan.set")
@@ -67,6 +73,10 @@ def _undo_plan(u: Undo, entry: AuditLog) -> str:
     u.expect(row is not None and row.text == (d.get("after") or {}).get("text"), what=label)
     assert row is not None
     before = d.get("before")
+    # The version it wrote leaves the plan's history with it.
+    revision = ctx.session.get(PlanRevision, d.get("revision") or 0)
+    if revision is not None and revision.account_id == entry.account_id:
+        curation_repo.delete_rows(ctx.session, [revision])
     if before is None:
         curation_repo.delete_rows(ctx.session, [row])
         return ctx.t("undo.plan_blank", section=label)
@@ -99,6 +109,8 @@ def _undo_stakeholder_update(u: Undo, entry: AuditLog) -> str:
     after, before = entry.detail.get("after") or {}, entry.detail.get("before") or {}
     u.expect(all(now.get(k) == v for k, v in after.items()), what=row.name)
     for key, value in before.items():
+        if key == "last_contact_on" and isinstance(value, str):
+            value = date.fromisoformat(value)
         setattr(row, key, value)
     u.ctx.session.add(row)
     return u.ctx.t("undo.stakeholder_back", name=row.name)
@@ -113,6 +125,11 @@ def _undo_stakeholder_remove(u: Undo, entry: AuditLog) -> str:
     existing = curation_repo.stakeholder_by_key(ctx.session, account_id=entry.account_id,
                                                 key=str(before.get("name_key")))
     u.expect(existing is None, what=str(before.get("name")))
+    if isinstance(before.get("last_contact_on"), str):
+        before = {**before, "last_contact_on": date.fromisoformat(before["last_contact_on"])}
+    if before.get("reports_to_id") is not None and curation_repo.stakeholder_by_id(
+            ctx.session, stakeholder_id=int(before["reports_to_id"])) is None:
+        before = {**before, "reports_to_id": None}  # their manager was removed since
     row = Stakeholder.model_validate(before)
     ctx.session.add(row)
     ctx.session.flush()

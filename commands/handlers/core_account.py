@@ -7,11 +7,10 @@ import csv
 import io
 import re
 
-from bot.messages import Attachment, Button, Item, Reply, Section, Tone
-from commands import audit, authz, lifecycle
-from commands.bounds import MAX_AMOUNT, check_amount, check_date, sane_date, sane_number
-from commands.changes.account import CARD_FIELDS, SCORE_FIELDS, card_state
-from commands.commercial_text import card_fields
+from bot.messages import Attachment, Item, Reply, Section, Tone
+from commands import audit, authz, lifecycle, portfolio_strategy
+from commands.bounds import check_amount, check_date
+from commands.changes.account import CARD_FIELDS, card_state
 from commands.dates import DateParseError, parse_date
 from commands.format import (
     fmt_date,
@@ -20,17 +19,19 @@ from commands.format import (
     person_name,
     role_short,
 )
+from commands.handlers.account_card import account_card
 from commands.handlers.playbooks import key_account_sections
+from commands.handlers.scoring import account_score, record_score
 from commands.i18n import Translator
 from commands.parsing import Args
 from commands.people import person_from_token
-from commands.pipeline import currency_of
 from commands.playbooks.triggers import KEY_TIERS
 from commands.registry import CommandError, Context, command
 from commands.roles import assign_role
 from commands.routing import parse_role
+from commands.strategy.handover_brief import brief_sections
 from commands.workdays import normalize_country
-from storage import health_repo, repos
+from storage import repos
 from storage.models import TEAM_ROLES, TRIANGLE, Account, ChannelBinding, Role, Tier
 from storage.portfolio_rows import portfolio_rows
 
@@ -127,7 +128,7 @@ def account(ctx: Context, args: Args) -> Reply:
     if sub == "set":
         return _account_set(ctx, args)
     if sub == "score":
-        return _account_score(ctx, args)
+        return account_score(ctx, args)
     return account_card(ctx)
 
 
@@ -291,6 +292,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
     if "tier" in opts:
         acct.tier = parse_tier(opts["tier"])
         changed.append((t("field.tier"), tier_label(t, acct.tier)))
+        record_score(ctx, acct)
     if "lang" in opts:
         lang = opts["lang"].strip().lower()
         if lang not in ("en", "zh", "中文", "english", "英文"):
@@ -338,102 +340,6 @@ def _account_set(ctx: Context, args: Args) -> Reply:
                  tone=Tone.SUCCESS)
 
 
-SCORE_KEYS = ("value", "potential", "fit", "cost")
-
-
-def suggested_tier(acct: Account) -> str | None:
-    """Four dimensions, 1-5 each; relationship cost counts against (DOMAIN.md)."""
-    scores = (acct.score_value, acct.score_potential, acct.score_fit, acct.score_cost)
-    if any(s is None for s in scores):
-        return None
-    total = acct.score_value + acct.score_potential + acct.score_fit + (6 - acct.score_cost)  # type: ignore[operator]
-    if total >= 16:
-        return Tier.CORE.value
-    if total >= 12:
-        return Tier.IMPORTANT.value
-    return Tier.POTENTIAL.value
-
-
-def _account_score(ctx: Context, args: Args) -> Reply:
-    acct = ctx.require_account()
-    t = ctx.t
-    given = {k: v for k, v in args.options.items() if k in SCORE_KEYS}
-    if not given or len(given) != len(args.options):
-        raise CommandError("error.score_usage")
-    score_before = card_state(acct, SCORE_FIELDS)
-    for key, raw in given.items():
-        try:
-            value = int(raw)
-        except ValueError:
-            raise CommandError("error.score_range", key=key, value=raw) from None
-        if not 1 <= value <= 5:
-            raise CommandError("error.score_range", key=key, value=raw)
-        setattr(acct, f"score_{key}", value)
-    ctx.session.add(acct)
-    before, after = audit.diff(score_before, card_state(acct, SCORE_FIELDS))
-    if after:
-        audit.record(ctx, "account.score", target="score", before=before, after=after)
-    fields = [(t(f"score.{k}"), str(getattr(acct, f"score_{k}") or "—")) for k in SCORE_KEYS]
-    suggestion = suggested_tier(acct)
-    text = (
-        t("score.suggest", tier=tier_label(t, suggestion), current=tier_label(t, acct.tier))
-        if suggestion
-        else t("score.incomplete")
-    )
-    return Reply(title=t("score.title", account=acct.name), tone=Tone.SUCCESS,
-                 sections=[Section(fields=fields, text=text)])
-
-
-def account_card(ctx: Context) -> Reply:
-    """The 360° view: who, what, how healthy, what's open."""
-    acct = ctx.require_account()
-    assert acct.id is not None
-    t = ctx.t
-    today = ctx.clock.today()
-    holders = repos.current_holders(ctx.session, account_id=acct.id)
-    n_open = repos.count_tasks(ctx.session, account_id=acct.id)
-    n_overdue = repos.count_tasks(ctx.session, account_id=acct.id, due_before=today)
-    last_notes = repos.notes_of(ctx.session, account_id=acct.id, limit=1)
-    health = health_repo.last_snapshot(ctx.session, account_id=acct.id)
-    basics = [
-        (t("field.tier"), tier_label(t, acct.tier)),
-        (t("field.industry"), acct.industry or "—"),
-        (t("field.revenue"), fmt_number(t.lang, sane_number(
-            acct.revenue, low=0, high=MAX_AMOUNT, where=f"account {acct.id} revenue"))),
-        (t("field.margin"), fmt_percent(sane_number(
-            acct.margin, low=-1, high=1, where=f"account {acct.id} margin"))),
-        (t("field.renewal"), fmt_date(t.lang, sane_date(
-            acct.renewal_date, where=f"account {acct.id} renewal"))),
-        (t("field.health"), t(f"color.{health.color}") if health else t("card.no_health")),
-    ]
-    team = [
-        (t(f"role.{role.value}"), person_name(holders[role.value]) if role.value in holders
-         else t("triangle.vacant"))
-        for role in TEAM_ROLES
-    ]
-    work = [
-        (t("card.open"), str(n_open)),
-        (t("card.overdue"), str(n_overdue)),
-        (t("card.last_note"),
-         fmt_date(t.lang, last_notes[0].created_at.astimezone(ctx.clock.tz).date())
-         if last_notes else t("card.no_notes")),
-    ]
-    channels = repos.bindings_of(ctx.session, account_id=acct.id)
-    return Reply(
-        title=t("card.title", account=acct.name),
-        sections=[
-            Section(title=t("card.basics"), fields=basics),
-            Section(title=t("card.team"), fields=team),
-            Section(title=t("card.work"), fields=work),
-            Section(title=t("card.commercial"),
-                    fields=card_fields(ctx.session, t, acct, today=today,
-                                       currency=currency_of(ctx.settings))),
-            Section(text=t("card.channels", count=len(channels))),
-        ],
-        buttons=[Button(t("button.open"), "open"), Button(t("button.health"), "health")],
-    )
-
-
 #: The portfolio lists this many of the worst accounts; every account is in its attached file.
 PORTFOLIO_SHOWN = 50
 
@@ -444,6 +350,12 @@ def accounts(ctx: Context, args: Args) -> Reply:
     are listed and every account is in an attached CSV file."""
     t = ctx.t
     today = ctx.clock.today()
+    by = portfolio_strategy.rank_of(args.words, args.options)
+    if args.words or args.options:
+        if by is None:
+            raise CommandError("strategy.error.rank_usage")
+        return portfolio_strategy.ranked_reply(
+            t, portfolio_strategy.portfolio_rows(ctx.session, today=today), by)
     rank = {"red": 0, "yellow": 1, "green": 2}
     rows = sorted(portfolio_rows(ctx.session, today=today),
                   key=lambda r: (rank.get(r.color, 3), -r.overdue, r.account.name))
@@ -472,7 +384,9 @@ def accounts(ctx: Context, args: Args) -> Reply:
         reply.attachments.append(Attachment(filename=name, content=out.getvalue().encode(),
                                             mime="text/csv", title=t("portfolio.file_title")))
         reply.footer = t("portfolio.more", shown=PORTFOLIO_SHOWN, count=len(rows), file=name)
-    return reply
+    # The Pareto line and the tier counts against the key-account guideline.
+    return portfolio_strategy.extend_portfolio(
+        t, reply, portfolio_strategy.portfolio_rows(ctx.session, today=today))
 
 
 @command("triangle", aliases=("team",))
@@ -540,6 +454,7 @@ def handover(ctx: Context, args: Args) -> Reply:
     if role is None:
         raise CommandError("error.bad_role", role=args.words[0])
     line = _hand(ctx, acct, role, args.words[1])
+    newcomer = person_from_token(ctx, args.words[1])
     history = [
         ctx.t("handover.history_line", person=person_name(p),
               start=fmt_date(ctx.lang, ra.started_at.astimezone(ctx.clock.tz).date(), weekday=False),
@@ -551,7 +466,9 @@ def handover(ctx: Context, args: Args) -> Reply:
     return Reply(
         title=line,
         sections=[Section(title=ctx.t("handover.history", role=role_short(ctx.t, role)),
-                          items=[Item(h) for h in history])],
+                          items=[Item(h) for h in history]),
+                  Section(title=ctx.t("strategy.brief.title", person=person_name(newcomer))),
+                  *brief_sections(ctx.session, ctx.t, ctx.clock.tz, acct, role, newcomer)],
         tone=Tone.SUCCESS,
     )
 

@@ -29,6 +29,7 @@ from commands.pastdue import check_past_due
 from commands.people import is_mention, owner_from_token
 from commands.registry import CommandError, Context, command
 from commands.routing import route_task
+from commands.strategy.sponsor import record_exec_meeting
 from storage import repos, tasklist_repo
 from storage.models import TRIANGLE, Person, Role, Task, TaskStatus
 
@@ -283,6 +284,9 @@ def _set_status(ctx: Context, args: Args, *, done: bool) -> Reply:
         audit.task_change(ctx, "task.done" if done else "task.reopen", found, before)
         key = "task.marked_done" if done else "task.reopened"
         lines.append(Item(t(key, number=number, title=found.title), buttons=done_buttons(t, found)))
+        recorded = record_exec_meeting(ctx, account, found) if done else None
+        if recorded:
+            lines.append(Item(recorded))
     return Reply(title=t("task.status_title", account=account.name), sections=[Section(items=lines)],
                  tone=Tone.SUCCESS)
 

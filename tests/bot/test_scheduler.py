@@ -53,8 +53,8 @@ def test_jobs_have_fixed_ids_hours_of_grace_coalescing_and_the_timezone(core: Co
     try:
         assert sched.job_ids() == ["daily-commercial", "daily-health", "daily-reminders",
                                    "daily-retention", "health-check", "leadership",
-                                   "monthly-report",
-                                   "monthly-report-retry", "undo-stash-purge"]
+                                   "monthly-report", "monthly-report-retry",
+                                   "quarterly-tier-review", "undo-stash-purge"]
         job = sched.scheduler.get_job("monthly-report")
         assert job.coalesce is True and job.max_instances == 1
         assert job.misfire_grace_time >= 3600

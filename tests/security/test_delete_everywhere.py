@@ -42,6 +42,7 @@ def seed(chat: Conversation, core, *, mark: str, channel: str, name: str) -> int
     say(f"note Met the CIO about {mark} pricing.\nACTION: FR to install the {mark} racks by friday")
     say(f'stakeholder add "{mark} Li Wei" title={mark}-CIO power=5 stance=supporter')
     say(f"plan goals Grow {mark} by 20%")
+    say("account score value=4 potential=4 fit=3 cost=2")
     say("signal nps=30 csat=4 exec_meeting=2026-11-10")
     say("health")
     say("done 1")
