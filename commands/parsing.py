@@ -56,6 +56,7 @@ KEY_ALIASES: dict[str, str] = {
     "截止日期": "due",
     "到期": "due",
     "层级": "tier",
+    "等级": "tier",
     "级别": "tier",
     "续约": "renewal",
     "续约日期": "renewal",

@@ -206,8 +206,13 @@ def run_console(
     for text in logical_lines(read()):
         if text.strip() in {":quit", ":exit", ":q"}:
             break
-        # The reply first, then what kambot posted on its own because of the command.
-        with printer.holding() as held:
-            out = session.handle(text)
-        printer.write(("" if out is None else out + "\n\n") + "".join(held))
+        printer.write(answer(session, printer, text))
     return 0
+
+
+def answer(session: ConsoleSession, printer: ConsolePrinter, text: str) -> str:
+    """What the console prints for one logical line: the reply first, then what kambot
+    posted on its own because of it (a rule's task, a playbook, an alert)."""
+    with printer.holding() as held:
+        out = session.handle(text)
+    return ("" if out is None else out + "\n\n") + "".join(held)

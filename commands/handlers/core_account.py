@@ -19,7 +19,7 @@ from commands.format import (
     role_short,
 )
 from commands.handlers.playbooks import key_account_sections
-from commands.i18n import Translator
+from commands.i18n import Translator, language_of
 from commands.parsing import Args
 from commands.people import person_from_token
 from commands.pipeline import currency_of
@@ -144,6 +144,11 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now()
     acct = repos.create_account(ctx.session, name=name, tier=tier, at=now)
     assert acct.id is not None
+    if ctx.lang != language_of(None, None, ctx.settings.KAMBOT_LANGUAGE if ctx.settings else "en"):
+        # Set up in another language than the deployment's (`客户 新建 …` on an English
+        # bot): what kambot posts there on its own (rule tasks, alerts, reports) speaks it.
+        acct.language = ctx.lang
+        ctx.session.add(acct)
     binding, before = _bind(ctx, acct)
     audit.record(ctx, "account.new", target="account", account_id=acct.id, name=name,
                  tier=tier, binding=binding.id, binding_before=before)
