@@ -110,7 +110,7 @@ def tier_label(t: Translator, tier: str) -> str:
     return t(f"tier.{tier}")
 
 
-@command("account", aliases=("acct",), needs_account=False)
+@command("account", aliases=("acct",), needs_account=False, keys=("tier", "revenue", "margin", "renewal", "industry", "sponsor", "lang", "name", "country", "value", "potential", "fit", "cost"))
 def account(ctx: Context, args: Args) -> Reply:
     sub = account_sub(args.words[0]) if args.words else "show"
     if args.words and not sub:
@@ -379,7 +379,7 @@ def account_card(ctx: Context) -> Reply:
     )
 
 
-@command("accounts", aliases=("portfolio",), needs_account=False, admin_only=True, readonly=True)
+@command("accounts", aliases=("portfolio",), needs_account=False, admin_only=True, readonly=True, keys=())
 def accounts(ctx: Context, args: Args) -> Reply:
     """The portfolio: every account, worst first."""
     t = ctx.t
@@ -406,7 +406,7 @@ def accounts(ctx: Context, args: Args) -> Reply:
     return Reply(title=t("accounts.title", count=len(items)), sections=[Section(items=items)])
 
 
-@command("triangle", aliases=("team",))
+@command("triangle", aliases=("team",), keys=("ar", "sr", "fr", "sponsor"), accepts=lambda key: parse_role(key) is not None)
 def triangle(ctx: Context, args: Args) -> Reply:
     acct = ctx.require_account()
     assert acct.id is not None
@@ -461,7 +461,7 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
              person=person_name(person), tasks=moved)
 
 
-@command("handover", aliases=("transfer",))
+@command("handover", aliases=("transfer",), keys=())
 def handover(ctx: Context, args: Args) -> Reply:
     acct = ctx.require_account()
     assert acct.id is not None

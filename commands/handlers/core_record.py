@@ -7,8 +7,9 @@ from sqlmodel import col, select
 from bot.messages import Item, Reply, Section, Tone
 from commands import audit
 from commands.changes.record import stakeholder_state
+from commands.options import chinese_verb, key_list
 from commands.parsing import VERB_ALIASES, Args
-from commands.registry import CommandError, Context, command, load_handlers, lookup
+from commands.registry import Command, CommandError, Context, command, load_handlers, lookup
 from storage import repos
 from storage.models import PlanSection, Stakeholder
 
@@ -20,7 +21,7 @@ HELP_ORDER = (
 )
 
 
-@command("help", aliases=("?", "h"), needs_account=False, readonly=True)
+@command("help", aliases=("?", "h"), needs_account=False, readonly=True, keys=())
 def help_(ctx: Context, args: Args) -> Reply:
     t = ctx.t
     registry = load_handlers()
@@ -34,14 +35,23 @@ def help_(ctx: Context, args: Args) -> Reply:
         fields = [(t("help.usage"), t(cmd.usage_key))]
         if zh_alias:
             fields.append((t("help.aliases"), " / ".join(zh_alias)))
+        if cmd.keys:
+            fields.append((t("options.keys"), key_list(cmd, t.lang)))
         return Reply(title=f"{cmd.name} — {t(cmd.summary_key)}", sections=[Section(fields=fields)])
     names = [n for n in HELP_ORDER if n in registry] + sorted(set(registry) - set(HELP_ORDER))
-    items = [Item(f"{name} — {t(registry[name].summary_key)}") for name in names]
+    items = [Item(f"{_shown(registry[name], t.lang)} — {t(registry[name].summary_key)}")
+             for name in names]
     intro = t("help.bound", account=ctx.account.name) if ctx.account else t("help.unbound")
     return Reply(
         title=t("help.title"),
         sections=[Section(text=intro), Section(items=items), Section(text=t("help.grammar"))],
     )
+
+
+def _shown(cmd: Command, lang: str) -> str:
+    """A verb as help lists it: in Chinese its Chinese form first (``任务 (task)``)."""
+    zh = chinese_verb(cmd) if lang == "zh" else None
+    return f"{zh} ({cmd.name})" if zh else cmd.name
 
 
 _STANCES = {
@@ -65,7 +75,8 @@ def _level(key: str, raw: str | None) -> int | None:
     raise CommandError("error.stakeholder_level", key=key, value=raw)
 
 
-@command("stakeholder", aliases=("stakeholders", "contact", "contacts"))
+@command("stakeholder", aliases=("stakeholders", "contact", "contacts"), keys=("title", "role", "power", "interest", "stance", "relationship"),
+         key_aliases={"职位": "title"})
 def stakeholder(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None

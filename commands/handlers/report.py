@@ -15,7 +15,7 @@ LAST_WORDS = {"last", "上月", "上个月"}
 THIS_WORDS = {"this", "本月", "这个月"}
 
 
-@command("report", needs_account=False, readonly=True)
+@command("report", needs_account=False, readonly=True, keys=())
 def report(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now().astimezone(ctx.clock.tz)
     current = reports.Month.of(now)
