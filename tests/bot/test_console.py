@@ -171,3 +171,16 @@ def test_posts_made_by_a_command_come_after_its_reply(tmp_path):
     assert text.startswith("✔ Acme Corp is set up")
     assert text.index("── kambot posts in #acme ──") > text.index("is set up")
     assert "yearly executive visit" in text
+
+
+def test_backticks_do_not_reach_plain_text():
+    from bot.messages import Reply, Section
+    from bot.render.plain import render_plain
+    from bot.render.telegram import shown
+
+    reply = Reply(title="Give the note's number, e.g. `summarize 12`.",
+                  sections=[Section(text="see `tasks`", code="a `literal` stays")])
+    text = render_plain(reply)
+    assert "summarize 12" in text and "`summarize" not in text and "`tasks`" not in text
+    assert "a `literal` stays" in text
+    assert shown("open in total (`tasks`).") == "open in total (tasks)."
