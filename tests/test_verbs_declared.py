@@ -61,3 +61,12 @@ def test_chinese_help_lists_chinese_verbs_and_keys(chat: Conversation):
     assert "任务 (task)" in listing and "转派 (reassign)" in listing
     one = chat.text("帮助 任务")
     assert "负责人=（owner）" in one and "截止=（due）" in one
+
+
+def test_help_summaries_read_alike():
+    """One line per verb in `help`, each starting in lower case (the list reads as one)."""
+    en = catalog("en")
+    for name, cmd in load_handlers().items():
+        summary = en[cmd.summary_key]
+        assert summary[:1] == summary[:1].lower(), f"help for {name}: {summary!r}"
+        assert not summary.endswith("."), f"help for {name} ends with a full stop"
