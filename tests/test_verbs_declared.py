@@ -70,3 +70,10 @@ def test_help_summaries_read_alike():
         summary = en[cmd.summary_key]
         assert summary[:1] == summary[:1].lower(), f"help for {name}: {summary!r}"
         assert not summary.endswith("."), f"help for {name} ends with a full stop"
+
+
+def test_chinese_help_shows_the_chinese_way_to_type_each_verb(chat: Conversation):
+    assert "总结 <纪要编号>" in chat.text("帮助 总结")
+    assert "客户 新建" in chat.text("帮助 客户") and "等级=" in chat.text("帮助 客户")
+    assert "使用率=" in chat.text("帮助 信号")
+    assert "转派 <编号> 负责人=" in chat.text("帮助 转派")

@@ -120,7 +120,7 @@ def stakeholder(ctx: Context, args: Args) -> Reply:
         return Reply(title=t("stakeholder.added" if created else "stakeholder.updated",
                              name=row.name, account=account.name), tone=Tone.SUCCESS,
                      sections=[Section(fields=_stakeholder_fields(ctx, row))])
-    if sub in ("remove", "delete", "删除"):
+    if sub in ("remove", "delete", "删除", "移除"):
         name = " ".join(args.words[1:]).strip()
         row = ctx.session.exec(select(Stakeholder).where(
             Stakeholder.account_id == account.id,
