@@ -230,6 +230,13 @@ def split_verb(text: str) -> tuple[str, str]:
     return VERB_ALIASES.get(raw, raw), rest.strip(" \t\u3000") if "\n" not in rest else rest.strip()
 
 
+def typed_verb(text: str) -> str:
+    """The verb as it was typed, before its alias is resolved (``客户`` in ``客户 新建 …``)."""
+    text = _PREFIX.sub("", text, count=1)
+    match = _VERB.match(text)
+    return fold_width(match.group(1)).lower() if match else ""
+
+
 def parse_command(text: str, *, free_text: bool = False) -> Args:
     """Parse one command line. Raises ParseError for lines that cannot be split.
 

@@ -20,7 +20,7 @@ from commands.format import (
 )
 from commands.handlers.playbooks import key_account_sections
 from commands.i18n import Translator, language_of
-from commands.parsing import Args
+from commands.parsing import Args, typed_verb
 from commands.people import person_from_token
 from commands.pipeline import currency_of
 from commands.playbooks.triggers import KEY_TIERS
@@ -144,9 +144,11 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now()
     acct = repos.create_account(ctx.session, name=name, tier=tier, at=now)
     assert acct.id is not None
-    if ctx.lang != language_of(None, None, ctx.settings.KAMBOT_LANGUAGE if ctx.settings else "en"):
-        # Set up in another language than the deployment's (`客户 新建 …` on an English
-        # bot): what kambot posts there on its own (rule tasks, alerts, reports) speaks it.
+    default = language_of(None, None, ctx.settings.KAMBOT_LANGUAGE if ctx.settings else "en")
+    if ctx.lang == "zh" != default and not typed_verb(ctx.incoming.text).isascii():
+        # Set up in Chinese (`客户 新建 …`) on an English bot: what kambot posts there on
+        # its own (rule tasks, alerts, reports) speaks Chinese. A Chinese name typed with
+        # `account new` is not enough: the team chose English words.
         acct.language = ctx.lang
         ctx.session.add(acct)
     binding, before = _bind(ctx, acct)

@@ -48,3 +48,11 @@ def test_an_account_set_up_in_english_stays_english(core: Core):
         account = repos.account_by_name(session, name="Acme")
         assert account is not None and account.language is None
     assert "Yearly executive visit" in chat.text("open")
+
+
+def test_a_chinese_name_typed_with_an_english_command_keeps_the_account_english(core: Core):
+    chat = Conversation(core, channel="huaxing", user="alice")
+    chat.say('account new "华星零售"')
+    with core.sessions.begin() as session:
+        account = repos.account_by_name(session, name="华星零售")
+        assert account is not None and account.language is None
