@@ -16,7 +16,8 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from bot.app import Core
-from bot.messages import Platform
+from bot.messages import Outgoing, Platform
+from bot.outbox import Sent
 from commands.strategy.relmap import DECISION_WORDS
 from commands.strategy.scoring import DEFAULT_WEIGHTS, ratings_of, score_of
 from storage import repos, strategy_repo
@@ -68,7 +69,6 @@ _ACCOUNTS: list[dict] = [
             _Task("Send the revised quote for the line 3 upgrade", "SR", 3, shared=True),
             _Task("Confirm the payment schedule with their finance team", "AR", -5),
             _Task("Schedule sensor installation at the Shenzhen plant", "FR", 10, shared=True),
-            _Task("Prepare the renewal proposal", "AR", 20),
             _Task("Deliver operator training", "FR", -12, done_days_ago=10, shared=True),
             _Task("Kick-off meeting with the new CIO", "AR", -30, done_days_ago=29),
             # The customer's side of the joint plan.
@@ -171,7 +171,37 @@ def seed_demo(core: Core) -> DemoInfo:
                 _seed_account(session, core, spec, today)
                 _seed_commercial(session, core, spec, today)
                 _seed_health(session, core, spec, today)
+    _settle(core)
     return DemoInfo(channel="acme", user="alice", channels=channels)
+
+
+class _Quiet:
+    """A console sender that prints nothing: what the rules announce while the demo is
+    seeded is part of the seed, not news for the person who starts it."""
+
+    platform = Platform.CONSOLE.value
+
+    def send(self, out: Outgoing) -> Sent:
+        return Sent(channel=out.channel, ref="seed")
+
+
+def _settle(core: Core) -> None:
+    """Run the daily checks once, so the rules' tasks (renewal, executive visit) and the
+    playbooks they start are there before the first command, not made by it."""
+    from bot.alerts import check_account as check_health
+    from bot.commercial import check_account as check_commercial
+
+    before = core.senders.get(Platform.CONSOLE.value)
+    core.senders.add(_Quiet())
+    try:
+        with core.sessions.begin() as session:
+            ids = [a.id for a in repos.all_accounts(session) if a.id is not None]
+        for account_id in ids:
+            check_health(core, account_id)
+            check_commercial(core, account_id)
+    finally:
+        if before is not None:
+            core.senders.add(before)
 
 
 def _color(score: int) -> str:

@@ -24,8 +24,9 @@ from bot.seals import BUTTON, HOME, IN_CHANNEL, MODAL, Opened, SealError, Seals,
 from bot.settings import Settings
 from commands import authz, customer_side
 from commands.i18n import Translator, language_of, normalize_language
+from commands.options import check_options, nearest_verb
 from commands.parsing import ParseError, parse_command, split_verb
-from commands.registry import CommandError, Context, lookup
+from commands.registry import CommandError, Context, lookup, verb_forms
 from storage import access_repo, repos
 from storage.db import SessionFactory, is_transient, reset_busy_timeout, set_busy_timeout
 from storage.models import Account, ChannelBinding, Person
@@ -177,6 +178,9 @@ class Dispatcher:
                 verb = "help"
             cmd = lookup(verb)
             if cmd is None:
+                near = nearest_verb(verb, verb_forms())
+                if near is not None:
+                    raise CommandError("options.unknown_verb_near", verb=verb[:40], near=near)
                 raise CommandError("error.unknown_verb", verb=verb[:40])
             is_admin = self.settings.is_admin(incoming.platform, incoming.user.id)
             is_management = self.is_management(incoming)
@@ -186,6 +190,7 @@ class Dispatcher:
                 raise CommandError("error.not_bound")
             args = parse_command(text or "help", free_text=cmd.free_text)
             args.verb = cmd.name
+            check_options(cmd, args, t.lang)
             ctx = Context(
                 session=session,
                 incoming=incoming,

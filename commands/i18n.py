@@ -95,3 +95,7 @@ class Translator:
 
     def __call__(self, key: str, /, **values: object) -> str:
         return t(self.lang, key, **values)
+
+    def has(self, key: str) -> bool:
+        """Whether the catalog has ``key`` (for a name that may or may not be translated)."""
+        return key in catalog(self.lang)

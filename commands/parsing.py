@@ -47,6 +47,9 @@ VERB_ALIASES: dict[str, str] = {
     "利益相关者": "stakeholder",
     "计划": "plan",
     "客户计划": "plan",
+    "转派": "reassign",
+    "改派": "reassign",
+    "总结": "summarize",
 }
 
 KEY_ALIASES: dict[str, str] = {
@@ -56,6 +59,7 @@ KEY_ALIASES: dict[str, str] = {
     "截止日期": "due",
     "到期": "due",
     "层级": "tier",
+    "等级": "tier",
     "级别": "tier",
     "续约": "renewal",
     "续约日期": "renewal",
@@ -72,6 +76,7 @@ KEY_ALIASES: dict[str, str] = {
     "契合": "fit",
     "契合度": "fit",
     "成本": "cost",
+    "标题": "title",
     "职位": "title",
     "角色": "role",
     "权力": "power",
@@ -79,7 +84,6 @@ KEY_ALIASES: dict[str, str] = {
     "态度": "stance",
     "language": "lang",
     "assignee": "owner",
-    "标题": "title",
     "原因": "reason",
     "理由": "reason",
     "国家": "country",
@@ -87,6 +91,31 @@ KEY_ALIASES: dict[str, str] = {
     "上级": "reports_to",
     "reportsto": "reports_to",
     "决策角色": "decision",
+    "level": "tier",
+    "名称": "name",
+    "关系": "relationship",
+    "共享": "shared",
+    "编号": "id",
+    "转给": "to",
+    "时间": "at",
+    "小时": "hour",
+    "时刻": "time",
+    "使用率": "usage",
+    "活跃度": "usage",
+    "满意度": "csat",
+    "客户满意度": "csat",
+    "净推荐值": "nps",
+    "推荐值": "nps",
+    "响应时长": "response_hours",
+    "响应时间": "response_hours",
+    "改进评分": "cis",
+    "高层会晤": "exec_meeting",
+    "高层会议": "exec_meeting",
+    "金额": "amount",
+    "阶段": "stage",
+    "成交": "close",
+    "概率": "probability",
+    "类型": "kind",
 }
 
 
@@ -203,6 +232,13 @@ def split_verb(text: str) -> tuple[str, str]:
     if rest[:1] in {" ", "\t", "\n", "\u3000"}:
         rest = rest[1:]
     return VERB_ALIASES.get(raw, raw), rest.strip(" \t\u3000") if "\n" not in rest else rest.strip()
+
+
+def typed_verb(text: str) -> str:
+    """The verb as it was typed, before its alias is resolved (``客户`` in ``客户 新建 …``)."""
+    text = _PREFIX.sub("", text, count=1)
+    match = _VERB.match(text)
+    return fold_width(match.group(1)).lower() if match else ""
 
 
 def parse_command(text: str, *, free_text: bool = False) -> Args:

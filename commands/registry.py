@@ -85,6 +85,15 @@ class Command:
     # Catalog keys: one-line summary and usage, shown by `help`.
     summary_key: str = ""
     usage_key: str = ""
+    # The ``key=value`` options the verb takes (English names; Chinese forms come from
+    # commands.parsing.KEY_ALIASES and ``key_aliases``); a free-text verb takes none.
+    # Any other key is refused before the handler runs, with these listed (and a "did you
+    # mean" for a near miss): see commands/options.py.
+    keys: tuple[str, ...] = ()
+    # Keys of the verb's own (Chinese forms only it uses), to their English names.
+    key_aliases: dict[str, str] = field(default_factory=dict)
+    # Keys that are not a fixed list (roles in `triangle`): accepted when this says so.
+    accepts: Callable[[str], bool] | None = None
 
 
 REGISTRY: dict[str, Command] = {}
@@ -99,8 +108,18 @@ def command(
     admin_only: bool = False,
     free_text: bool = False,
     readonly: bool = False,
+    keys: tuple[str, ...] | None = None,
+    key_aliases: dict[str, str] | None = None,
+    accepts: Callable[[str], bool] | None = None,
 ) -> Callable[[Handler], Handler]:
-    """Register a handler for ``name``. Help texts are ``help.<name>.summary`` / ``.usage``."""
+    """Register a handler for ``name``. Help texts are ``help.<name>.summary`` / ``.usage``.
+
+    Every verb declares the ``keys`` it takes (``()`` for none); a free-text verb takes
+    none and declares nothing. tests/test_verbs_declared.py checks this, and that each verb
+    and key has a Chinese form.
+    """
+    if keys is None and not free_text:
+        raise RuntimeError(f"verb {name!r} must declare the keys it takes (keys=() for none)")
 
     def register(fn: Handler) -> Handler:
         if name in REGISTRY:
@@ -115,6 +134,9 @@ def command(
             readonly=readonly,
             summary_key=f"help.{name}.summary",
             usage_key=f"help.{name}.usage",
+            keys=keys if keys is not None else (),
+            key_aliases=dict(key_aliases or {}),
+            accepts=accepts,
         )
         for alias in aliases:
             _ALIASES[alias] = name
@@ -141,3 +163,11 @@ def load_handlers() -> dict[str, Command]:
 def lookup(verb: str) -> Command | None:
     load_handlers()
     return REGISTRY.get(_ALIASES.get(verb, verb))
+
+
+def verb_forms() -> list[str]:
+    """Every word that names a verb: its name, its aliases, its Chinese forms."""
+    from commands.parsing import VERB_ALIASES
+
+    load_handlers()
+    return sorted({*REGISTRY, *_ALIASES, *VERB_ALIASES} - {"?", "h"})

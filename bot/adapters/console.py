@@ -8,8 +8,10 @@ not a terminal, so a script can pipe a conversation in and read the replies.
 from __future__ import annotations
 
 import re
+import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -54,20 +56,54 @@ def logical_lines(lines: Iterable[str]) -> Iterator[str]:
 
 class ConsolePrinter:
     """The console's Sender: what the bot posts on its own (alerts, reports, reminders)
-    is printed, marked with where it would go."""
+    is printed, marked with where it would go.
+
+    A post never cuts into what the person is doing: while a command is being answered
+    (:meth:`holding`) posts wait and come after the reply, in the order they were made; a
+    post that arrives while the person is typing at the prompt is printed on its own lines
+    and the prompt is drawn again (``prompt`` gives it).
+    """
 
     platform = Platform.CONSOLE.value
 
-    def __init__(self, stdout: TextIO) -> None:
+    def __init__(self, stdout: TextIO, *, prompt: Callable[[], str] | None = None) -> None:
         self.stdout = stdout
         self.count = 0
+        self.prompt = prompt
+        self._lock = threading.RLock()
+        self._held: list[str] | None = None
 
     def send(self, out: Outgoing) -> Sent:
-        self.count += 1
         where = f"#{out.channel}" + (" (thread)" if out.thread else "")
-        self.stdout.write(f"── kambot posts in {where} ──\n{render_plain(out.reply)}\n\n")
-        self.stdout.flush()
-        return Sent(channel=out.channel, ref=str(self.count))
+        text = f"── kambot posts in {where} ──\n{render_plain(out.reply)}\n\n"
+        with self._lock:
+            self.count += 1
+            if self._held is not None:
+                self._held.append(text)
+            elif self.prompt is not None:
+                # The person is at the prompt: a fresh line, the post, the prompt again.
+                self.stdout.write("\n" + text + self.prompt())
+            else:
+                self.stdout.write(text)
+            self.stdout.flush()
+            return Sent(channel=out.channel, ref=str(self.count))
+
+    @contextmanager
+    def holding(self) -> Iterator[list[str]]:
+        """Posts made inside wait in the yielded list; the caller prints them after."""
+        with self._lock:
+            held: list[str] = []
+            self._held = held
+        try:
+            yield held
+        finally:
+            with self._lock:
+                self._held = None
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            self.stdout.write(text)
+            self.stdout.flush()
 
 
 class ConsoleSession:
@@ -150,16 +186,16 @@ def run_console(
     core: Core, *, channel: str, user: str, stdin: TextIO, stdout: TextIO, banner: str = ""
 ) -> int:
     session = ConsoleSession(core, channel=channel, user=user)
-    core.senders.add(ConsolePrinter(stdout))
     interactive = stdin.isatty()
+    printer = ConsolePrinter(stdout, prompt=session.prompt if interactive else None)
+    core.senders.add(printer)
     if interactive and banner:
         stdout.write(banner + "\n")
 
     def read() -> Iterator[str]:
         while True:
             if interactive:
-                stdout.write(session.prompt())
-                stdout.flush()
+                printer.write(session.prompt())
             # Never more than the input limit in memory: the rest of a longer line is
             # skipped, and what was read is refused as too long by the dispatcher.
             line = stdin.readline(MAX_INPUT_CHARS + 2)
@@ -174,8 +210,13 @@ def run_console(
     for text in logical_lines(read()):
         if text.strip() in {":quit", ":exit", ":q"}:
             break
-        out = session.handle(text)
-        if out is not None:
-            stdout.write(out + "\n\n")
-            stdout.flush()
+        printer.write(answer(session, printer, text))
     return 0
+
+
+def answer(session: ConsoleSession, printer: ConsolePrinter, text: str) -> str:
+    """What the console prints for one logical line: the reply first, then what kambot
+    posted on its own because of it (a rule's task, a playbook, an alert)."""
+    with printer.holding() as held:
+        out = session.handle(text)
+    return ("" if out is None else out + "\n\n") + "".join(held)

@@ -53,6 +53,15 @@ def scrub(text: str) -> str:
         return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+_CODE = re.compile(r"`([^`\n]{1,500})`")
+
+
+def drop_code_marks(text: str) -> str:
+    """Backticks (`` `tasks` ``) are Slack's code marks; a plain-text surface (the console,
+    Telegram's HTML) shows the words without them."""
+    return _CODE.sub(r"\1", text) if "`" in text else text
+
+
 def quiet_at(text: str) -> str:
     return _AT.sub("@" + WORD_JOINER, text)
 

@@ -17,24 +17,30 @@ def render_plain(reply: Reply) -> str:
     return plain_text(_render(reply))
 
 
+def _text(text: str) -> str:
+    from bot.render.markup import drop_code_marks
+
+    return drop_code_marks(text)
+
+
 def _render(reply: Reply) -> str:
     lines: list[str] = []
     if reply.title:
-        lines.append(f"{_MARK.get(reply.tone.value, '')}{reply.title}")
+        lines.append(f"{_MARK.get(reply.tone.value, '')}{_text(reply.title)}")
     for section in reply.sections:
         if lines:
             lines.append("")
         if section.title:
-            lines.append(f"== {section.title} ==")
+            lines.append(f"== {_text(section.title)} ==")
         if section.text:
-            lines.append(section.text)
+            lines.append(_text(section.text))
         if section.code:
             lines.append(section.code)
         width = max((len(label) for label, _ in section.fields), default=0)
         for label, value in section.fields:
-            lines.append(f"{label.ljust(width)} : {value}")
+            lines.append(f"{_text(label).ljust(width)} : {_text(value)}")
         for item in section.items:
-            lines.append(f"  • {item.text}")
+            lines.append(f"  • {_text(item.text)}")
             if item.buttons:
                 lines.append("    [" + "] [".join(b.command for b in item.buttons) + "]")
     if reply.buttons:
@@ -44,5 +50,5 @@ def _render(reply: Reply) -> str:
         lines.append(f"(attachment: {att.filename}, {len(att.content)} bytes)")
     if reply.footer:
         lines.append("")
-        lines.append(reply.footer)
+        lines.append(_text(reply.footer))
     return "\n".join(lines)

@@ -45,7 +45,7 @@ def shown(text: str) -> str:
             out.append(f"@{piece.username}" if piece.platform == "telegram" and piece.username
                        else markup.quiet_at(piece.label))
         else:
-            out.append(markup.quiet_at(piece))
+            out.append(markup.quiet_at(markup.drop_code_marks(piece)))
     return "".join(out)
 
 

@@ -63,8 +63,16 @@ def _describe_cancel(w: Words, entry: AuditLog) -> str:
 @describes("rule.task")
 def _describe_rule(w: Words, entry: AuditLog) -> str:
     d = entry.detail
-    return w.t("history.rule.task", number=d.get("task", "?"),
-               rule=str(d.get("rule", "")).partition(":")[0])
+    rule = str(d.get("rule", "")).partition(":")[0]
+    name = w.t(f"history.rule.name.{rule}") if w.t.has(f"history.rule.name.{rule}") else rule
+    return w.t("history.rule.task", number=d.get("task", "?"), rule=name)
+
+
+@describes("playbook.start")
+def _describe_playbook(w: Words, entry: AuditLog) -> str:
+    d = entry.detail
+    tasks = ", ".join(f"#{n}" for n in d.get("tasks") or []) or "–"
+    return w.t("history.playbook.start", playbook=str(d.get("playbook", "?")), tasks=tasks)
 
 
 def _task(u: Undo, entry: AuditLog) -> Task:

@@ -24,8 +24,8 @@ class DateParseError(ValueError):
     def __init__(self, text: str) -> None:
         self.text = text
         super().__init__(
-            f"I can't read {text!r} as a date. Try 2026-12-05, +3d, friday, next week, "
-            f"Dec 5, 下周五 or 12月5日."
+            f"I can't read {text!r} as a date. For example: 2026-12-05 or next friday "
+            f"(also +3d, Dec 5, 12/15, 下周五, 12月5日, 春节前)."
         )
 
 
@@ -60,8 +60,21 @@ class _Reading:
     calendar: bool  # a month and day given without a year
 
 
+# A deadline word around a whole value (`due=春节前`, `due=before CNY`, `due=by friday`):
+# the date is the same without it.
+_DEADLINE = re.compile(r"^(?:before|by|until|no later than) (?P<a>.+)$|^(?P<b>.+?)(?:之前|以前|前)$")
+
+
 def _read(cleaned: str, today: date) -> _Reading | None:
-    """The rule that reads all of ``cleaned``; None when none does."""
+    """The rule that reads all of ``cleaned`` (or of it without a deadline word); None
+    when none does."""
+    found = _read_exactly(cleaned, today)
+    if found is None and (match := _DEADLINE.match(cleaned)):
+        found = _read_exactly((match.group("a") or match.group("b") or "").strip(), today)
+    return found
+
+
+def _read_exactly(cleaned: str, today: date) -> _Reading | None:
     for regex, rule in COMPILED:
         match = regex.fullmatch(cleaned)
         if match is None:

@@ -40,7 +40,7 @@ def snooze_days(raw: str) -> int | None:
     return days if days <= MAX_SNOOZE_DAYS else None
 
 
-@command("alert", aliases=("预警", "告警", "警报"), readonly=True)
+@command("alert", aliases=("预警", "告警", "警报"), readonly=True, keys=())
 def alert(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None

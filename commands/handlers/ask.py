@@ -16,6 +16,6 @@ def ask(ctx: Context, args: Args) -> Reply:
     return service.answer(ctx, args.rest)
 
 
-@command("summarize", aliases=("summarise", "摘要"), readonly=True)
+@command("summarize", aliases=("summarise", "摘要"), readonly=True, keys=())
 def summarize(ctx: Context, args: Args) -> Reply:
     return summarize_verb(ctx, args)

@@ -22,8 +22,8 @@ from commands.format import (
 from commands.handlers.account_card import account_card
 from commands.handlers.playbooks import key_account_sections
 from commands.handlers.scoring import account_score, record_score
-from commands.i18n import Translator
-from commands.parsing import Args
+from commands.i18n import Translator, language_of
+from commands.parsing import Args, typed_verb
 from commands.people import person_from_token
 from commands.playbooks.triggers import KEY_TIERS
 from commands.registry import CommandError, Context, command
@@ -114,7 +114,7 @@ def tier_label(t: Translator, tier: str) -> str:
     return t(f"tier.{tier}")
 
 
-@command("account", aliases=("acct",), needs_account=False)
+@command("account", aliases=("acct",), needs_account=False, keys=("tier", "revenue", "margin", "renewal", "industry", "sponsor", "lang", "name", "country", "value", "potential", "fit", "cost"))
 def account(ctx: Context, args: Args) -> Reply:
     sub = account_sub(args.words[0]) if args.words else "show"
     if args.words and not sub:
@@ -149,6 +149,13 @@ def _account_new(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now()
     acct = repos.create_account(ctx.session, name=name, tier=tier, at=now)
     assert acct.id is not None
+    default = language_of(None, None, ctx.settings.KAMBOT_LANGUAGE if ctx.settings else "en")
+    if ctx.lang == "zh" != default and not typed_verb(ctx.incoming.text).isascii():
+        # Set up in Chinese (`客户 新建 …`) on an English bot: what kambot posts there on
+        # its own (rule tasks, alerts, reports) speaks Chinese. A Chinese name typed with
+        # `account new` is not enough: the team chose English words.
+        acct.language = ctx.lang
+        ctx.session.add(acct)
     binding, before = _bind(ctx, acct)
     detected = audience is None and ctx.incoming.external is True
     binding.shared = bool(audience) or detected
@@ -344,7 +351,7 @@ def _account_set(ctx: Context, args: Args) -> Reply:
 PORTFOLIO_SHOWN = 50
 
 
-@command("accounts", aliases=("portfolio",), needs_account=False, admin_only=True, readonly=True)
+@command("accounts", aliases=("portfolio",), needs_account=False, admin_only=True, readonly=True, keys=())
 def accounts(ctx: Context, args: Args) -> Reply:
     """The portfolio: every account, worst first, in three queries however many; the worst
     are listed and every account is in an attached CSV file."""
@@ -389,7 +396,7 @@ def accounts(ctx: Context, args: Args) -> Reply:
         t, reply, portfolio_strategy.portfolio_rows(ctx.session, today=today))
 
 
-@command("triangle", aliases=("team",))
+@command("triangle", aliases=("team",), keys=("ar", "sr", "fr", "sponsor"), accepts=lambda key: parse_role(key) is not None)
 def triangle(ctx: Context, args: Args) -> Reply:
     acct = ctx.require_account()
     assert acct.id is not None
@@ -444,7 +451,7 @@ def _hand(ctx: Context, acct: Account, role: str, token: str) -> str:
              person=person_name(person), tasks=moved)
 
 
-@command("handover", aliases=("transfer",))
+@command("handover", aliases=("transfer",), keys=())
 def handover(ctx: Context, args: Args) -> Reply:
     acct = ctx.require_account()
     assert acct.id is not None

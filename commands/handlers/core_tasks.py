@@ -171,7 +171,7 @@ def task_buttons(t: Translator, task: Task) -> list[Button]:
     return buttons
 
 
-@command("task", aliases=("todo", "action"))
+@command("task", aliases=("todo", "action"), keys=("owner", "due", "title", "shared"))
 def task(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
@@ -291,12 +291,12 @@ def _set_status(ctx: Context, args: Args, *, done: bool) -> Reply:
                  tone=Tone.SUCCESS)
 
 
-@command("done", aliases=("close", "complete"))
+@command("done", aliases=("close", "complete"), keys=())
 def done(ctx: Context, args: Args) -> Reply:
     return _set_status(ctx, args, done=True)
 
 
-@command("reopen")
+@command("reopen", keys=())
 def reopen(ctx: Context, args: Args) -> Reply:
     return _set_status(ctx, args, done=False)
 
@@ -333,7 +333,7 @@ def open_reply(ctx: Context, tasks: Sequence[Task], *, title: str, empty: str) -
     return Reply(title=title, sections=sections)
 
 
-@command("open", readonly=True)
+@command("open", readonly=True, keys=())
 def open_(ctx: Context, args: Args) -> Reply:
     """The open list reads counts by role and the rows it shows, not every open task."""
     account = ctx.require_account()
@@ -390,7 +390,7 @@ _TASKS_FILTERS = {
 }
 
 
-@command("tasks", readonly=True)
+@command("tasks", readonly=True, keys=())
 def tasks(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None

@@ -127,7 +127,7 @@ def delete_note(ctx: Context, note: Note) -> Reply:
                  footer=t("curation.undo_within", minutes=minutes), tone=Tone.SUCCESS)
 
 
-@command("notes", aliases=("纪要列表", "笔记列表", "会议纪要列表"), readonly=True)
+@command("notes", aliases=("纪要列表", "笔记列表", "会议纪要列表"), readonly=True, keys=())
 def notes(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None

@@ -49,7 +49,7 @@ def _assess(ctx: Context, account: Account) -> Health:
     return assess(inputs, tier=account.tier, today=today, thresholds=config.for_tier(account.tier))
 
 
-@command("health", readonly=True)
+@command("health", readonly=True, keys=())
 def health(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
@@ -140,7 +140,7 @@ def parse_day(raw: str, today: date) -> date | None:
     return parse_past_day(raw, today)
 
 
-@command("signal")
+@command("signal", keys=METRICS)
 def signal(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None

@@ -14,7 +14,7 @@ from storage import audit_repo
 PER_PAGE = 15
 
 
-@command("history", aliases=("log", "changes", "历史", "历史记录", "变更记录"), readonly=True)
+@command("history", aliases=("log", "changes", "历史", "历史记录", "变更记录"), readonly=True, keys=())
 def history(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None
@@ -48,7 +48,7 @@ def history(ctx: Context, args: Args) -> Reply:
                                         Section(items=items)], footer=page.footer(t, "history"))
 
 
-@command("undo", aliases=("撤销", "撤回"))
+@command("undo", aliases=("撤销", "撤回"), keys=("id",))
 def undo(ctx: Context, args: Args) -> Reply:
     entry_id: int | None = None
     raw = args.option("id")

@@ -23,6 +23,7 @@ from commands.format import fmt_date, person_name
 from commands.handlers.core_account import parse_amount
 from commands.parsing import Args
 from commands.pipeline import (
+    KEYS,
     KINDS,
     STAGES,
     currency_of,
@@ -114,7 +115,7 @@ def _fields(ctx: Context, options: dict[str, str]) -> dict[str, object]:
     return out
 
 
-@command("opportunity", aliases=("opp", "deal", "机会"))
+@command("opportunity", aliases=("opp", "deal", "机会"), keys=("value", "amount", "stage", "close", "probability", "kind"), key_aliases=KEYS)
 def opportunity(ctx: Context, args: Args) -> Reply:
     ctx.require_account()
     options = normalise_options(args.options)
@@ -273,7 +274,7 @@ def _stage_playbooks(ctx: Context, opp: Opportunity) -> list[Started]:
                     person_id=ctx.person.id)
 
 
-@command("opportunities", aliases=("opps", "deals", "机会列表"), readonly=True)
+@command("opportunities", aliases=("opps", "deals", "机会列表"), readonly=True, keys=())
 def opportunities(ctx: Context, args: Args) -> Reply:
     wanted = args.words[0].lower() if args.words else ""
     if wanted and wanted not in _ALL:

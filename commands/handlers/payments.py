@@ -16,7 +16,7 @@ from commands.handlers.core_account import parse_amount
 from commands.handlers.health import parse_day
 from commands.handlers.opportunities import get_opportunity, number_of
 from commands.parsing import Args
-from commands.pipeline import CONTRACTED, currency_of, fmt_money, normalise_options
+from commands.pipeline import CONTRACTED, KEYS, currency_of, fmt_money, normalise_options
 from commands.registry import CommandError, Context, command
 from storage import opportunity_repo, repos
 from storage.models import Opportunity
@@ -26,7 +26,7 @@ _RECEIVED = {"received", "paid", "receive", "已收", "已到账", "到账"}
 _ALL = {"all", "全部"}
 
 
-@command("payment", aliases=("payments", "回款"))
+@command("payment", aliases=("payments", "回款"), keys=("amount", "value", "due"), key_aliases=KEYS)
 def payment(ctx: Context, args: Args) -> Reply:
     ctx.require_account()
     options = normalise_options(args.options)

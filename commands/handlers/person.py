@@ -15,7 +15,7 @@ from commands.registry import CommandError, Context, command
 _REMOVE = {"remove", "delete", "移除", "删除", "踢出"}
 
 
-@command("person", aliases=("人员", "成员"), needs_account=False)
+@command("person", aliases=("人员", "成员"), needs_account=False, keys=())
 def person(ctx: Context, args: Args) -> Reply:
     if len(args.words) != 2 or args.words[0].lower() not in _REMOVE:
         raise CommandError("lifecycle.person_usage")

@@ -74,7 +74,7 @@ def _can_admin(ctx: Context) -> bool:
     return ctx.is_admin or ctx.is_management
 
 
-@command("playbooks", aliases=("剧本列表",), needs_account=False, readonly=True)
+@command("playbooks", aliases=("剧本列表",), needs_account=False, readonly=True, keys=())
 def playbooks(ctx: Context, args: Args) -> Reply:
     t = ctx.t
     lib = library(ctx.session, ctx.settings)

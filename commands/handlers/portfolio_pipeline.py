@@ -32,7 +32,7 @@ from storage import health_repo, opportunity_repo, repos
 from storage.models import Tier
 
 
-@command("pipeline", aliases=("管道",), needs_account=False, admin_only=True, readonly=True)
+@command("pipeline", aliases=("管道",), needs_account=False, admin_only=True, readonly=True, keys=())
 def pipeline(ctx: Context, args: Args) -> Reply:
     t = ctx.t
     currency = currency_of(ctx.settings)
@@ -95,7 +95,7 @@ def pipeline(ctx: Context, args: Args) -> Reply:
                  footer=t("pipeline.footer", year=now.year))
 
 
-@command("renewals", aliases=("续约",), needs_account=False, admin_only=True, readonly=True)
+@command("renewals", aliases=("续约",), needs_account=False, admin_only=True, readonly=True, keys=())
 def renewals(ctx: Context, args: Args) -> Reply:
     t = ctx.t
     today = ctx.clock.today()

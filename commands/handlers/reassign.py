@@ -21,7 +21,7 @@ from storage import repos
 _NUMBER = re.compile(r"^[#＃]?(\d{1,9})$")
 
 
-@command("reassign", aliases=("assign",))
+@command("reassign", aliases=("assign",), keys=("owner", "to"))
 def reassign(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None

@@ -34,7 +34,7 @@ def parse_hour(text: str) -> int | None:
 
 
 @command("reminders", aliases=("reminder", "digest", "提醒", "早报"), needs_account=False,
-         readonly=True)
+         readonly=True, keys=("at", "hour", "time"))
 def reminders(ctx: Context, args: Args) -> Reply:
     t = ctx.t
     assert ctx.person.id is not None

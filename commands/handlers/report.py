@@ -11,16 +11,21 @@ from commands.parsing import Args
 from commands.registry import CommandError, Context, command
 
 SHARED_WORDS = {"shared", "customer", "共享", "客户版", "分享"}
-LAST_WORDS = {"last", "上月", "上个月"}
-THIS_WORDS = {"this", "本月", "这个月"}
+LAST_WORDS = {"last", "last month", "previous month", "上月", "上个月"}
+THIS_WORDS = {"this", "this month", "current month", "本月", "这个月"}
 
 
-@command("report", needs_account=False, readonly=True)
+@command("report", needs_account=False, readonly=True, keys=())
 def report(ctx: Context, args: Args) -> Reply:
     now = ctx.clock.now().astimezone(ctx.clock.tz)
     current = reports.Month.of(now)
     month, shared = current, False
-    for word in args.words + [f"{k}={v}" for k, v in args.options.items()]:
+    # Two-word forms (`last month`, `this month`, `上 个月`) are read as one.
+    words = " ".join(args.words).lower()
+    for phrase in ("last month", "previous month", "this month", "current month"):
+        words = words.replace(phrase, phrase.replace(" ", "_"))
+    for word in words.split() + [f"{k}={v}" for k, v in args.options.items()]:
+        word = word.replace("_", " ")
         folded = word.strip().lower()
         if folded in SHARED_WORDS:
             shared = True
@@ -31,7 +36,8 @@ def report(ctx: Context, args: Args) -> Reply:
         elif (parsed := reports.Month.parse(folded)) is not None:
             month = parsed
         else:
-            raise CommandError("report.error.bad_month", text=word[:40])
+            raise CommandError("report.error.bad_month", text=word[:40],
+                               last=current.shift(-1).key)
     if month > current:
         raise CommandError("report.error.future", month=month.label(ctx.lang),
                            current=current.key)

@@ -98,7 +98,8 @@ def account_score(ctx: Context, args: Args) -> Reply:
                  sections=[Section(fields=fields, text=text)])
 
 
-@command("scoring", aliases=("weights", "评分权重", "权重"), needs_account=False)
+@command("scoring", aliases=("weights", "评分权重", "权重"), needs_account=False,
+         keys=("value", "potential", "fit", "cost"))
 def scoring(ctx: Context, args: Args) -> Reply:
     """``scoring`` shows the weights and tier limits; ``scoring value=40 ...`` sets them."""
     t = ctx.t

@@ -43,7 +43,7 @@ def base_url(ctx: Context) -> tuple[str, bool]:
     return f"http://localhost:{getattr(settings, 'PORT', 3000)}", False
 
 
-@command("share", aliases=("共享", "分享"))
+@command("share", aliases=("共享", "分享"), keys=())
 def share(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None

@@ -59,7 +59,10 @@ def _find(ctx: Context, account_id: int, name: str) -> Stakeholder:
     return row
 
 
-@command("stakeholder", aliases=("stakeholders", "contact", "contacts"))
+@command("stakeholder", aliases=("stakeholders", "contact", "contacts"),
+         keys=("title", "role", "power", "interest", "stance", "relationship", "decision",
+               "owner", "reports_to"),
+         key_aliases={"职位": "title"})
 def stakeholder(ctx: Context, args: Args) -> Reply:
     account = ctx.require_account()
     assert account.id is not None

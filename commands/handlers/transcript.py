@@ -31,6 +31,6 @@ def transcript(ctx: Context, args: Args) -> Reply:
     return imported_reply(ctx, imported)
 
 
-@command("accept", aliases=("采纳", "确认创建"))
+@command("accept", aliases=("采纳", "确认创建"), keys=())
 def accept(ctx: Context, args: Args) -> Reply:
     return accept_proposals(ctx, args.words)

@@ -151,3 +151,36 @@ def test_posting_a_transcript_file_from_the_console(core: Core, tmp_path: Path) 
     big = tmp_path / "big.vtt"
     big.write_bytes(b"WEBVTT\n" + b" " * (6 * 1024 * 1024))
     assert "big.vtt is 6.0 MB" in (session.handle(f":file {big}") or "")
+
+
+def test_posts_made_by_a_command_come_after_its_reply(tmp_path):
+    """A core account's rule announces its executive-visit task while `account new` is
+    answered: the console prints the reply first, then the post, never the other way."""
+    import io
+
+    from bot.adapters.console import run_console
+    from bot.app import build_core
+    from bot.settings import Settings
+
+    core = build_core(Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}", _env_file=None),
+                      auto_playbooks=True)
+    out = io.StringIO()
+    run_console(core, channel="acme", user="alice",
+                stdin=io.StringIO('account new "Acme Corp" tier=core\n'), stdout=out)
+    text = out.getvalue()
+    assert text.startswith("✔ Acme Corp is set up")
+    assert text.index("── kambot posts in #acme ──") > text.index("is set up")
+    assert "yearly executive visit" in text
+
+
+def test_backticks_do_not_reach_plain_text():
+    from bot.messages import Reply, Section
+    from bot.render.plain import render_plain
+    from bot.render.telegram import shown
+
+    reply = Reply(title="Give the note's number, e.g. `summarize 12`.",
+                  sections=[Section(text="see `tasks`", code="a `literal` stays")])
+    text = render_plain(reply)
+    assert "summarize 12" in text and "`summarize" not in text and "`tasks`" not in text
+    assert "a `literal` stays" in text
+    assert shown("open in total (`tasks`).") == "open in total (tasks)."
