@@ -63,6 +63,8 @@ REFERENCES = {
     "started_by_id": ("started_by", "person"), "source_note_id": ("source_note", "note"),
     "note_id": ("note", "note"), "stakeholder_id": ("stakeholder", "stakeholder"),
     "opportunity_id": ("opportunity", "opportunity"),
+    # The relationship map: our owner of a stakeholder, and whom the stakeholder reports to.
+    "owner_id": ("owner", "person"), "reports_to_id": ("reports_to", "stakeholder"),
 }
 SKIP = {"id", "account_id", "name_key"}
 ACCOUNT_SKIP = SKIP | {"task_seq", "note_seq", "opportunity_seq", "payment_seq"}
@@ -208,7 +210,12 @@ def import_document(session: Any, document: dict[str, Any]) -> dict[str, int]:
     for section, model, _attr in SECTIONS:
         rows = document.get(section) or []
         counts[section] = len(rows)
+        bosses: list[tuple[Any, Any, str]] = []
         for i, entry in enumerate(rows):
+            if model is Stakeholder and isinstance(entry, dict) and entry.get("reports_to"):
+                # A boss may come later in the file: linked once every stakeholder is in.
+                entry = dict(entry)
+                bosses.append((entry.pop("reports_to"), i, f"{section}[{i}]"))
             row = _model(model, entry, f"{section}[{i}]", SKIP, refs)
             row.account_id = account.id  # type: ignore[attr-defined]
             session.add(row)
@@ -221,6 +228,14 @@ def import_document(session: Any, document: dict[str, Any]) -> dict[str, int]:
                    Payment: "payment_seq"}.get(model)  # type: ignore[call-overload]
             if seq:
                 numbers[seq] = max(numbers[seq], int(row.number))  # type: ignore[attr-defined]
+            if bosses and bosses[-1][1] == i:
+                bosses[-1] = (bosses[-1][0], row, bosses[-1][2])
+        for boss, row, where in bosses:
+            if boss not in refs["stakeholder"]:
+                raise RecordError(where, f"reports_to {boss!r} is not in the record")
+            row.reports_to_id = refs["stakeholder"][boss]
+            session.add(row)
+        session.flush()
     for seq, value in numbers.items():
         setattr(account, seq, value)
     session.add(account)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.messages import Attachment, Item, Reply, Section, Tone
+from commands.bounds import MAX_AMOUNT, sane_number
 from commands.format import fmt_date, fmt_number, person_name
 from commands.i18n import Translator
 from commands.strategy import portfolio as pf
@@ -43,8 +44,13 @@ def portfolio_rows(session: Session, *, today: date) -> list[pf.Row]:
         assert a.id is not None
         ar = holders.get(a.id, {}).get(Role.AR.value)
         rows.append(pf.Row(account_id=a.id, name=a.name, tier=a.tier,
-                           score=score_of(ratings_of(a), weights), revenue=a.revenue,
-                           margin=a.margin, color=colors.get(a.id, ""),
+                           score=score_of(ratings_of(a), weights),
+                           # A stored value out of range is left out, never a broken list.
+                           revenue=sane_number(a.revenue, low=0, high=MAX_AMOUNT,
+                                               where=f"account {a.id} revenue"),
+                           margin=sane_number(a.margin, low=-1, high=1,
+                                              where=f"account {a.id} margin"),
+                           color=colors.get(a.id, ""),
                            ar=person_name(ar) if ar else "", open=opens.get(a.id, 0),
                            overdue=overdue.get(a.id, 0), renewal=a.renewal_date))
     return rows

@@ -206,6 +206,8 @@ def _line(ctx: Context, row: Stakeholder, people: dict[int, Person], today: date
         parts.append(row.title)
     if row.decision_role:
         parts.append(t(f"strategy.decision.{row.decision_role}"))
+    elif row.role:
+        parts.append(row.role)  # a role in the team's own words
     if row.power or row.interest:
         parts.append(t("strategy.map.pi", power=row.power or "—", interest=row.interest or "—"))
     if row.stance:

@@ -150,6 +150,10 @@ def _seed(chat: Conversation) -> None:
     chat.say("done 2")
     chat.say("note Met the CIO.\nACTION: FR to schedule the rollout by friday\nDecision: go with plan B")
     chat.say('stakeholder add "Li Wei" title=CIO power=5')
+    # The relationship map by name: a boss who comes after him in the file, our owner.
+    chat.say('stakeholder add "Maria Lopez" title=CEO')
+    reply = chat.say('stakeholder add "Li Wei" reports_to="Maria Lopez" owner=@alice')
+    assert not reply.is_error, reply.plain_text()
     chat.say("plan goals Grow the plant rollout")
     chat.say("signal nps=35 csat=4.2 usage=0.6")
     chat.say("health")
@@ -175,6 +179,8 @@ def test_export_account_is_the_whole_record_by_name(chat: Conversation) -> None:
     assert {s["metric"] for s in record["signals"]} >= {"nps", "csat", "usage"}
     assert record["health"] and record["health"][0]["color"] in {"green", "yellow", "red"}
     assert record["stakeholders"][0]["name"] == "Li Wei"
+    assert record["stakeholders"][0]["reports_to"] == "Maria Lopez"
+    assert record["stakeholders"][0]["owner"] == "alice"
     assert record["plan"][0]["section"] == "goals"
     assert record["opportunities"][0]["name"] == "Line 3 upgrade"
     assert not [k for k in _keys(record) if k == "id" or (k.endswith("_id") and k != "user_id")]

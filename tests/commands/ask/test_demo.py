@@ -18,6 +18,22 @@ def dm(chat: Conversation, text: str, user: str):
     return chat.say(text, user=user, channel=f"dm-{user}", is_direct=True)
 
 
+def _open_on_acme(chat: Conversation) -> set[str]:
+    """The numbers of Acme's open actions of our side, as the answer cites them (all 8 are
+    shown; the customer's own are asked for apart: "what is the customer doing?")."""
+    from sqlmodel import select
+
+    from storage.models import Account, Task
+
+    with chat.core.sessions() as s:
+        acme = s.exec(select(Account).where(Account.name == "Acme Corp")).one()
+        numbers = s.exec(select(Task.number).where(Task.account_id == acme.id,
+                                                   Task.status == "open",
+                                                   Task.role != "CUSTOMER")).all()
+    assert len(numbers) == 8
+    return {f"#{n}" for n in numbers}
+
+
 def test_whats_open_on_acme(demo):
     reply = demo.say("ask what's open on Acme?")
     # The seeded four, and what the rules and the renewal playbook made when the demo was
@@ -27,14 +43,14 @@ def test_whats_open_on_acme(demo):
     assert lines[2].startswith("  • #2 Confirm the payment schedule with their finance team · AR · ")
     assert "overdue 5 day(s)" in lines[2]
     assert reply.footer.startswith("Sources: ")
-    assert {"#1", "#2", "#3", "#6"} <= set(reply.footer.removeprefix("Sources: ").split(", "))
+    assert _open_on_acme(demo) <= set(reply.footer.removeprefix("Sources: ").split(", "))
 
 
 def test_whats_open_on_acme_in_chinese(demo):
     reply = demo.say("ask Acme 还有哪些未完成的事项?")
     assert reply.title == "Acme Corp的未完成事项：8 项"
     assert "已逾期 5 天" in reply.plain_text()
-    assert {"#1", "#2", "#3", "#6"} <= set(reply.footer.removeprefix("来源：").split("、"))
+    assert _open_on_acme(demo) <= set(reply.footer.removeprefix("来源：").split("、"))
 
 
 def test_direct_messages_on_the_demo(demo):
