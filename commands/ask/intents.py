@@ -33,6 +33,7 @@ class Kind(StrEnum):
     RENEWAL = "renewal"
     MONEY = "money"
     TIER = "tier"
+    INDUSTRY = "industry"
     SCORE = "score"
     STAKEHOLDERS = "stakeholders"
     PLAN = "plan"
@@ -226,6 +227,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.SIGNALS)
     if money is not None:
         return Intent(Kind.MONEY, aspect=money)
+    if _has(lx.INDUSTRY, text) and not task_cue:
+        return Intent(Kind.INDUSTRY)
     if _has(lx.SCORE, text) and not health_cue:
         return Intent(Kind.SCORE)
     if _has(lx.TIER, text):

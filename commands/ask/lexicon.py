@@ -217,6 +217,10 @@ TIER = cue(r"tiers?", r"tiering", r"level", r"segment", r"classification", r"cat
            r"strategic (?:partner|account)", r"how important", r"core account",
            "层级", "级别", "等级", "分级", "类别", "哪一级", "什么级", "分层", "哪一类", "核心客户", "重要客户",
            "潜力客户", "战略客户")
+# Basic account fields the card holds (the industry), not tasks or health.
+INDUSTRY = cue(r"industry", r"industries", r"sector", r"vertical", r"line of business",
+               r"what (?:kind|type|sort) of (?:business|company)", "行业", "所属领域", "哪个领域",
+               "什么领域", "做什么生意", "什么类型的公司", "什么类型的企业", "属于哪类企业")
 SCORE = cue(r"account score", r"scor(?:e|ed|ing)", r"four dimensions?", r"dimensions",
             r"rating", r"rated", "评分", "打分", "四维", "四个维度", "分数", "评级")
 
