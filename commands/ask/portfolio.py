@@ -20,7 +20,7 @@ from bot.messages import Item, Reply, Section, Tone
 from commands.ask import lexicon as lx
 from commands.ask.facts import reason_line, suggested_tier
 from commands.ask.intents import area_role, role_in
-from commands.ask.periods import ahead_days
+from commands.ask.periods import ahead_days, names_span_ahead
 from commands.ask.shorthand import expand
 from commands.format import fmt_date, fmt_number, fmt_percent
 from commands.health import assess, load_config
@@ -91,7 +91,8 @@ def detect(question: str, *, today: date) -> PortfolioIntent | None:
         metric = "revenue"
     if metric and (lx.TOP.search(text) or plural):
         return PortfolioIntent("top", metric=metric, count=_count(text))
-    if lx.RENEWAL.search(text) and (plural or re.search(r"renewals|upcoming|coming up|\d", text)):
+    if lx.RENEWAL.search(text) and (plural or re.search(r"renewals|upcoming|coming up|\d", text)
+                                    or names_span_ahead(text)):
         return PortfolioIntent("renewals", days=ahead_days(text, DEFAULT_RENEWAL_DAYS, today))
     if not plural:
         return None
