@@ -125,7 +125,8 @@ NOT_DONE = cue(r"not (?:yet )?(?:done|finished|completed?)", r"to be done", r"ne
                r"(?:must|should|needs? to|has to|have to|to|will) be (?:done|finished|completed|closed|delivered)",
                r"(?:needs?|has|have|got) to (?:finish|complete|close|deliver)",
                r"yet to be", "未完成", "没完成", "还没完成", "未做完", "没做完", "要完成", "前完成",
-               "需完成", "须完成", "待完成")
+               "需完成", "须完成", "待完成", "要做完", "得做完", "需要做完", "必须做完", "要搞定", "得搞定",
+               "要办完", "前做完", "前搞定", "应该完成", "应完成")
 CANCELLED = cue(r"cancel(?:l?ed|l?ing|lations?)?", r"drop(?:ped)?", r"withdrawn", r"called off",
                 r"scrapped", r"abandoned", "取消", "撤销", "作废", "不做了", "放弃")
 CUSTOMER_OWES = cue(r"client (?:still |yet |also )?(?:promised|committed|has to|needs to|must|should)",
