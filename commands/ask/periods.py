@@ -85,6 +85,12 @@ _PAST_DAYS = re.compile(
 _SOON = cue(r"soon", r"coming up", r"upcoming", r"imminent", r"approaching", "快到期", "即将到期", "马上到期",
             "快要到期", "近期到期", "快到了")
 SOON_DAYS = 7
+
+
+def soon_days(today: date) -> int:
+    """"Soon" (快到期): up to the end of next week, so the whole next working week is in
+    it whatever today's weekday (7 to 13 days), and never less than SOON_DAYS."""
+    return max(SOON_DAYS, (6 - today.weekday()) + 7)
 _DATE_HINT = re.compile(r"\d|before|by|until|till|前|之前|以前|截止|monday|tuesday|wednesday|thursday|friday"
                         r"|saturday|sunday|周[一二三四五六日天]|星期[一二三四五六日天]|号")
 # Spans named as a whole ("next week", "下周") rather than a day in them ("下周五").
@@ -165,7 +171,8 @@ def due_window(text: str, today: date) -> Window | None:
     if _QUARTER.search(text):
         return Window("next_days", today, today + timedelta(days=90), days=90)
     if _SOON.search(text):
-        return Window("next_days", None, today + timedelta(days=SOON_DAYS), days=SOON_DAYS)
+        days = soon_days(today)
+        return Window("next_days", None, today + timedelta(days=days), days=days)
     return None
 
 
