@@ -221,7 +221,9 @@ def answer(session: Session, *, accounts: list[Account], question: str, today: d
         title = t("ask.portfolio.overdue", count=len(rows))
         lines = [t("ask.portfolio.row_overdue", account=r.account.name, overdue=r.overdue,
                    days=r.oldest_overdue, open=r.open) for r in rows]
-        detail["late"] = _overdue_by_account(session, rows=rows, today=today, t=t, day=day)
+        if not _WHICH_ACCOUNTS.search(fold(expand(question))):
+            # "every overdue task", "逾期的任务有哪些": the actions themselves, not only accounts.
+            detail["late"] = _overdue_by_account(session, rows=rows, today=today, t=t, day=day)
     elif intent.kind == "tier":
         rows = [r for r in rows if r.account.tier == intent.tier]
         title = t("ask.portfolio.tier", count=len(rows), tier=t(f"tier.{intent.tier}"))
@@ -250,6 +252,11 @@ def answer(session: Session, *, accounts: list[Account], question: str, today: d
         reply.sections.append(Section(text=t("ask.portfolio.unscored", count=detail["missing"])))
     reply.footer = t("ask.portfolio.sources", count=len(accounts), date=day(today))
     return reply
+
+
+# "which accounts have overdue work", "哪些客户有逾期任务": the accounts are asked for.
+_WHICH_ACCOUNTS = re.compile(r"(?:which|what) (?:accounts|customers|clients)|accounts (?:with|that|have)"
+                             r"|哪些客户|哪个客户|哪几个客户|哪家客户|哪些账户")
 
 
 def _overdue_by_account(session: Session, *, rows: list[Row], today: date, t: Translator,
