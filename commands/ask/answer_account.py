@@ -136,6 +136,19 @@ def tier(a: Answerer, intent: Intent, question: str) -> Answer:
     return answer
 
 
+def industry(a: Answerer, intent: Intent, question: str) -> Answer:
+    """The account's basic card fields: industry first, with the tier beside it."""
+    f = a.facts
+    if not f.industry:
+        answer = _new(a, a.t("ask.industry.none", account=f.name))
+        answer.reply.sections.append(Section(text=a.t("ask.industry.how")))
+        return answer
+    answer = _new(a, a.t("ask.industry.title", account=f.name, industry=f.industry), refs=[card_ref(a)])
+    answer.reply.sections.append(Section(fields=[(a.t("ask.field.industry"), f.industry),
+                                                 (a.t("ask.field.tier"), a.tier(f.tier))]))
+    return answer
+
+
 def score(a: Answerer, intent: Intent, question: str) -> Answer:
     f = a.facts
     fields = [(a.t(f"score.{k}"), str(f.score.get(k) or "—")) for k in ("value", "potential", "fit", "cost")]

@@ -160,6 +160,7 @@ class Answerer:
             Kind.RENEWAL: answer_account.renewal,
             Kind.MONEY: answer_account.money,
             Kind.TIER: answer_account.tier,
+            Kind.INDUSTRY: answer_account.industry,
             Kind.SCORE: answer_account.score,
             Kind.STAKEHOLDERS: answer_account.stakeholders,
             Kind.PLAN: answer_account.plan,

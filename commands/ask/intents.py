@@ -33,6 +33,7 @@ class Kind(StrEnum):
     RENEWAL = "renewal"
     MONEY = "money"
     TIER = "tier"
+    INDUSTRY = "industry"
     SCORE = "score"
     STAKEHOLDERS = "stakeholders"
     PLAN = "plan"
@@ -116,6 +117,17 @@ def _money_aspect(text: str) -> str | None:
     return None
 
 
+_ROLE_SUBJECT = re.compile(r"(?:^|[\s,])(?:any(?:thing)?|something|stuff|what(?:'s| is)?|whats|news|updates?)"
+                           r" (?:new )?(?:on|with|from) (?:the |our )?$")
+
+
+def _role_as_subject(text: str, role: str) -> bool:
+    """"anything on the SR?", "what's with the FR": the role word right after the filler."""
+    match = lx.ROLE_CUES[role].search(text)
+    return match is not None and _ROLE_SUBJECT.search(text[:match.start()]) is not None \
+        and not text[match.end():].strip(" ?!.。？！")
+
+
 def _has(rx: re.Pattern[str], text: str) -> bool:
     return rx.search(text) is not None
 
@@ -167,6 +179,9 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(kind, role=role or (area if kind is Kind.OPEN_TASKS else None), person=person,
                       overdue=overdue, who=team_person, window=window, period=period)
 
+    # 0. A role word as the subject of a bare "anything on the SR?": that role's open work.
+    if role is not None and _role_as_subject(text, role):
+        return tasks(window=due)
     # 1. Someone's work ("anything on Bob's list", "what is Li Wei supposed to deliver?",
     # "陈总那边要提供什么"): a customer person's is the customer's side; what role someone
     # has is their card. Work of the customer's side, cancelled work, work done.
@@ -226,6 +241,8 @@ def detect(question: str | Reading, known: Known | None = None, *, today: date |
         return Intent(Kind.SIGNALS)
     if money is not None:
         return Intent(Kind.MONEY, aspect=money)
+    if _has(lx.INDUSTRY, text) and not task_cue:
+        return Intent(Kind.INDUSTRY)
     if _has(lx.SCORE, text) and not health_cue:
         return Intent(Kind.SCORE)
     if _has(lx.TIER, text):

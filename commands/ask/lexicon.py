@@ -125,7 +125,8 @@ NOT_DONE = cue(r"not (?:yet )?(?:done|finished|completed?)", r"to be done", r"ne
                r"(?:must|should|needs? to|has to|have to|to|will) be (?:done|finished|completed|closed|delivered)",
                r"(?:needs?|has|have|got) to (?:finish|complete|close|deliver)",
                r"yet to be", "未完成", "没完成", "还没完成", "未做完", "没做完", "要完成", "前完成",
-               "需完成", "须完成", "待完成")
+               "需完成", "须完成", "待完成", "要做完", "得做完", "需要做完", "必须做完", "要搞定", "得搞定",
+               "要办完", "前做完", "前搞定", "应该完成", "应完成")
 CANCELLED = cue(r"cancel(?:l?ed|l?ing|lations?)?", r"drop(?:ped)?", r"withdrawn", r"called off",
                 r"scrapped", r"abandoned", "取消", "撤销", "作废", "不做了", "放弃")
 CUSTOMER_OWES = cue(r"client (?:still |yet |also )?(?:promised|committed|has to|needs to|must|should)",
@@ -217,6 +218,10 @@ TIER = cue(r"tiers?", r"tiering", r"level", r"segment", r"classification", r"cat
            r"strategic (?:partner|account)", r"how important", r"core account",
            "层级", "级别", "等级", "分级", "类别", "哪一级", "什么级", "分层", "哪一类", "核心客户", "重要客户",
            "潜力客户", "战略客户")
+# Basic account fields the card holds (the industry), not tasks or health.
+INDUSTRY = cue(r"industry", r"industries", r"sector", r"vertical", r"line of business",
+               r"what (?:kind|type|sort) of (?:business|company)", "行业", "所属领域", "哪个领域",
+               "什么领域", "做什么生意", "什么类型的公司", "什么类型的企业", "属于哪类企业")
 SCORE = cue(r"account score", r"scor(?:e|ed|ing)", r"four dimensions?", r"dimensions",
             r"rating", r"rated", "评分", "打分", "四维", "四个维度", "分数", "评级")
 

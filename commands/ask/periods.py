@@ -69,8 +69,9 @@ _NEXT_DAYS = re.compile(
 )
 _NUM_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple of": 2}
-_QUARTER = cue(r"this quarter", r"next quarter", r"next three months", "本季度", "这个季度", "下季度",
-               "三个月内")
+_QUARTER = cue(r"this quarter", r"next quarter", r"next three months", r"coming quarter", "本季度", "这个季度",
+               "下季度", "下个季度", "三个月内", "一个季度", "季度内")
+_HALF_YEAR = cue(r"next six months", r"next half(?:-| )?year", r"half a year", "半年")
 
 _LAST_WEEK = cue(r"last week", r"past week", r"previous week", "上周", "上个星期", "上星期", "上礼拜")
 _LAST_MONTH = cue(r"last month", r"previous month", r"past month", "上个月", "上月")
@@ -84,6 +85,12 @@ _PAST_DAYS = re.compile(
 _SOON = cue(r"soon", r"coming up", r"upcoming", r"imminent", r"approaching", "快到期", "即将到期", "马上到期",
             "快要到期", "近期到期", "快到了")
 SOON_DAYS = 7
+
+
+def soon_days(today: date) -> int:
+    """"Soon" (快到期): up to the end of next week, so the whole next working week is in
+    it whatever today's weekday (7 to 13 days), and never less than SOON_DAYS."""
+    return max(SOON_DAYS, (6 - today.weekday()) + 7)
 _DATE_HINT = re.compile(r"\d|before|by|until|till|前|之前|以前|截止|monday|tuesday|wednesday|thursday|friday"
                         r"|saturday|sunday|周[一二三四五六日天]|星期[一二三四五六日天]|号")
 # Spans named as a whole ("next week", "下周") rather than a day in them ("下周五").
@@ -164,7 +171,8 @@ def due_window(text: str, today: date) -> Window | None:
     if _QUARTER.search(text):
         return Window("next_days", today, today + timedelta(days=90), days=90)
     if _SOON.search(text):
-        return Window("next_days", None, today + timedelta(days=SOON_DAYS), days=SOON_DAYS)
+        days = soon_days(today)
+        return Window("next_days", None, today + timedelta(days=days), days=days)
     return None
 
 
@@ -195,6 +203,11 @@ def past_window(text: str, today: date) -> Window | None:
     return None
 
 
+def names_span_ahead(text: str) -> bool:
+    """The (folded) text names a span from today on: "the next 3 months", 接下来三个月, 一个季度, 半年."""
+    return any(rx.search(text) for rx in (_NEXT_DAYS, _QUARTER, _HALF_YEAR))
+
+
 def ahead_days(text: str, default: int, today: date) -> int:
     """"renewals in the next 60 days" / "90天内续约" -> the number of days (else ``default``)."""
     match = _NEXT_DAYS.search(text) or re.search(rf"{_NUM}\s*(day|days|天|日)", text)
@@ -205,6 +218,8 @@ def ahead_days(text: str, default: int, today: date) -> int:
             return days
     if _QUARTER.search(text):
         return 90
+    if _HALF_YEAR.search(text):
+        return 182
     month = _month_window(text, today)
     if month is not None and month.end is not None:
         return max(0, (month.end - today).days)

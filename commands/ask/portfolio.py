@@ -20,7 +20,7 @@ from bot.messages import Item, Reply, Section, Tone
 from commands.ask import lexicon as lx
 from commands.ask.facts import reason_line, suggested_tier
 from commands.ask.intents import area_role, role_in
-from commands.ask.periods import ahead_days
+from commands.ask.periods import ahead_days, names_span_ahead
 from commands.ask.shorthand import expand
 from commands.format import fmt_date, fmt_number, fmt_percent
 from commands.health import assess, load_config
@@ -32,6 +32,8 @@ from storage.models import Account
 DEFAULT_RENEWAL_DAYS = 90
 DEFAULT_TOP = 5
 MAX_ROWS = 25
+# Overdue actions listed under each account in a portfolio answer.
+MAX_TASKS = 10
 _TIERS = {"core": lx.cue(r"core", r"strategic partners?", "核心"),
           "important": lx.cue(r"important", "重要"),
           "potential": lx.cue(r"potential", "潜力")}
@@ -91,7 +93,8 @@ def detect(question: str, *, today: date) -> PortfolioIntent | None:
         metric = "revenue"
     if metric and (lx.TOP.search(text) or plural):
         return PortfolioIntent("top", metric=metric, count=_count(text))
-    if lx.RENEWAL.search(text) and (plural or re.search(r"renewals|upcoming|coming up|\d", text)):
+    if lx.RENEWAL.search(text) and (plural or re.search(r"renewals|upcoming|coming up|\d", text)
+                                    or names_span_ahead(text)):
         return PortfolioIntent("renewals", days=ahead_days(text, DEFAULT_RENEWAL_DAYS, today))
     if not plural:
         return None
@@ -218,6 +221,9 @@ def answer(session: Session, *, accounts: list[Account], question: str, today: d
         title = t("ask.portfolio.overdue", count=len(rows))
         lines = [t("ask.portfolio.row_overdue", account=r.account.name, overdue=r.overdue,
                    days=r.oldest_overdue, open=r.open) for r in rows]
+        if not _WHICH_ACCOUNTS.search(fold(expand(question))):
+            # "every overdue task", "逾期的任务有哪些": the actions themselves, not only accounts.
+            detail["late"] = _overdue_by_account(session, rows=rows, today=today, t=t, day=day)
     elif intent.kind == "tier":
         rows = [r for r in rows if r.account.tier == intent.tier]
         title = t("ask.portfolio.tier", count=len(rows), tier=t(f"tier.{intent.tier}"))
@@ -226,7 +232,16 @@ def answer(session: Session, *, accounts: list[Account], question: str, today: d
         title = t("ask.portfolio.list", count=len(rows))
         lines = [_list_row(t, r, day) for r in rows]
     reply = Reply(title=title, tone=Tone.INFO)
-    if lines:
+    if detail.get("late"):
+        # The overdue actions themselves, one section an account (its row as the title).
+        for line, (_row, tasks) in list(zip(lines, detail["late"], strict=True))[:MAX_ROWS]:
+            items = [Item(x) for x in tasks[:MAX_TASKS]]
+            if len(tasks) > MAX_TASKS:
+                items.append(Item(t("ask.portfolio.more_tasks", count=len(tasks) - MAX_TASKS)))
+            reply.sections.append(Section(title=line, items=items))
+        if len(lines) > MAX_ROWS:
+            reply.sections.append(Section(text=t("ask.portfolio.more", count=len(lines) - MAX_ROWS)))
+    elif lines:
         items = [Item(x) for x in lines[:MAX_ROWS]]
         if len(lines) > MAX_ROWS:
             items.append(Item(t("ask.portfolio.more", count=len(lines) - MAX_ROWS)))
@@ -237,6 +252,25 @@ def answer(session: Session, *, accounts: list[Account], question: str, today: d
         reply.sections.append(Section(text=t("ask.portfolio.unscored", count=detail["missing"])))
     reply.footer = t("ask.portfolio.sources", count=len(accounts), date=day(today))
     return reply
+
+
+# "which accounts have overdue work", "哪些客户有逾期任务": the accounts are asked for.
+_WHICH_ACCOUNTS = re.compile(r"(?:which|what) (?:accounts|customers|clients)|accounts (?:with|that|have)"
+                             r"|哪些客户|哪个客户|哪几个客户|哪家客户|哪些账户")
+
+
+def _overdue_by_account(session: Session, *, rows: list[Row], today: date, t: Translator,
+                        day: Any) -> list[tuple[Row, list[str]]]:
+    """Each row's overdue actions (#n, title, role, due, days late), oldest first; only
+    the rows' accounts (those the asker may read) are kept."""
+    by_account: dict[int, list[str]] = {}
+    for task in health_repo.overdue_tasks(session, today=today):
+        if task.due_date is None:
+            continue
+        by_account.setdefault(task.account_id, []).append(
+            t("ask.portfolio.row_late_task", number=task.number, title=task.title, role=t(f"role_short.{task.role}"),
+              due=day(task.due_date), days=(today - task.due_date).days))
+    return [(r, by_account.get(r.account.id or 0, [])) for r in rows]
 
 
 def _list_row(t: Translator, r: Row, day: Any) -> str:

@@ -98,14 +98,16 @@ class Target:
     only: bool = False
     # The asker's own work on each of these accounts (a direct message naming none).
     mine: list[Account] | None = None
+    # A portfolio question about overdue work asked in an account's channel: answered for
+    # this channel's account only, with a line saying where the other accounts are answered.
+    scoped: bool = False
 
 
 def target_for(ctx: Context, question: str) -> Target:
     """The bound account in a channel (only it); in a direct message or the management
     channel, the account named, the person's only account, or the portfolio they see."""
     if ctx.account is not None:
-        _refuse_other_account(ctx, question)
-        return Target(ctx.account)
+        return Target(ctx.account, scoped=_refuse_other_account(ctx, question))
     if not (ctx.incoming.is_direct or ctx.is_management):
         raise CommandError("ask.unbound_channel")
     accounts = readable_accounts(ctx)
@@ -127,20 +129,28 @@ def target_for(ctx: Context, question: str) -> Target:
     raise CommandError("ask.which_account", names=names, example=accounts[0].name)
 
 
-def _refuse_other_account(ctx: Context, question: str) -> None:
+def _refuse_other_account(ctx: Context, question: str) -> bool:
     """A question in an account's channel that names another account the person may read
     is told where to ask it, rather than answered for this channel's account. Accounts
-    the person may not read are never named (nor told apart from unknown names)."""
+    the person may not read are never named (nor told apart from unknown names).
+
+    A portfolio question about overdue work ("every overdue task across all accounts") is
+    answered for this channel's account alone (True: the answer says the other accounts
+    are answered in a direct message); any other portfolio question is told where to ask."""
     assert ctx.account is not None and ctx.person.id is not None
     bound = ctx.account
     if named_in(question, [bound]):
-        return
+        return False
     others = [a for a in readable_accounts(ctx) if a.id != bound.id]
     named = named_in(question, others)
     if len(named) == 1:
         raise CommandError("ask.other_account", account=bound.name, other=named[0].name)
     if portfolio.is_portfolio_question(question):
+        wanted = portfolio.detect(question, today=ctx.clock.today())
+        if wanted is not None and wanted.kind == "overdue":
+            return True
         raise CommandError("ask.portfolio_here", account=bound.name)
+    return False
 
 
 def speak_language_of(ctx: Context, question: str) -> None:
@@ -185,6 +195,10 @@ def answer(ctx: Context, question: str) -> Reply:
     record = Answerer(ctx.session, facts=facts, t=ctx.t, asker=asker_of(ctx)).answer(intent, asked)
     if target.only:
         record.reply.sections.insert(0, Section(text=ctx.t("ask.only_account", account=account.name)))
+    if target.scoped:
+        # Nothing of another account here: this account's answer and where to ask the rest.
+        record.reply.sections.append(Section(text=ctx.t("ask.portfolio_scoped", account=account.name)))
+        return record.reply
     llm: LanguageModel | None = ctx.services.get("llm")
     if llm is None:
         return record.reply
