@@ -127,3 +127,15 @@ def mark_failed(session: Session, *, delivery_id: int, error: str) -> None:
         row.status = DeliveryStatus.FAILED.value
         row.error = error[:500]
         session.add(row)
+
+
+def release_claims(session: Session, *, by: str, at: datetime) -> int:
+    """Make the unfinished claims held under ``by`` stale at once (a run that will never come
+    back): the next run takes them over as in doubt, asking the platform first."""
+    result = session.execute(
+        sa.update(Delivery)
+        .where(col(Delivery.claimed_by) == by,
+               col(Delivery.status) == DeliveryStatus.CLAIMED.value)
+        .values(claimed_at=at - STALE_CLAIM - STALE_CLAIM)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -52,6 +52,8 @@ class Work:
     purge_undo: Callable[[], object]
     # ``with claiming("job:42"):`` deliveries made inside are claimed under that name.
     claiming: Callable[[str], AbstractContextManager[None]]
+    # Hand the unfinished claims of a job that will not run again to whoever runs its work.
+    release_claims: Callable[[str], object] = lambda name: 0
 
 
 def register(app: App, work: Work, *, stalled_after: float) -> None:
@@ -111,7 +113,7 @@ def register(app: App, work: Work, *, stalled_after: float) -> None:
     @app.periodic(cron="* * * * * */15", periodic_id="recover-stalled")
     @app.task(name="kambot.recover_stalled", queue=QUEUE, queueing_lock="recover-stalled")
     async def recover_stalled(timestamp: int) -> None:
-        await recover(app, stalled_after=stalled_after)
+        await recover(app, stalled_after=stalled_after, release=work.release_claims)
 
 
 async def defer_once(task: Any, **options: Any) -> int | None:
@@ -125,14 +127,29 @@ async def defer_once(task: Any, **options: Any) -> int | None:
         return None
 
 
-async def recover(app: App, *, stalled_after: float) -> list[int]:
+async def recover(app: App, *, stalled_after: float,
+                  release: Callable[[str], object] = lambda name: 0) -> list[int]:
     """Put back in the queue the jobs of workers silent for ``stalled_after`` seconds, and
     forget those workers. Returns the ids of the jobs put back."""
     manager = app.job_manager
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after))
+    from procrastinate.exceptions import UniqueViolation
+    from procrastinate.jobs import Status
+
     for job in stalled:
         log.warning("job %s (%s) was running on a worker that stopped answering; retrying it",
                     job.id, job.task_name)
-        await manager.retry_job(job)
+        try:
+            await manager.retry_job(job)
+        except UniqueViolation:
+            # The same work is already waiting under its queueing lock (the next tick was
+            # deferred meanwhile): that one runs it. This one ends, or its lock would hold
+            # the waiting one back for good.
+            log.warning("job %s: the same work is already queued; ending this one", job.id)
+            # Its claims are no one's now: the queued job takes them over (in doubt, so the
+            # platform is asked first) instead of waiting for them to go stale. Released
+            # before the job ends: ending it lets the queued job (same lock) start at once.
+            release(f"job:{job.id}")
+            await manager.finish_job(job, status=Status.FAILED, delete_job=False)
     await manager.prune_stalled_workers(seconds_since_heartbeat=stalled_after)
     return [job.id for job in stalled if job.id is not None]
