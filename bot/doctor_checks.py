@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from bot.doctor import OK, PROBLEM, SKIP, WARN, Check, Finding
 from bot.settings import Settings
@@ -70,20 +71,16 @@ def check_slack(settings: Settings) -> Iterator[Finding]:
             yield Finding(SKIP, "slack_off")
         return
     from slack_sdk import WebClient
-    from slack_sdk.errors import SlackApiError, SlackClientError
 
     base = settings.SLACK_API_URL if settings.SLACK_API_URL.endswith("/") else settings.SLACK_API_URL + "/"
     if not token.get_secret_value().startswith("xoxb-"):
         yield Finding(WARN, "slack_token_kind")
     client = WebClient(token=token.get_secret_value(), base_url=base, timeout=int(TIMEOUT))
-    try:
-        answer = client.auth_test()
-    except SlackApiError as exc:
-        yield Finding(PROBLEM, "slack_refused", {"error": exc.response.get("error", "?")})
+    answer, problem = _call_slack(client.auth_test, base, lambda error: "slack_refused")
+    if problem is not None:
+        yield problem
         return
-    except (SlackClientError, OSError) as exc:
-        yield Finding(PROBLEM, "slack_unreachable", {"url": base, "error": type(exc).__name__})
-        return
+    assert answer is not None
     yield Finding(OK, "slack_ok", {"user": answer.get("user", "?"), "team": answer.get("team", "?")})
     headers = {k.lower(): v for k, v in (answer.headers or {}).items()}
     granted = headers.get("x-oauth-scopes")
@@ -103,7 +100,6 @@ def check_slack(settings: Settings) -> Iterator[Finding]:
 
 def _slack_mode(settings: Settings, base: str) -> Iterator[Finding]:
     from slack_sdk import WebClient
-    from slack_sdk.errors import SlackApiError, SlackClientError
 
     app_token = settings.SLACK_APP_TOKEN
     if app_token is None:
@@ -115,19 +111,28 @@ def _slack_mode(settings: Settings, base: str) -> Iterator[Finding]:
     if not app_token.get_secret_value().startswith("xapp-"):
         yield Finding(PROBLEM, "slack_app_token_kind")
         return
+    # Hands out a websocket URL and opens nothing: proves the token and Socket Mode.
+    _, problem = _call_slack(
+        lambda: WebClient(base_url=base, timeout=int(TIMEOUT)).apps_connections_open(
+            app_token=app_token.get_secret_value()),
+        base,
+        lambda error: "slack_socket_off" if error == "socket_mode_not_enabled" else "slack_app_refused")
+    yield problem or Finding(OK, "slack_socket_ok")
+
+
+def _call_slack(call: Callable[[], Any], base: str,
+                refused: Callable[[str], str]) -> tuple[Any, Finding | None]:
+    """Call the Slack Web API once: its answer, or the finding that says why there is none
+    (refused, under the key ``refused`` gives for Slack's error, or unreachable)."""
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
     try:
-        # Hands out a websocket URL and opens nothing: proves the token and Socket Mode.
-        WebClient(base_url=base, timeout=int(TIMEOUT)).apps_connections_open(
-            app_token=app_token.get_secret_value())
+        return call(), None
     except SlackApiError as exc:
         error = exc.response.get("error", "?")
-        key = "slack_socket_off" if error == "socket_mode_not_enabled" else "slack_app_refused"
-        yield Finding(PROBLEM, key, {"error": error})
-        return
+        return None, Finding(PROBLEM, refused(error), {"error": error})
     except (SlackClientError, OSError) as exc:
-        yield Finding(PROBLEM, "slack_unreachable", {"url": base, "error": type(exc).__name__})
-        return
-    yield Finding(OK, "slack_socket_ok")
+        return None, Finding(PROBLEM, "slack_unreachable", {"url": base, "error": type(exc).__name__})
 
 
 def check_telegram(settings: Settings) -> Iterator[Finding]:

@@ -7,26 +7,13 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime
-
-import pytest
 
 from bot.app import Core
 from bot.clock import FixedClock
 from bot.outbox import RecordingSender
-from tests.bot.page_support import B_CANARY, CANARY, World, seed, served
+from tests.bot.page_support import B_CANARY, CANARY, World, served
 from tests.support import Conversation
-
-
-@pytest.fixture
-def world(core: Core, chat: Conversation) -> Iterator[World]:
-    sender = RecordingSender(platform="console")
-    core.senders.add(sender)
-    with served(core) as base:
-        core.settings.KAMBOT_PUBLIC_URL = base
-        seed(chat)
-        yield World(chat, sender, base)
 
 
 def get(url: str) -> tuple[int, str]:

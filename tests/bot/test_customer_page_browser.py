@@ -10,24 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.app import Core
-from bot.outbox import RecordingSender
-from tests.bot.page_support import B_CANARY, CANARY, World, seed, served
-from tests.support import Conversation
+from tests.bot.page_support import B_CANARY, CANARY, World
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-
-
-@pytest.fixture
-def world(core: Core, chat: Conversation) -> Iterator[World]:
-    sender = RecordingSender(platform="console")
-    core.senders.add(sender)
-    with served(core) as base:
-        core.settings.KAMBOT_PUBLIC_URL = base
-        seed(chat)
-        yield World(chat, sender, base)
 
 
 @pytest.fixture
