@@ -130,12 +130,4 @@ def job_work(core: Core) -> Work:
         commercial=lambda: commercial.run_commercial_check(core, poster=poster),
         purge_undo=lambda: purge_undo_stash(core),
         claiming=claiming,
-        release_claims=lambda name: _release_claims(core, name),
     )
-
-
-def _release_claims(core: Core, name: str) -> int:
-    from storage import ledger
-
-    with core.sessions.begin() as session:
-        return ledger.release_claims(session, by=name, at=core.clock.now())

@@ -105,13 +105,14 @@ class Poster:
         raise error
 
 
-# Who claims the deliveries made in this context: a job of the engine sets ``job:<id>``.
+# Which work claims the deliveries made in this context: a job of the engine sets
+# ``work:<its lock>`` (bot/tasks/definitions.py).
 _claimant: ContextVar[str | None] = ContextVar("kambot_claimant", default=None)
 
 
 @contextmanager
 def claiming(name: str) -> Iterator[None]:
-    """Claim the deliveries made inside under ``name`` (see storage/ledger.py ``claim``)."""
+    """Claim the deliveries made inside under the work ``name`` (storage/ledger.py)."""
     token = _claimant.set(name)
     try:
         yield

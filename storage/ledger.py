@@ -3,9 +3,17 @@
 A unique (kind, account, key, channel) row makes every report, alert and reminder happen
 once, across restarts and replicas. A claim that failed is taken again by the next run; a
 claim left by a process that died mid-post is taken again once it is stale, or at once by
-the same job coming back (``claimed_by``: a job of the engine retried after its worker
-died). Such a claim is *in doubt*: the post may have gone out before the process died, so
-whoever takes it asks the platform first (bot/posting.py).
+a run of the same *work*.
+
+``claimed_by`` names the work a claim was made for (a job of the engine claims under its
+lock, ``work:account:42``; bot/tasks/definitions.py). Runs of one work never overlap: the
+job engine starts none while another holds the lock. So a fresh claim held under the
+claimant's own work name was left by a run that died, whichever job (the same one
+retried, or the next tick of that work) comes to it, and it is taken at once. A claim of
+other work, or of no named work (a replica's after-write check), is left alone until it
+is stale. Either way a claim taken from a run that never finished is *in doubt*: the post
+may have gone out before the process died, so whoever takes it asks the platform first
+(bot/posting.py).
 """
 
 from __future__ import annotations
@@ -60,10 +68,11 @@ def claim(
 ) -> Delivery | None:
     """Claim the right to post; None when it was posted, or another run holds a fresh claim.
 
-    ``by`` names the claimant; a fresh claim held under the same name is taken again (the
-    same job, retried after its worker died). A claim taken from a run that never finished
-    comes back :func:`in_doubt`. Commit the session right after claiming, before posting,
-    so others see the claim.
+    ``by`` names the work claiming (see the module docstring); a fresh claim held under the
+    same name is taken again at once, since no other run of that work is alive. A claim
+    taken from a run that never finished comes back :func:`in_doubt`; two runs that both
+    find it unfinished cannot both take it (the update is guarded by what they read).
+    Commit the session right after claiming, before posting, so others see the claim.
     """
     try:
         with session.begin_nested():
@@ -78,10 +87,10 @@ def claim(
     if row is None or row.status == DeliveryStatus.POSTED.value:
         return None
     unfinished = row.status == DeliveryStatus.CLAIMED.value
-    own = by is not None and row.claimed_by == by
-    if unfinished and not own and at - row.claimed_at < STALE_CLAIM:
+    same_work = by is not None and row.claimed_by == by
+    if unfinished and not same_work and at - row.claimed_at < STALE_CLAIM:
         return None
-    # Retake a failed, stale or own claim, guarded so two runs cannot both retake it.
+    # Retake a failed, stale or same-work claim, guarded so two runs cannot both retake it.
     result = session.execute(
         sa.update(Delivery)
         .where(col(Delivery.id) == row.id, col(Delivery.claimed_at) == row.claimed_at,
@@ -128,14 +137,3 @@ def mark_failed(session: Session, *, delivery_id: int, error: str) -> None:
         row.error = error[:500]
         session.add(row)
 
-
-def release_claims(session: Session, *, by: str, at: datetime) -> int:
-    """Make the unfinished claims held under ``by`` stale at once (a run that will never come
-    back): the next run takes them over as in doubt, asking the platform first."""
-    result = session.execute(
-        sa.update(Delivery)
-        .where(col(Delivery.claimed_by) == by,
-               col(Delivery.status) == DeliveryStatus.CLAIMED.value)
-        .values(claimed_at=at - STALE_CLAIM - STALE_CLAIM)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)

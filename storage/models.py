@@ -499,7 +499,8 @@ class Delivery(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=500)
     claimed_at: datetime = _ts(nullable=False)
     posted_at: datetime | None = _ts(nullable=True)
-    # Who holds the claim (``job:<id>`` for a job of the engine); see storage/ledger.py.
+    # The work that holds the claim (``work:account:42`` for a job of the engine; None for
+    # a replica or the embedded scheduler); see storage/ledger.py.
     claimed_by: str | None = Field(default=None, max_length=100)
 
 

@@ -13,13 +13,17 @@ many workers run):
 | undo-stash-purge | every 15 min | what undo may no longer bring back |
 | recover-stalled | every 15 s | the jobs of a dead worker, back to the queue |
 
-``health-account`` holds the lock ``account:<id>``: two jobs of one account never run at
-once, while different accounts spread over the workers. The report jobs share the lock
-``monthly-report``, and every job has a queueing lock, so a backlog never holds the same
-job twice. Jobs that fail are retried with backoff (RETRY).
+Every job that posts holds a lock naming its work: ``account:<id>`` for
+``health-account`` (two jobs of one account never run at once, while different accounts
+spread over the workers), ``monthly-report`` for both report schedules, ``escalations``,
+``reminders``, ``commercial``. Every job has a queueing lock, so a backlog never holds the
+same job twice. Jobs that fail are retried with backoff (RETRY).
 
-Whatever a job posts is claimed in the delivery ledger under ``job:<id>``; when a job
-comes back after its worker died, its claims are known as its own (bot/posting.py).
+Whatever a job posts is claimed in the delivery ledger under its work, ``work:<lock>``
+(storage/ledger.py). While a job holds the lock no other job of that work runs, so a
+claim of its own work that it finds unfinished was left by a job that died: the same job
+retried, or the next tick of the work queued meanwhile, takes it over at once, asking
+the platform first whether the post went out (bot/posting.py).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from procrastinate import App, JobContext, RetryStrategy
+from procrastinate.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +55,22 @@ class Work:
     reminders: Callable[[], object]
     commercial: Callable[[], object]
     purge_undo: Callable[[], object]
-    # ``with claiming("job:42"):`` deliveries made inside are claimed under that name.
+    # ``with claiming("work:account:42"):`` deliveries made inside are claimed under it.
     claiming: Callable[[str], AbstractContextManager[None]]
-    # Hand the unfinished claims of a job that will not run again to whoever runs its work.
-    release_claims: Callable[[str], object] = lambda name: 0
+
+
+def claimant(job: Job) -> str:
+    """The name a job's deliveries are claimed under: its work (its lock), so whichever job
+    runs that work next takes over what a dead one left; a job deferred without a lock
+    (by hand) is its own work."""
+    return f"work:{job.lock}" if job.lock else f"job:{job.id}"
 
 
 def register(app: App, work: Work, *, stalled_after: float) -> None:
     """Define every job on ``app``; names are stable (a queued job finds its task by name)."""
 
     def as_job(context: JobContext, fn: Callable[[], object]) -> None:
-        job = context.job
-        with work.claiming(f"job:{job.id}"):
+        with work.claiming(claimant(context.job)):
             fn()
 
     # One task, two schedules (the typing of stacked schedules is stricter than their use).
@@ -77,7 +86,7 @@ def register(app: App, work: Work, *, stalled_after: float) -> None:
         as_job(context, lambda: work.check_account(account_id))
 
     @app.task(name="kambot.escalations", queue=QUEUE, pass_context=True, retry=RETRY,
-              queueing_lock="escalations")
+              lock="escalations", queueing_lock="escalations")
     def escalations(context: JobContext) -> None:
         as_job(context, work.escalations)
 
@@ -94,13 +103,13 @@ def register(app: App, work: Work, *, stalled_after: float) -> None:
 
     @app.periodic(cron="0 * * * *", periodic_id="daily-reminders")
     @app.task(name="kambot.reminders", queue=QUEUE, pass_context=True, retry=RETRY,
-              queueing_lock="reminders")
+              lock="reminders", queueing_lock="reminders")
     def reminders(context: JobContext, timestamp: int) -> None:
         as_job(context, work.reminders)
 
     @app.periodic(cron="15 8 * * *", periodic_id="daily-commercial")
     @app.task(name="kambot.commercial", queue=QUEUE, pass_context=True, retry=RETRY,
-              queueing_lock="commercial")
+              lock="commercial", queueing_lock="commercial")
     def commercial(context: JobContext, timestamp: int) -> None:
         as_job(context, work.commercial)
 
@@ -113,7 +122,7 @@ def register(app: App, work: Work, *, stalled_after: float) -> None:
     @app.periodic(cron="* * * * * */15", periodic_id="recover-stalled")
     @app.task(name="kambot.recover_stalled", queue=QUEUE, queueing_lock="recover-stalled")
     async def recover_stalled(timestamp: int) -> None:
-        await recover(app, stalled_after=stalled_after, release=work.release_claims)
+        await recover(app, stalled_after=stalled_after)
 
 
 async def defer_once(task: Any, **options: Any) -> int | None:
@@ -127,10 +136,9 @@ async def defer_once(task: Any, **options: Any) -> int | None:
         return None
 
 
-async def recover(app: App, *, stalled_after: float,
-                  release: Callable[[str], object] = lambda name: 0) -> list[int]:
+async def recover(app: App, *, stalled_after: float) -> list[int]:
     """Put back in the queue the jobs of workers silent for ``stalled_after`` seconds, and
-    forget those workers. Returns the ids of the jobs put back."""
+    forget those workers. Returns the ids of the jobs put back (or ended)."""
     manager = app.job_manager
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after))
     from procrastinate.exceptions import UniqueViolation
@@ -143,13 +151,9 @@ async def recover(app: App, *, stalled_after: float,
             await manager.retry_job(job)
         except UniqueViolation:
             # The same work is already waiting under its queueing lock (the next tick was
-            # deferred meanwhile): that one runs it. This one ends, or its lock would hold
-            # the waiting one back for good.
+            # deferred meanwhile): that one runs it, and takes over this one's claims (the
+            # same work's). This one ends, or its lock would hold the waiting one back.
             log.warning("job %s: the same work is already queued; ending this one", job.id)
-            # Its claims are no one's now: the queued job takes them over (in doubt, so the
-            # platform is asked first) instead of waiting for them to go stale. Released
-            # before the job ends: ending it lets the queued job (same lock) start at once.
-            release(f"job:{job.id}")
             await manager.finish_job(job, status=Status.FAILED, delete_job=False)
     await manager.prune_stalled_workers(seconds_since_heartbeat=stalled_after)
     return [job.id for job in stalled if job.id is not None]

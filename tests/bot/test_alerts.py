@@ -444,6 +444,70 @@ def test_core_tier_gets_a_yearly_executive_visit_task_for_the_sponsor(core, chat
     assert len([p for p in posts(console, "acme-team") if "yearly executive visit" in p]) == 2
 
 
+def test_rule_tasks_whose_check_died_before_announcing_them_are_announced_later(
+        core, chat, clock, console, acme):
+    """The check commits a rule's task, then posts its announcement; a check killed in
+    between (its worker SIGKILLed) leaves one announcement claimed and the next never
+    claimed. The next check of the account's work announces both, once."""
+    from bot.alerts import check_account
+    from bot.posting import claiming
+
+    class Killed(BaseException):
+        pass
+
+    class DiesPosting(RecordingSender):
+        def send(self, out: Outgoing) -> Sent:
+            raise Killed
+
+    with core.sessions.begin() as s:
+        account = s.get(Account, acme)
+        assert account is not None
+        account.tier, account.renewal_date = "core", date(2027, 1, 15)
+    work = f"work:account:{acme}"  # the health job's claimant (bot/tasks/definitions.py)
+    core.senders.add(DiesPosting(platform="console"))
+    with claiming(work), pytest.raises(Killed):
+        check_account(core, acme, weekly=True)
+    with core.sessions.begin() as s:
+        keys = [t.rule_key for t in s.exec(select(Task).where(Task.account_id == acme)).all()]
+        claims = [(r.kind, r.key, r.status) for r in s.exec(select(Delivery)).all()]
+    assert sorted(k for k in keys if k) == ["exec-visit:2026-11-24", "renewal:2027-01-15"]
+    assert claims == [("rule", "renewal:2027-01-15", "claimed")]  # the second never claimed
+
+    core.senders.add(console)
+    clock.advance(DAY)
+    with claiming(work):  # the next job of the same work: no waiting for the claim to age
+        check_account(core, acme, weekly=True)
+        check_account(core, acme, weekly=True)
+    said = posts(console, "acme-team")
+    assert len([p for p in said if "Renewal on 2027-01-15" in p]) == 1
+    assert len([p for p in said if "yearly executive visit" in p]) == 1
+    assert sorted(ledger(core, "rule")) == [("rule", "exec-visit:2026-11-24", "acme-team"),
+                                            ("rule", "renewal:2027-01-15", "acme-team")]
+
+
+def test_an_old_unannounced_rule_task_is_left_unsaid(core, chat, clock, console, acme):
+    """A rule task whose announcement did not go out is announced by a later check within
+    the week (bot.rules ANNOUNCE_WITHIN_DAYS), not later: by then it is old news."""
+
+    class Down(RecordingSender):
+        def send(self, out: Outgoing) -> Sent:
+            raise SendError("channel_not_found", permanent=True)
+
+    with core.sessions.begin() as s:
+        account = s.get(Account, acme)
+        assert account is not None
+        account.renewal_date = date(2027, 1, 15)
+    core.senders.add(Down(platform="console"))
+    run_health_check(core)
+    core.senders.add(console)
+    clock.advance(DAY * 8)
+    run_health_check(core)
+    assert [p for p in posts(console, "acme-team") if "Renewal on" in p] == []
+    clock.set(clock.now() - DAY * 2)  # six days after it was made, it still is
+    run_health_check(core)
+    assert len([p for p in posts(console, "acme-team") if "Renewal on" in p]) == 1
+
+
 def test_important_tier_gets_no_visit_task(core, chat, console, acme):
     run_health_check(core)
     with core.sessions.begin() as s:

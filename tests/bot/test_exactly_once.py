@@ -96,18 +96,20 @@ def test_a_leader_killed_before_posting_is_posted_once(slack_core: Any, slack: F
     assert _row(slack_core).status == "posted"
 
 
-def test_the_same_job_back_from_a_dead_worker_recovers_at_once(
+def test_the_next_run_of_the_same_work_recovers_at_once(
         slack_core: Any, slack: FakeSlack) -> None:
-    """No waiting for the claim to go stale: the claim is the job's own."""
-    _dead_run(slack_core, slack, posted=True, by="job:41")
-    with claiming("job:42"):  # another job: the claim is fresh and not its own
+    """No waiting for the claim to go stale: a run of the same work (the job retried, or the
+    next tick queued as a new job) takes over what the dead one left, asking Slack first."""
+    _dead_run(slack_core, slack, posted=True, by="work:monthly-report")
+    with claiming("work:commercial"):  # other work: the claim is fresh and not its to take
         jobs.run_monthly_reports(slack_core, month=NOV, chart=False)
     assert len(slack.posts_with_key(delivery_key("report.thread", 1, "2026-11"))) == 0
-    with claiming("job:41"):
+    with claiming("work:monthly-report"):
         jobs.run_monthly_reports(slack_core, month=NOV, chart=False)
     assert len(slack.posts_with_key(PARENT_KEY)) == 1
     assert len(slack.posts_with_key(delivery_key("report.thread", 1, "2026-11"))) == 1
-    assert _row(slack_core).claimed_by == "job:41"
+    row = _row(slack_core)
+    assert (row.claimed_by, row.status, row.attempts) == ("work:monthly-report", "posted", 2)
 
 
 def test_a_thread_reply_in_doubt_is_looked_up_in_its_thread(
@@ -162,9 +164,9 @@ def test_a_fresh_claim_of_another_claimant_is_left_alone(core: Any, clock: Any) 
     kw: dict[str, Any] = {"kind": "alert", "account_id": 1, "key": "red:2026-11-24",
                           "platform": "slack", "channel": "C1"}
     with core.sessions.begin() as s:
-        assert ledger.claim(s, at=clock.now(), by="job:1", **kw) is not None
+        assert ledger.claim(s, at=clock.now(), by="work:account:1", **kw) is not None
     with core.sessions.begin() as s:
-        assert ledger.claim(s, at=clock.now(), by="job:2", **kw) is None
+        assert ledger.claim(s, at=clock.now(), by="work:account:2", **kw) is None
         assert ledger.claim(s, at=clock.now(), **kw) is None
-        again = ledger.claim(s, at=clock.now(), by="job:1", **kw)
+        again = ledger.claim(s, at=clock.now(), by="work:account:1", **kw)
         assert again is not None and ledger.in_doubt(again) and again.attempts == 2
