@@ -19,7 +19,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -80,7 +80,7 @@ class Timers:
     """Thread-seconds spent in a few functions, wrapped for the run and put back after."""
 
     def __init__(self) -> None:
-        self.spent: Counter[str] = Counter()
+        self.spent: defaultdict[str, float] = defaultdict(float)
         self._lock = threading.Lock()
         self._undo: list[Callable[[], None]] = []
 
@@ -117,6 +117,8 @@ def main(out: common.Printer = print) -> None:
 
 
 def run(url: str, *, out: common.Printer = print) -> None:
+    from pydantic import SecretStr
+
     from bot import charts, jobs
     from bot.adapters import slack_post
     from bot.app import build_core
@@ -128,13 +130,12 @@ def run(url: str, *, out: common.Printer = print) -> None:
     with fake_slack() as (api_url, stats):
         settings = Settings(_env_file=None, DATABASE_URL=url,  # type: ignore[call-arg]
                             KAMBOT_MANAGEMENT_CHANNEL="slack:CMGMT", KAMBOT_TIMEZONE="UTC",
-                            SLACK_BOT_TOKEN="xoxb-bench", SLACK_API_URL=api_url)
+                            SLACK_BOT_TOKEN=SecretStr("xoxb-bench"), SLACK_API_URL=api_url)
         core = build_core(settings, clock=FixedClock(NOW))
         from bot.adapters.slack import slack_sender
 
         core.senders.add(slack_sender(core))
         timers = Timers()
-        waited = [0.0]
 
         def sleep(seconds: float) -> None:
             timers.add("wait", seconds)
@@ -162,7 +163,6 @@ def run(url: str, *, out: common.Printer = print) -> None:
         second = time.perf_counter() - t1
         last = stats()
         core.engine.dispose()
-    del waited
     methods = Counter(after["methods"]) - Counter(before["methods"])
     reports_done = summary.accounts
     chart = timers.spent["chart"]

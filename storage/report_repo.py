@@ -7,12 +7,12 @@ handful of queries whatever the month.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, DeliveryStatus, HealthSnapshot, Note, Signal, Task
+from storage.models import HealthSnapshot, Note, Signal, Task
 
 
 def all_tasks_of(session: Session, *, account_id: int) -> Sequence[Task]:
@@ -73,19 +73,3 @@ def health_point_before(
     ).first()
     return (row[0], row[1], row[2]) if row is not None else None
 
-
-def settled_deliveries(
-    session: Session, *, kinds: Iterable[str], key: str, max_attempts: int
-) -> set[tuple[str, int, str]]:
-    """(kind, account_id, channel) of deliveries for ``key`` that need no more work:
-    posted, or failed ``max_attempts`` times (a channel that is gone is not retried forever).
-    """
-    rows = session.exec(
-        select(Delivery).where(col(Delivery.kind).in_(list(kinds)), Delivery.key == key)
-    ).all()
-    return {
-        (row.kind, row.account_id, row.channel)
-        for row in rows
-        if row.status == DeliveryStatus.POSTED.value
-        or (row.status == DeliveryStatus.FAILED.value and row.attempts >= max_attempts)
-    }
