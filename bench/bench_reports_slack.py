@@ -11,12 +11,14 @@ burst of 2), a 429 beyond it. A second run must post nothing.
 
 Printed: total seconds, reports per second, where the time went (thread-seconds summed
 over the threads that did it: gathering and composing text, drawing charts, posting, and
-waiting for a channel's turn), messages posted, 429s, TCP connections opened, and peak RSS.
+waiting for a channel's turn), messages posted, 429s, TCP connections opened, the CPU
+time of kambot's process and of the fake Slack's, and peak RSS.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import resource
 import threading
 import time
 from collections import Counter, defaultdict
@@ -30,6 +32,11 @@ from bench import common
 #: The clock of the run: the 1st of the month after the data set's last full month, 09:00.
 NOW = datetime(2026, 11, 1, 9, 0, 30, tzinfo=UTC)
 QUICK_ACCOUNTS = 200
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _serve(conn: Any, per_second: float, burst: int) -> None:
@@ -47,7 +54,8 @@ def _serve(conn: Any, per_second: float, burst: int) -> None:
                      "rate_limited": sum(fake.rate_limited.values()),
                      "violations": list(fake.violations[:5]),
                      "keys": sum(1 for msgs in fake.messages.values() for m in msgs
-                                 if m.get("metadata"))}
+                                 if m.get("metadata")),
+                     "cpu": _cpu_seconds()}
         conn.send(stats)
         if what == "stop":
             break
@@ -151,11 +159,13 @@ def run(url: str, *, out: common.Printer = print) -> None:
             timers.wrap(reports, fn, "compose")
         timers.wrap(slack_post.SlackPoster, "send", "post")
         before = stats()
+        cpu0 = _cpu_seconds()
         t0 = time.perf_counter()
         try:
             summary = jobs.run_due_reports(core)
         finally:
             total = time.perf_counter() - t0
+            cpu = _cpu_seconds() - cpu0
             timers.restore()
         after = stats()
         t1 = time.perf_counter()
@@ -176,6 +186,8 @@ def run(url: str, *, out: common.Printer = print) -> None:
         f"{methods['files.completeUploadExternal']} file posts, {after['rate_limited']} "
         f"answered 429, {sum(methods.values())} API calls")
     out(f"connections   {after['connections'] - before['connections']} TCP connections opened")
+    out(f"CPU           {cpu:.1f} s in kambot's process, {after['cpu'] - before['cpu']:.1f} s "
+        "in the fake Slack's")
     out(f"second run    {second:7.1f} s  ({again.posted} posted, "
         f"{sum((Counter(last['methods']) - Counter(after['methods'])).values())} API calls)")
     out(f"peak RSS      {common.peak_rss_mb():7.1f} MB")
