@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
+from sqlalchemy.pool import StaticPool
+
 from bot import posting
 from bot.joint_reports import JOINT, post_joint_reports
 from bot.messages import Outgoing, Reply
@@ -183,10 +185,12 @@ def run_monthly_reports(
         ref = parent.message_ref if parent is not None and parent.posted else None
         return (left, ref) if ref is not None else ([], None)
 
-    window = threading.BoundedSemaphore(AHEAD)
+    # One connection shared by every thread (SQLite in memory): all in this thread, in turn.
+    serial = isinstance(core.engine.pool, StaticPool)
+    window = threading.BoundedSemaphore(len(accounts) + 1 if serial else AHEAD)
     facts_of: dict[int, AccountMonth] = {}
     posting = ReportPosting(core, month=month, poster=poster, dry_run=dry_run, summary=summary)
-    runner = PacedRunner(poster, workers=1 if dry_run else POSTERS)
+    runner = PacedRunner(poster, workers=0 if serial else 1 if dry_run else POSTERS)
 
     def prepare(index: int, account: Account, todo: list[tuple[ChannelBinding, list[str],
                                                               str | None]]) -> None:
@@ -232,7 +236,8 @@ def run_monthly_reports(
             runner.add(ReportChain(posting, target, finished))
 
     try:
-        with ThreadPoolExecutor(RENDERERS, thread_name_prefix="kambot-report") as pool:
+        with ThreadPoolExecutor(1 if serial else RENDERERS,
+                                thread_name_prefix="kambot-report") as pool:
             for index, account in enumerate(accounts):
                 assert account.id is not None
                 todo = []

@@ -60,8 +60,9 @@ class PacedRunner:
         self._seq = itertools.count()
         self._active = 0
         self._closed = False
+        # workers=0: no threads; close() runs every chain in the caller's thread.
         self._threads = [threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True)
-                         for i in range(max(1, workers))]
+                         for i in range(max(0, workers))]
         for thread in self._threads:
             thread.start()
 
@@ -80,6 +81,8 @@ class PacedRunner:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+        if not self._threads:
+            self._work()
         for thread in self._threads:
             thread.join()
 

@@ -136,3 +136,20 @@ def test_a_chain_that_fails_ends_and_the_others_go_on() -> None:
 
     assert broken.finished == 1 and "CX" not in sender.posts
     assert sender.posts["CY"] == [0.0, 1.0]
+
+
+def test_without_threads_close_runs_every_chain_in_the_callers_thread() -> None:
+    clock, poster, poster_waits, sender, runner = _setup(workers=0)
+    seen: set[int] = set()
+
+    class Here(Chain):
+        def step(self) -> bool:
+            seen.add(threading.get_ident())
+            return super().step()
+
+    for name in ("CA", "CB"):
+        runner.add(Here(poster, sender, name, 2))
+    assert sender.posts == {}  # nothing runs before close()
+    runner.close()
+    assert seen == {threading.get_ident()}
+    assert dict(sender.posts) == {"CA": [0.0, 1.0], "CB": [0.0, 1.0]} and poster_waits == []
