@@ -156,8 +156,9 @@ def test_digest_on_slack_posts_parent_thread_and_charts_once(slack_core, slack_f
         parent = mine[0]
         assert f"{name} - November 2026 action report" in parent["text"]
         assert not parent.get("thread_ts")
-        parent_ts = next(  # the ts the fake gave the parent: the thread of all the rest
-            f"1700000000.{i + 1:06d}" for i, c in enumerate(posts) if c.params is parent)
+        # The ts the fake gave the parent (channels post side by side, so not by call
+        # order): the thread of all the rest.
+        [parent_ts] = [m["ts"] for m in slack_fake.messages[channel] if not m.get("thread_ts")]
         assert len(mine) >= 3 and {m.get("thread_ts") for m in mine[1:]} == {parent_ts}
         here = [c for c in uploads if c.params.get("channel_id") == channel]
         assert {c.params.get("thread_ts") for c in here} == {parent_ts}
