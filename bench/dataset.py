@@ -157,8 +157,14 @@ def _fill(engine: Engine, accounts: int) -> None:
     rows = _rows(accounts)
     with engine.begin() as conn:
         for key, model in _TABLES.items():
-            table = model.__table__  # type: ignore[attr-defined]
-            batch = rows[key]
+            # The table as it is at BASE_REVISION (the models may have grown columns since),
+            # with the models' scalar defaults for the columns it has.
+            model_table = model.__table__  # type: ignore[attr-defined]
+            table = sa.Table(model_table.name, sa.MetaData(), autoload_with=conn)
+            defaults = {c.name: c.default.arg for c in model_table.columns
+                        if c.name in table.c and c.default is not None and c.default.is_scalar}
+            batch = [{**defaults, **{k: v for k, v in row.items() if k in table.c}}
+                     for row in rows[key]]
             for i in range(0, len(batch), 20_000):
                 conn.execute(sa.insert(table), batch[i:i + 20_000])
         if engine.dialect.name == "postgresql":
@@ -167,7 +173,9 @@ def _fill(engine: Engine, accounts: int) -> None:
                 conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {name}))")
-    # The note search index as kambot keeps it (storage.search), filled up front.
+    # The note search index as kambot keeps it (storage.search), filled up front: at head,
+    # where the code that fills it belongs (its columns have changed since BASE_REVISION).
+    upgrade(engine)
     from sqlmodel import Session
 
     from storage.search import catch_up

@@ -1,5 +1,8 @@
 """Report charts as PNG bytes: an account's last months, and the portfolio's.
 
+The account chart of the monthly report is drawn with Pillow (bot/chart_draw.py: a
+thousand of them a month must be cheap); the others with matplotlib.
+
 matplotlib is imported only when a chart is drawn (the bot starts without it), and only its
 object-oriented API with the Agg canvas is used: no pyplot, so no global figure state and
 charts can be drawn from scheduler threads.
@@ -122,35 +125,14 @@ def account_chart(
     labels: AccountChartLabels,
 ) -> bytes:
     """Bars of open and closed actions per month; the health score as a line when given
-    (``scores`` None leaves it out: the customer version shows no health)."""
-    import matplotlib
+    (``scores`` None leaves it out: the customer version shows no health).
 
-    with matplotlib.rc_context(_rc()):
-        fig = _new_figure()
-        ax = fig.add_subplot(1, 1, 1)
-        xs = list(range(len(months)))
-        width = 0.38
-        ax.bar([x - width / 2 for x in xs], list(opened), width, label=labels.opened,
-               color=_OPEN)
-        ax.bar([x + width / 2 for x in xs], list(closed), width, label=labels.closed,
-               color=_CLOSED)
-        ax.set_xticks(xs, list(months))
-        ax.set_ylabel(labels.count_axis)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_title(labels.title)
-        handles, names = ax.get_legend_handles_labels()
-        if scores is not None:
-            twin = ax.twinx()
-            points = [(x, s) for x, s in zip(xs, scores, strict=True) if s is not None]
-            if points:
-                line = twin.plot([p[0] for p in points], [p[1] for p in points],
-                                 marker="o", color=_SCORE, label=labels.score)
-                handles += line
-                names.append(labels.score)
-            twin.set_ylim(0, 100)
-            twin.set_ylabel(labels.score_axis)
-        ax.legend(handles, names, loc="upper left", fontsize="small")
-        return _png(fig)
+    Drawn with Pillow (bot/chart_draw.py), not matplotlib: the monthly job draws one or two
+    per account for every account, and this costs a few milliseconds instead of ~100."""
+    from bot import chart_draw
+
+    return chart_draw.account_chart(months=months, opened=opened, closed=closed,
+                                    scores=scores, labels=labels)
 
 
 def portfolio_chart(

@@ -9,9 +9,13 @@ A run skips what the ledger says is done, so a second run, a restart or a second
 posts nothing twice; what failed is taken again by the next run (the hourly retry job), up
 to MAX_ATTEMPTS times.
 
-Accounts are handled in chunks, and each chunk posts all its parents, then all threads,
-then all shared versions: the Poster paces per channel, so interleaving channels keeps the
-run from waiting a second between a parent and its own thread reply.
+The run is a small pipeline. What is done is read from the ledger in one query (a run
+that resumes composes and claims only what is left). A few threads gather and compose the
+accounts' reports, charts included, ahead of posting (at most AHEAD accounts ahead); each
+channel's three posts form a chain that bot.paced.PacedRunner's threads post when that
+channel is next free (the Poster's pace, one message a second per channel), so a thousand
+channels post side by side and none faster than its pace. Every post is still claimed in
+the ledger first (bot.posting.deliver).
 
 KAMBOT_MANAGEMENT_CHANNEL is ``platform:channel`` (``slack:C0123``, ``telegram:-100123``)
 or a bare channel id; a bare id goes to the only chat platform this process runs, else to
@@ -20,37 +24,49 @@ Telegram when it is a number, else to Slack (the alerts read it the same way).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import sys
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
+from sqlalchemy.pool import StaticPool
+
 from bot import posting
-from bot.joint_reports import post_joint_reports
+from bot.joint_reports import JOINT, post_joint_reports
 from bot.messages import Outgoing, Reply
 from bot.outbox import RecordingSender
+from bot.paced import PacedRunner
 from bot.posting import Outcome, Poster, Result, deliver
+from bot.report_chains import (
+    PARENT,
+    REPORT_KINDS,
+    ReportChain,
+    ReportPosting,
+    Target,
+)
 from commands import reports
 from commands.i18n import language_of, t
 from commands.reports import AccountMonth, Month
 from storage import ledger, repos
-from storage import report_repo as rr
-from storage.models import Account, ChannelBinding
+from storage.models import Account, ChannelBinding, DeliveryStatus
 
 if TYPE_CHECKING:
     from bot.app import Core
 
 log = logging.getLogger(__name__)
 
-PARENT, THREAD, SHARED, DIGEST = "report", "report.thread", "report.shared", "digest"
-REPORT_KINDS = (PARENT, THREAD, SHARED)
+DIGEST = "digest"
 PORTFOLIO = 0  # the ledger's account id for the portfolio digest
 MAX_ATTEMPTS = 5
-CHUNK = 25
+RENDERERS = 2  # threads gathering and composing reports (charts too) ahead of posting
+POSTERS = 8  # threads posting (each waits on the network, never on a channel's pace)
+AHEAD = 150  # accounts composed but not yet posted, at most (their charts are in memory)
 
 
 @dataclass
@@ -64,17 +80,26 @@ class RunSummary:
     errors: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     previews: list[tuple[str, str]] = field(default_factory=list)
+    # Posting threads note their results side by side.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def note(self, kind: str, where: str, result: Result, reply: Reply | None = None) -> None:
-        self.counts[result.outcome.value] += 1
         label = "would post" if self.dry_run and result.outcome is Outcome.POSTED \
             else result.outcome.value
-        self.lines.append(f"{label:10} {kind:13} {where}"
-                          + (f"  ({result.error})" if result.error else ""))
-        if result.outcome is Outcome.FAILED:
-            self.errors.append(f"{kind} {where}: {result.error}")
-        if self.dry_run and reply is not None and result.outcome is Outcome.POSTED:
-            self.previews.append((f"{kind} {where}", reply.plain_text()))
+        with self._lock:
+            self.counts[result.outcome.value] += 1
+            self.lines.append(f"{label:10} {kind:13} {where}"
+                              + (f"  ({result.error})" if result.error else ""))
+            if result.outcome is Outcome.FAILED:
+                self.errors.append(f"{kind} {where}: {result.error}")
+            if self.dry_run and reply is not None and result.outcome is Outcome.POSTED:
+                self.previews.append((f"{kind} {where}", reply.plain_text()))
+
+    def add(self, outcome: Outcome, count: int = 1, error: str | None = None) -> None:
+        with self._lock:
+            self.counts[outcome.value] += count
+            if error is not None:
+                self.errors.append(error)
 
     @property
     def posted(self) -> int:
@@ -83,30 +108,6 @@ class RunSummary:
     @property
     def failed(self) -> int:
         return self.counts[Outcome.FAILED.value]
-
-
-@dataclass
-class _Target:
-    """One account's report in one channel, through the phases of a chunk."""
-
-    facts: AccountMonth
-    binding: ChannelBinding
-    lang: str
-    parent: Reply
-    thread: Reply
-    shared: Reply
-    ref: str | None = None
-    go_on: bool = True
-
-    @property
-    def where(self) -> str:
-        b = self.binding
-        return f"{self.facts.account_name} @ {b.platform}:{b.channel}"
-
-    def out(self, reply: Reply, thread: str | None = None) -> Outgoing:
-        b = self.binding
-        return Outgoing(platform=b.platform, workspace=b.workspace, channel=b.channel,
-                        reply=reply, thread=thread)
 
 
 def management_target(
@@ -149,10 +150,18 @@ def run_monthly_reports(
     now = core.clock.now()
     summary = RunSummary(month=month.key, dry_run=dry_run)
     with core.sessions.begin() as session:
-        settled = rr.settled_deliveries(session, kinds=(*REPORT_KINDS, DIGEST), key=month.key,
-                                        max_attempts=MAX_ATTEMPTS)
+        # What is done, in one query (not a claim per delivery to find it done).
+        done = ledger.states(session, kinds=(*REPORT_KINDS, DIGEST, JOINT), key=month.key)
         accounts = list(repos.all_accounts(session))
         all_bindings = list(repos.all_bindings(session))
+
+    def settled(kind: str, account_id: int, channel: str) -> bool:
+        """Posted, or failed MAX_ATTEMPTS times (a channel that is gone is not retried
+        forever)."""
+        state = done.get((kind, account_id, channel))
+        return state is not None and (state.posted or (
+            state.status == DeliveryStatus.FAILED.value and state.attempts >= MAX_ATTEMPTS))
+
     by_account: dict[int, list[ChannelBinding]] = defaultdict(list)
     for b in all_bindings:
         if bound_before is None or b.created_at <= bound_before:
@@ -163,60 +172,103 @@ def run_monthly_reports(
         summary.note(DIGEST, f"{mgmt[0]}:{mgmt[2]}",
                      Result(Outcome.NO_SENDER, error=f"no sender for {mgmt[0]}"))
         mgmt = None
-    digest_due = mgmt is not None and (DIGEST, PORTFOLIO, mgmt[2]) not in settled
+    digest_due = mgmt is not None and not settled(DIGEST, PORTFOLIO, mgmt[2])
     summary.accounts = len(accounts)
 
-    def pending(account: Account, b: ChannelBinding) -> bool:
-        if core.senders.get(b.platform) is None:
-            return False
-        return any((kind, account.id, b.channel) not in settled for kind in REPORT_KINDS)
+    def steps(account_id: int, b: ChannelBinding) -> tuple[list[str], str | None]:
+        """The kinds still to post in ``b`` and the parent message they reply to; none when
+        the parent went out but its id is unknown (nothing to reply to)."""
+        left = [kind for kind in REPORT_KINDS if not settled(kind, account_id, b.channel)]
+        if not left or left[0] == PARENT:
+            return left, None
+        parent = done.get((PARENT, account_id, b.channel))
+        ref = parent.message_ref if parent is not None and parent.posted else None
+        return (left, ref) if ref is not None else ([], None)
 
-    everything: list[AccountMonth] = []
-    for start in range(0, len(accounts), CHUNK):
-        targets: list[_Target] = []
-        for account in accounts[start:start + CHUNK]:
-            assert account.id is not None
-            todo = [b for b in by_account.get(account.id, []) if pending(account, b)]
-            for b in by_account.get(account.id, []):
-                if core.senders.get(b.platform) is None:
-                    summary.note(PARENT, f"{account.name} @ {b.platform}:{b.channel}",
-                                 Result(Outcome.NO_SENDER, error=f"no sender for {b.platform}"))
-                elif b not in todo:  # done in an earlier run: no need to compose it again
-                    summary.counts[Outcome.SKIPPED.value] += len(REPORT_KINDS)
-            if not todo and not digest_due:
-                continue
-            try:
-                with core.sessions.begin() as session:
-                    facts = reports.gather_month(session, account=account, month=month, tz=tz,
-                                                 now=now)
-                everything.append(facts)
-                composed: dict[str, tuple[Reply, Reply, Reply]] = {}
-                for b in todo:
-                    lang = language_of(b, account, core.settings.KAMBOT_LANGUAGE)
-                    if lang not in composed:
-                        composed[lang] = (
-                            reports.compose_parent(facts, lang),
-                            reports.compose_report(
-                                facts, lang, chart=chart,
-                                narrative=reports.narrative(facts, lang, llm)),
-                            reports.compose_shared(
-                                facts, lang, chart=chart,
-                                narrative=reports.narrative(facts, lang, llm, shared=True)),
-                        )
-                    targets.append(_Target(facts, b, lang, *composed[lang]))
-            except Exception as exc:  # one account's bad data must not stop the others
-                log.exception("report of account %s for %s failed", account.id, month.key)
-                summary.counts[Outcome.FAILED.value] += 1
-                summary.errors.append(f"compose {account.name}: {type(exc).__name__}: {exc}")
-        _post_chunk(core, targets, month=month, poster=poster, dry_run=dry_run, summary=summary)
+    # One connection shared by every thread (SQLite in memory): all in this thread, in turn.
+    serial = isinstance(core.engine.pool, StaticPool)
+    window = threading.BoundedSemaphore(len(accounts) + 1 if serial else AHEAD)
+    facts_of: dict[int, AccountMonth] = {}
+    posting = ReportPosting(core, month=month, poster=poster, dry_run=dry_run, summary=summary)
+    runner = PacedRunner(poster, workers=0 if serial else 1 if dry_run else POSTERS)
+
+    def prepare(index: int, account: Account, todo: list[tuple[ChannelBinding, list[str],
+                                                              str | None]]) -> None:
+        """Gather and compose (charts too) in a renderer thread; hand the chains over."""
+        targets: list[Target] = []
+        try:
+            with core.sessions.begin() as session:
+                facts = reports.gather_month(session, account=account, month=month, tz=tz,
+                                             now=now)
+            facts_of[index] = facts
+            composed: dict[str, tuple[Reply, Reply, Reply]] = {}
+            for b, left, ref in todo:
+                lang = language_of(b, account, core.settings.KAMBOT_LANGUAGE)
+                if lang not in composed:
+                    composed[lang] = (
+                        reports.compose_parent(facts, lang),
+                        reports.compose_report(facts, lang, chart=chart,
+                                               narrative=reports.narrative(facts, lang, llm)),
+                        reports.compose_shared(
+                            facts, lang, chart=chart,
+                            narrative=reports.narrative(facts, lang, llm, shared=True)),
+                    )
+                targets.append(Target(facts, b, lang, *composed[lang], steps=left, ref=ref))
+        except Exception as exc:  # one account's bad data must not stop the others
+            log.exception("report of account %s for %s failed", account.id, month.key)
+            summary.add(Outcome.FAILED,
+                        error=f"compose {account.name}: {type(exc).__name__}: {exc}")
+            targets = []
+        if not targets:
+            window.release()
+            return
+        remaining = [len(targets)]
+        lock = threading.Lock()
+
+        def finished() -> None:
+            with lock:
+                remaining[0] -= 1
+                last = remaining[0] == 0
+            if last:
+                window.release()
+
+        for target in targets:
+            runner.add(ReportChain(posting, target, finished))
+
+    try:
+        with ThreadPoolExecutor(1 if serial else RENDERERS,
+                                thread_name_prefix="kambot-report") as pool:
+            for index, account in enumerate(accounts):
+                assert account.id is not None
+                todo = []
+                for b in by_account.get(account.id, []):
+                    if core.senders.get(b.platform) is None:
+                        summary.note(PARENT, f"{account.name} @ {b.platform}:{b.channel}",
+                                     Result(Outcome.NO_SENDER,
+                                            error=f"no sender for {b.platform}"))
+                        continue
+                    left, ref = steps(account.id, b)
+                    # Done in an earlier run: no need to compose it again.
+                    summary.add(Outcome.SKIPPED, len(REPORT_KINDS) - len(left))
+                    if left:
+                        todo.append((b, left, ref))
+                if not todo and not digest_due:
+                    continue
+                window.acquire()
+                # In this thread's context (a claimant set by claiming()), which the
+                # chains carry on to the posting threads.
+                pool.submit(contextvars.copy_context().run, prepare, index, account, todo)
+    finally:
+        runner.close()
 
     # Channels shared with the customer get the joint report, never the internal one.
     post_joint_reports(core, month=month, poster=poster, summary=summary, dry_run=dry_run,
-                       bound_before=bound_before, chart=chart)
+                       bound_before=bound_before, chart=chart, done=done)
     if mgmt is not None and not digest_due:
-        summary.counts[Outcome.SKIPPED.value] += 1
+        summary.add(Outcome.SKIPPED)
     if mgmt is not None and digest_due:
         platform, workspace, channel = mgmt
+        everything = [facts_of[i] for i in sorted(facts_of)]
         try:
             lang = core.settings.KAMBOT_LANGUAGE
             reply = reports.compose_digest(everything, month, lang, chart=chart)
@@ -228,44 +280,8 @@ def run_monthly_reports(
             summary.note(DIGEST, f"{platform}:{channel}", result, reply)
         except Exception as exc:
             log.exception("portfolio digest for %s failed", month.key)
-            summary.counts[Outcome.FAILED.value] += 1
-            summary.errors.append(f"digest: {type(exc).__name__}: {exc}")
+            summary.add(Outcome.FAILED, error=f"digest: {type(exc).__name__}: {exc}")
     return summary
-
-
-def _post_chunk(core: Core, targets: list[_Target], *, month: Month, poster: Poster,
-                dry_run: bool, summary: RunSummary) -> None:
-    def send(target: _Target, kind: str, reply: Reply, thread: str | None) -> Result:
-        try:
-            result = deliver(sessions=core.sessions, senders=core.senders, poster=poster,
-                             clock=core.clock, kind=kind, account_id=target.facts.account_id,
-                             key=month.key, out=target.out(reply, thread), dry_run=dry_run)
-        except Exception as exc:  # a database hiccup on one account: go on with the rest
-            log.exception("delivery %s %s failed", kind, target.where)
-            result = Result(Outcome.FAILED, error=f"{type(exc).__name__}: {exc}")
-        summary.note(kind, target.where, result, reply)
-        return result
-
-    for target in targets:
-        result = send(target, PARENT, target.parent, None)
-        if result.outcome is Outcome.POSTED and result.sent is not None:
-            target.ref = result.sent.ref
-        elif result.outcome is Outcome.SKIPPED and not dry_run:
-            # Posted by an earlier run: its thread is the one to continue. A claim still
-            # held by another run means that run is posting this report right now.
-            with core.sessions.begin() as session:
-                row = ledger.find(session, kind=PARENT, account_id=target.facts.account_id,
-                                  key=month.key, channel=target.binding.channel)
-                target.ref = row.message_ref if row and row.status == "posted" else None
-            target.go_on = target.ref is not None
-        else:
-            target.go_on = dry_run and result.outcome is not Outcome.FAILED
-    for kind, attr in ((THREAD, "thread"), (SHARED, "shared")):
-        for target in targets:
-            if target.go_on:
-                result = send(target, kind, getattr(target, attr), target.ref)
-                if kind == THREAD and result.outcome is Outcome.FAILED:
-                    target.go_on = False  # keep the order: the shared version after the report
 
 
 def last_due(now: datetime) -> datetime:

@@ -32,23 +32,27 @@ JOINT = "report.joint"
 
 def post_joint_reports(core: Core, *, month: Month, poster: Poster, summary: RunSummary,
                        dry_run: bool = False, bound_before: datetime | None = None,
-                       chart: bool = True) -> None:
-    """Post ``month``'s joint report to every shared channel that has not had it."""
+                       chart: bool = True,
+                       done: dict[tuple[str, int, str], ledger.State] | None = None) -> None:
+    """Post ``month``'s joint report to every shared channel that has not had it.
+
+    ``done``: the month's deliveries as the run read them (storage.ledger.states); read
+    here in one query when not given."""
     llm = core.services.get("llm")
     now = core.clock.now()
     with core.sessions.begin() as session:
         shared = [b for b in repos.all_bindings(session, include_shared=True) if b.shared
                   and (bound_before is None or b.created_at <= bound_before)]
         accounts = {a.id: a for a in repos.all_accounts(session, include_archived=False)}
+        if done is None and shared:
+            done = ledger.states(session, kinds=(JOINT,), key=month.key)
     for binding in shared:
         account = accounts.get(binding.account_id)
         if account is None:
             continue
         where = f"{account.name} @ {binding.platform}:{binding.channel}"
-        with core.sessions.begin() as session:
-            row = ledger.find(session, kind=JOINT, account_id=binding.account_id,
-                              key=month.key, channel=binding.channel)
-        if row is not None and row.status == "posted":
+        state = (done or {}).get((JOINT, binding.account_id, binding.channel))
+        if state is not None and state.posted:
             summary.counts[Outcome.SKIPPED.value] += 1  # posted by an earlier run
             continue
         try:

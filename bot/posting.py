@@ -85,6 +85,12 @@ class Poster:
         if wait > 0:
             self.sleep(wait)
 
+    def next_free(self, platform: str, channel: str) -> float:
+        """When (``monotonic``) the channel may next be posted in without waiting."""
+        with self._lock:
+            last = self._last.get((platform, channel))
+        return self.monotonic() if last is None else last + self.min_interval
+
     def send(self, sender: Sender, out: Outgoing) -> Sent:
         """Post once it is this channel's turn; raise the last SendError if all tries fail."""
         error: SendError | None = None

@@ -202,8 +202,11 @@ class AccountMonth:
         return (self.renewal_date - self.as_of.date()).days
 
 
+_DONE = TaskStatus.DONE.value
+
+
 def _closed_at(task: Task) -> datetime | None:
-    if task.status != TaskStatus.DONE.value:
+    if task.status != _DONE:
         return None
     return task.closed_at or task.created_at
 
@@ -241,15 +244,18 @@ def gather_month(
         session, ids={task.assignee_id for task in tasks if task.assignee_id is not None}
     )
 
-    def line(task: Task, overdue: bool = False) -> TaskLine:
+    def owner_of(task: Task) -> str:
         owner = people.get(task.assignee_id) if task.assignee_id is not None else None
+        return owner.display_name if owner else (
+            task.owner_text or "" if task.role == Role.CUSTOMER.value else "")
+
+    def line(task: Task, overdue: bool = False) -> TaskLine:
         closed = _closed_at(task)
         # As it stood at the month's end: a task finished later was still open then.
         closed = closed if closed is not None and closed < as_of else None
-        name = owner.display_name if owner else (
-            task.owner_text or "" if task.role == Role.CUSTOMER.value else "")
-        return TaskLine(task.number, task.title, task.role, name, task.due_date, overdue,
-                        task.shared, closed.astimezone(tz).date() if closed else None)
+        return TaskLine(task.number, task.title, task.role, owner_of(task), task.due_date,
+                        overdue, task.shared,
+                        closed.astimezone(tz).date() if closed else None)
 
     facts = AccountMonth(
         account_id=account.id, account_name=account.name, tier=account.tier, month=month,
@@ -264,15 +270,16 @@ def gather_month(
         if task.status == TaskStatus.CANCELLED.value:
             continue  # withdrawn: neither opened, closed nor overdue work
         role_tally = facts.by_role.setdefault(task.role, Tally())
-        owner_line = line(task)
-        person_tally = facts.by_person.setdefault(owner_line.owner, Tally())
+        person_tally = facts.by_person.setdefault(owner_of(task), Tally())
         closed = _closed_at(task)
+        owner_line: TaskLine | None = None  # made only for the tasks the report lists
         if start <= task.created_at < end and task.created_at < as_of:
+            owner_line = line(task)
             facts.opened.append(owner_line)
             role_tally.opened += 1
             person_tally.opened += 1
         if closed is not None and start <= closed < as_of:
-            facts.closed.append(owner_line)
+            facts.closed.append(owner_line or line(task))
             role_tally.closed += 1
             person_tally.closed += 1
         if _open_at(task, as_of):
@@ -312,19 +319,26 @@ def gather_month(
         health_repo.snapshots_between(session, account_id=account.id, start=start, end=as_of),
         start=start, tz=tz)
 
+    # (created, closed, joint) of every task, worked out once for the six months: the
+    # monthly job does this for every account, some with thousands of tasks.
+    customer = Role.CUSTOMER.value
+    spans = [(task.created_at, _closed_at(task), bool(task.shared or task.role == customer))
+             for task in tasks]
     for i in range(HISTORY_MONTHS):
         m = first.shift(i)
         m_start, m_end = m.start(tz), min(m.end(tz), as_of)
         point = _health(snapshots, m_end)
-        open_tasks = [task for task in tasks if _open_at(task, m_end)]
-        closed_tasks = [task for task in tasks
-                        if (c := _closed_at(task)) is not None and m_start <= c < m_end]
+        opened = closed_n = shared_open = shared_closed = 0
+        for created, closed_at, joint in spans:
+            if created < m_end and (closed_at is None or closed_at >= m_end):  # _open_at
+                opened += 1
+                shared_open += joint
+            if closed_at is not None and m_start <= closed_at < m_end:
+                closed_n += 1
+                shared_closed += joint
         facts.history.append(HistoryPoint(
             month=m, color=point.color if point else "", score=point.score if point else None,
-            open=len(open_tasks), closed=len(closed_tasks),
-            shared_open=sum(1 for x in open_tasks if x.shared or x.role == Role.CUSTOMER.value),
-            shared_closed=sum(1 for x in closed_tasks
-                              if x.shared or x.role == Role.CUSTOMER.value),
+            open=opened, closed=closed_n, shared_open=shared_open, shared_closed=shared_closed,
         ))
     return facts
 

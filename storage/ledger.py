@@ -18,6 +18,8 @@ may have gone out before the process died, so whoever takes it asks the platform
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -53,6 +55,34 @@ def posted_keys(session: Session, *, kind: str, account_id: int, channel: str) -
             Delivery.status == DeliveryStatus.POSTED.value,
         )
     ).all())
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What the ledger holds of one delivery: its status, tries and the post's id."""
+
+    status: str
+    attempts: int
+    message_ref: str | None
+
+    @property
+    def posted(self) -> bool:
+        return self.status == DeliveryStatus.POSTED.value
+
+
+def states(
+    session: Session, *, kinds: Iterable[str], key: str
+) -> dict[tuple[str, int, str], State]:
+    """Every delivery of ``kinds`` under ``key``, by (kind, account_id, channel), in one
+    query: a run that resumes learns what is done without a claim per delivery. Only a
+    hint: posting still goes through :func:`claim`, which alone decides."""
+    rows = session.execute(
+        sa.select(col(Delivery.kind), col(Delivery.account_id), col(Delivery.channel),
+                  col(Delivery.status), col(Delivery.attempts), col(Delivery.message_ref))
+        .where(col(Delivery.kind).in_(list(kinds)), col(Delivery.key) == key)
+    ).all()
+    return {(kind, account_id, channel): State(status, attempts, ref)
+            for kind, account_id, channel, status, attempts, ref in rows}
 
 
 def claim(

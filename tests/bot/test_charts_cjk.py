@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 
-from bot import charts
+from bot import chart_draw, charts
 from commands import reports
 
 ZH_ACCOUNT = charts.AccountChartLabels(title="华星零售：近六个月", opened="新建行动",
@@ -32,19 +32,40 @@ def test_the_bundled_font_is_found_and_registered() -> None:
     assert reports._chart_lang("zh") == "zh"  # so Chinese accounts get Chinese charts
 
 
+def _chars(labels: charts.AccountChartLabels) -> set[str]:
+    return {c for text in vars(labels).values() for c in text if not c.isspace()}
+
+
+def _covered(font: str, chars: set[str]) -> set[str]:
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(font, lazy=True, fontNumber=0).getBestCmap()
+    return {c for c in chars if ord(c) in cmap}
+
+
 def test_chinese_labels_draw_without_missing_glyphs() -> None:
-    assert _missing_glyphs(lambda: charts.account_chart(
-        months=MONTHS, opened=[3, 1, 4], closed=[2, 2, 5], scores=[70, None, 55],
-        labels=ZH_ACCOUNT)) == []
+    # The account chart is drawn with Pillow (bot/chart_draw.py), in the bundled font.
+    font = chart_draw.font_file()
+    assert font is not None and font.endswith("NotoSansCJKsc-Regular.otf")
+    chars = _chars(ZH_ACCOUNT) | set("0123456789-")
+    assert _covered(font, chars) == chars
+    png = charts.account_chart(months=MONTHS, opened=[3, 1, 4], closed=[2, 2, 5],
+                               scores=[70, None, 55], labels=ZH_ACCOUNT)
+    assert png.startswith(b"\x89PNG")
     assert _missing_glyphs(lambda: charts.portfolio_chart(
         months=MONTHS, green=[2, 3, 1], yellow=[1, 0, 2], red=[0, 1, 1], unknown=[1, 0, 0],
         closed=[4, 6, 3], labels=ZH_PORTFOLIO)) == []
 
 
 def test_without_the_font_the_same_chart_would_miss_glyphs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The check above can fail: with matplotlib's default font only, it does."""
+    """The checks above can fail: with matplotlib's default font only, they do."""
+    monkeypatch.setattr(charts, "bundled_cjk_font", lambda: None)
+    fallback = chart_draw.font_file()
+    assert fallback is not None and fallback.endswith("DejaVuSans.ttf")
+    assert _covered(fallback, _chars(ZH_ACCOUNT)) != _chars(ZH_ACCOUNT)
     monkeypatch.setattr(charts, "_rc", lambda: {"font.sans-serif": ["DejaVu Sans"],
                                                 "font.family": ["sans-serif"]})
-    missing = _missing_glyphs(lambda: charts.account_chart(
-        months=MONTHS, opened=[1, 1, 1], closed=[1, 1, 1], scores=None, labels=ZH_ACCOUNT))
+    missing = _missing_glyphs(lambda: charts.portfolio_chart(
+        months=MONTHS, green=[1, 1, 1], yellow=[0, 0, 0], red=[0, 0, 0], unknown=[0, 0, 0],
+        closed=[1, 1, 1], labels=ZH_PORTFOLIO))
     assert missing and "DejaVu Sans" in missing[0]

@@ -59,7 +59,8 @@ def test_run_posts_parent_thread_chart_shared_and_digest_then_nothing_twice(core
     summary = jobs.run_monthly_reports(core, month=NOV, poster=quick_poster())
 
     acme = in_channel(recorder, "acme-team")
-    assert [out.thread for out in acme] == [None, "1", "1"]  # parent, then its thread
+    parent_ref = str(recorder.sent.index(acme[0]) + 1)  # channels post side by side
+    assert [out.thread for out in acme] == [None, parent_ref, parent_ref]  # parent, its thread
     parent, report, shared = (out.reply for out in acme)
     assert parent.title == "Acme Corp - November 2026 action report"
     assert "2 closed · 3 opened · 1 overdue · notes: 2 · health: 🟢 green (78)" in parent.plain_text()

@@ -19,6 +19,11 @@ Slack requires) and served back newest first by ``conversations.history`` and ol
 by ``conversations.replies``; the metadata only with ``include_all_metadata``, as Slack
 does. :meth:`FakeSlack.forget_history` plays an app without the history scopes.
 
+:meth:`FakeSlack.rate_limit` turns on Slack's pace for ``chat.postMessage``: about one
+message a second per channel (a short burst allowed), a 429 with Retry-After beyond it;
+``rate_limited`` counts them per channel. ``connections`` counts the TCP connections the
+clients opened (a client that reuses its connections opens few).
+
 :class:`FakeSocketMode` is the websocket that ``apps.connections.open`` hands out: tests
 push envelopes through it and read the acks the app sends back.
 """
@@ -255,6 +260,10 @@ class FakeSlack(LoopbackServer):
         self._queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
+        self.connections = 0  # TCP connections accepted
+        self.rate_limited: dict[str, int] = {}  # channel -> 429s answered
+        self._pace: tuple[float, float] | None = None  # (per second, burst)
+        self._buckets: dict[str, tuple[float, float]] = {}  # channel -> (tokens, at)
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -265,6 +274,11 @@ class FakeSlack(LoopbackServer):
 
             def log_message(self, *args: object) -> None:  # quiet
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with fake._cond:
+                    fake.connections += 1
 
             def do_GET(self) -> None:
                 fake._serve(self)
@@ -332,6 +346,29 @@ class FakeSlack(LoopbackServer):
     def slow(self, method: str, seconds: float) -> None:
         """Make every call of ``method`` take ``seconds`` (a slow Slack, a long job)."""
         self.delays[method] = seconds
+
+    def rate_limit(self, per_second: float = 1.0, *, burst: int = 1,
+                   clock: Callable[[], float] = time.monotonic) -> None:
+        """Answer ``chat.postMessage`` with 429 (Retry-After 1) once a channel goes faster
+        than ``per_second`` messages a second, after a burst of ``burst`` (a token bucket
+        per channel, as Slack's "about one message per second, short bursts allowed")."""
+        self._pace = (per_second, float(burst))
+        self._clock = clock
+
+    def _take(self, channel: str) -> bool:
+        """A token of ``channel``'s bucket; False when it is empty (the post is refused)."""
+        assert self._pace is not None
+        rate, burst = self._pace
+        now = self._clock()
+        with self._cond:
+            tokens, at = self._buckets.get(channel, (burst, now))
+            tokens = min(burst, tokens + (now - at) * rate)
+            if tokens < 1.0:
+                self._buckets[channel] = (tokens, now)
+                self.rate_limited[channel] = self.rate_limited.get(channel, 0) + 1
+                return False
+            self._buckets[channel] = (tokens - 1.0, now)
+            return True
 
     def forget_history(self, error: str = "missing_scope") -> None:
         """Answer the history methods with ``error`` from now on (an app without the
@@ -524,6 +561,8 @@ class FakeSlack(LoopbackServer):
                          "user_id": self.bot_user_id, "bot_id": self.bot_id}, {
                 "x-oauth-scopes": ",".join(self.scopes)}
         if m == "chat.postMessage":
+            if self._pace is not None and not self._take(str(p["channel"])):
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
             ts = f"1700000000.{next(self._ts):06d}"
             message: dict[str, Any] = {"type": "message", "text": p.get("text", ""), "ts": ts,
                                        "bot_id": self.bot_id}
