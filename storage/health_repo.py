@@ -372,7 +372,7 @@ def snapshots_of(
     """Snapshots oldest first (for trends and colour episodes). Their JSON (reasons, scorecard)
     is read only when a row's is asked for: a history is hundreds of rows."""
     query = select(HealthSnapshot).where(HealthSnapshot.account_id == account_id).options(
-        defer(col(HealthSnapshot.reasons)), defer(col(HealthSnapshot.measures)))
+        defer(HealthSnapshot.reasons), defer(HealthSnapshot.measures))  # type: ignore[arg-type]
     if since is not None:
         query = query.where(col(HealthSnapshot.at) >= since)
     return session.exec(query.order_by(col(HealthSnapshot.at), col(HealthSnapshot.id))).all()
