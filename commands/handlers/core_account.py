@@ -129,6 +129,7 @@ def account(ctx: Context, args: Args) -> Reply:
         return _account_set(ctx, args)
     if sub == "score":
         return account_score(ctx, args)
+    ctx.only_read = True  # the card changes nothing: no re-assessment after it
     return account_card(ctx)
 
 
