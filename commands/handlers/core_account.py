@@ -394,7 +394,7 @@ def accounts(ctx: Context, args: Args) -> Reply:
         reply.footer = t("portfolio.more", shown=PORTFOLIO_SHOWN, count=len(rows), file=name)
     # The Pareto line and the tier counts against the key-account guideline.
     return portfolio_strategy.extend_portfolio(
-        t, reply, portfolio_strategy.portfolio_rows(ctx.session, today=today))
+        t, reply, portfolio_strategy.summary_rows([r.account for r in rows]))
 
 
 @command("triangle", aliases=("team",), keys=("ar", "sr", "fr", "sponsor"), accepts=lambda key: parse_role(key) is not None)
