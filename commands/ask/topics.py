@@ -152,42 +152,43 @@ def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
         return []
     # The titles that speak about most of what is asked: "收银系统的问题" is the till system's
     # fault, not every title with "系统" in it.
-    scored = [(sum(_Title.of(title).matches(g) for g in groups), n) for n, title in titles]
+    read = [(n, _Title.of(title)) for n, title in titles]
+    vocabulary: set[str] = set().union(*(x.words for _, x in read))
+    tests = [[_term_test(term, vocabulary) for term in g] for g in groups]
+    scored = [(sum(any(x.passes(test) for test in g) for g in tests), n) for n, x in read]
     best = max((score for score, _ in scored), default=0)
     return [n for score, n in scored if score and score == best]
 
 
 class _Title:
-    """A title's words ready for :func:`has_term`'s test done with string and set lookups
+    """A title's words ready for :func:`has_term`'s test done with set and string lookups
     (every question reads every open task's title: thousands on a large account)."""
 
-    __slots__ = ("padded", "starts", "words")
+    __slots__ = ("padded", "words")
 
     def __init__(self, words: tuple[str, ...]) -> None:
         self.words = frozenset(words)
         self.padded = f" {' '.join(words)} "
-        self.starts = f" {' '.join(words)}"
 
     @staticmethod
     @lru_cache(maxsize=65_536)
     def of(title: str) -> _Title:
         return _Title(_tokens(title))
 
-    def has(self, term: list[str]) -> bool:
-        """:func:`has_term` of this title's words, the same answer."""
-        if len(term) > 1 or _CJK.match(term[0]):
-            return f" {' '.join(term)} " in self.padded
-        word = term[0]
-        if word in self.words:
-            return True
-        # A word of the title starts with ``word`` (" word" begins a word of " w1 w2 ...").
-        if len(word) >= 4 and f" {word}" in self.starts:
-            return True
-        # A word of the title (4 letters or more) begins ``word``.
-        return len(word) >= 5 and any(word[:k] in self.words for k in range(4, len(word) + 1))
+    def passes(self, test: str | frozenset[str]) -> bool:
+        """A test of :func:`_term_test`: a phrase in the title, or one of a set of words."""
+        if isinstance(test, str):
+            return test in self.padded
+        return not test.isdisjoint(self.words)
 
-    def matches(self, group: Group) -> bool:
-        return any(self.has(term) for term in group)
+
+def _term_test(term: list[str], vocabulary: set[str]) -> str | frozenset[str]:
+    """:func:`has_term` of ``term`` made once for many titles: the padded phrase a title must
+    hold, or the words of ``vocabulary`` (every word of the titles) that the light stemming
+    takes for ``term``'s word; a title has the term when it has one of them."""
+    if len(term) > 1 or _CJK.match(term[0]):
+        return f" {' '.join(term)} "
+    return frozenset(t for t in vocabulary if has_term([t], term))
 
 
 def _only_said_kind(group: Group) -> bool:
