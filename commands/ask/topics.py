@@ -154,8 +154,11 @@ def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
     # fault, not every title with "系统" in it.
     read = [(n, _Title.of(title)) for n, title in titles]
     vocabulary: set[str] = set().union(*(x.words for _, x in read))
-    tests = [[_term_test(term, vocabulary) for term in g] for g in groups]
-    scored = [(sum(any(x.passes(test) for test in g) for g in tests), n) for n, x in read]
+    by_start: dict[str, list[str]] = {}
+    for t in vocabulary:
+        by_start.setdefault(t[:4], []).append(t)
+    tests = [_group_test(g, vocabulary, by_start) for g in groups]
+    scored = [(sum(x.passes(*test) for test in tests), n) for n, x in read]
     best = max((score for score, _ in scored), default=0)
     return [n for score, n in scored if score and score == best]
 
@@ -175,20 +178,33 @@ class _Title:
     def of(title: str) -> _Title:
         return _Title(_tokens(title))
 
-    def passes(self, test: str | frozenset[str]) -> bool:
-        """A test of :func:`_term_test`: a phrase in the title, or one of a set of words."""
-        if isinstance(test, str):
-            return test in self.padded
-        return not test.isdisjoint(self.words)
+    def passes(self, words: frozenset[str], phrases: tuple[str, ...]) -> bool:
+        """One of ``words`` is a word of the title, or one of ``phrases`` (padded) is in it."""
+        return not words.isdisjoint(self.words) or any(p in self.padded for p in phrases)
 
 
-def _term_test(term: list[str], vocabulary: set[str]) -> str | frozenset[str]:
-    """:func:`has_term` of ``term`` made once for many titles: the padded phrase a title must
-    hold, or the words of ``vocabulary`` (every word of the titles) that the light stemming
-    takes for ``term``'s word; a title has the term when it has one of them."""
-    if len(term) > 1 or _CJK.match(term[0]):
-        return f" {' '.join(term)} "
-    return frozenset(t for t in vocabulary if has_term([t], term))
+def _group_test(group: Group, vocabulary: set[str], by_start: dict[str, list[str]],
+                ) -> tuple[frozenset[str], tuple[str, ...]]:
+    """:func:`matches` of ``group`` made once for many titles: the words of ``vocabulary``
+    (every word of the titles; ``by_start`` the same by their first four letters) that the
+    light stemming of :func:`has_term` takes for the group's one-word terms, and its phrases
+    (several words, or Chinese) padded; a title has the group when it has one of those words
+    or holds one of those phrases."""
+    words: set[str] = set()
+    phrases: list[str] = []
+    for term in group:
+        if len(term) > 1 or _CJK.match(term[0]):
+            phrases.append(f" {' '.join(term)} ")
+            continue
+        word = term[0]
+        if word in vocabulary:
+            words.add(word)
+        if len(word) >= 4:  # the title's word starts with it
+            words.update(t for t in by_start.get(word[:4], ()) if t.startswith(word))
+        if len(word) >= 5:  # a title's word of four letters or more begins it
+            words.update(stem for stem in (word[:k] for k in range(4, len(word) + 1))
+                         if stem in vocabulary)
+    return frozenset(words), tuple(phrases)
 
 
 def _only_said_kind(group: Group) -> bool:
