@@ -285,15 +285,24 @@ def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set
     rest = [a for a in dated if a not in found]
     if not rest:
         return found
+    words = sa.or_(*[sa.func.lower(col(Task.title)).like(f"%{word}%") for word in _RENEWAL_LIKE])
+    if len(rest) == 1:
+        # One account (a re-assessment): the first such task found is enough.
+        aid = rest[0]
+        since = datetime.combine(dated[aid] - timedelta(days=365), time(), tzinfo=UTC)
+        if session.exec(select(Task.id).where(
+                Task.account_id == aid, col(Task.status) != TaskStatus.CANCELLED.value, words,
+                sa.or_(col(Task.status) == TaskStatus.OPEN.value, col(Task.created_at) >= since),
+        ).limit(1)).first() is not None:
+            found.add(aid)
+        return found
     # Per account, of the tasks whose title has one of the words (case-folded as the regex
     # does): is any open, and when was the newest made.
     is_open = sa.case((col(Task.status) == TaskStatus.OPEN.value, 1), else_=0)
     for aid, any_open, newest in session.execute(
             sa.select(col(Task.account_id), func.max(is_open), func.max(col(Task.created_at)))
             .where(col(Task.account_id).in_(rest),
-                   col(Task.status) != TaskStatus.CANCELLED.value,
-                   sa.or_(*[sa.func.lower(col(Task.title)).like(f"%{word}%")
-                            for word in _RENEWAL_LIKE]))
+                   col(Task.status) != TaskStatus.CANCELLED.value, words)
             .group_by(col(Task.account_id))).all():
         since = datetime.combine(dated[aid] - timedelta(days=365), time(), tzinfo=UTC)
         made = _as_datetime(newest)

@@ -81,6 +81,17 @@ def test_what_counts_as_a_renewal_task(sessions, clock, title, rule_key, status,
         task.status = status
         s.flush()
         assert health_repo.has_renewal_task(s, account_id=acct.id, renewal_date=renewal) is counts
+        # The assessment's own check agrees, for one account and in a batch with another.
+        acct.renewal_date = renewal
+        other = repos.create_account(s, name="Globex", tier="core", at=clock.now())
+        other.renewal_date = renewal
+        s.flush()
+        today = clock.today()
+        assert health_repo.gather_inputs(s, account=acct, today=today).has_renewal_task is counts
+        many = health_repo.gather_inputs_many(s, accounts=[acct, other], today=today)
+        assert acct.id is not None and other.id is not None
+        assert many[acct.id].has_renewal_task is counts
+        assert many[other.id].has_renewal_task is False
 
 
 def test_snapshot_kept_only_when_colour_or_score_changes(sessions, clock):
