@@ -152,15 +152,30 @@ def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
         return []
     # The titles that speak about most of what is asked: "收银系统的问题" is the till system's
     # fault, not every title with "系统" in it.
-    read = [(n, _Title.of(title)) for n, title in titles]
-    vocabulary: set[str] = set().union(*(x.words for _, x in read))
-    by_start: dict[str, list[str]] = {}
-    for t in vocabulary:
-        by_start.setdefault(t[:4], []).append(t)
-    tests = [_group_test(g, vocabulary, by_start) for g in groups]
-    scored = [(sum(x.passes(*test) for test in tests), n) for n, x in read]
+    titles = list(titles)
+    matcher = TopicMatcher(groups, [title for _, title in titles])
+    scored = [(matcher.count(title), n) for n, title in titles]
     best = max((score for score, _ in scored), default=0)
     return [n for score, n in scored if score and score == best]
+
+
+class TopicMatcher:
+    """:func:`matches` of ``groups`` for many texts at once: each group is made once into the
+    words it takes among all the texts' words, and a text is then tested with set and string
+    lookups (thousands of task titles, every sentence of the notes searched). A text tested
+    must be one of ``texts``."""
+
+    def __init__(self, groups: list[Group], texts: Iterable[str]) -> None:
+        vocabulary: set[str] = set().union(*(_Title.of(text).words for text in texts))
+        by_start: dict[str, list[str]] = {}
+        for t in vocabulary:
+            by_start.setdefault(t[:4], []).append(t)
+        self._tests = [_group_test(g, vocabulary, by_start) for g in groups]
+
+    def count(self, text: str) -> int:
+        """How many of the groups ``text`` speaks about."""
+        x = _Title.of(text)
+        return sum(x.passes(*test) for test in self._tests)
 
 
 class _Title:
