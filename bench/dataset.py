@@ -42,7 +42,7 @@ from storage.models import (
 END = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 #: The schema the cache is made at; runs upgrade their copy to head.
 BASE_REVISION = "0009_authz"
-VERSION = 1
+VERSION = 2
 CACHE = Path(__file__).parent / ".cache"
 
 TASKS_PER_ACCOUNT = 200

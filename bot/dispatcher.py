@@ -216,7 +216,7 @@ class Dispatcher:
             reply = cmd.handler(ctx, args)
             if ctx.shared_channel:
                 reply = customer_side.finish(reply, public=public)
-            readonly = cmd.readonly
+            readonly = cmd.readonly or ctx.only_read
             account_id = ctx.account.id if ctx.account is not None else None
             attempt.phase = "commit"
             session.commit()

@@ -33,7 +33,7 @@ from commands.health_config import (  # noqa: F401 - the public names of the hea
     parse_config,
     parse_windows,
 )
-from commands.scorecard import Measure, OverdueItem, score_measures, weighted_score
+from commands.scorecard import Measure, OverdueItem, OverdueTotal, score_measures, weighted_score
 
 
 class Color(StrEnum):
@@ -77,6 +77,9 @@ class HealthInputs:
     oldest_overdue_role: str | None = None  # who can clear it: the oldest task's role
     # Each overdue task (age, shared with the customer); empty: overdue_count alone counts.
     overdue: tuple[OverdueItem, ...] = ()
+    # Or their totals, shared and internal (what storage gives: summed in SQL, not read row
+    # by row); ``overdue`` wins when both are given.
+    overdue_totals: tuple[OverdueTotal, ...] = ()
     # False when the account has no task at all: overdue work then has no data.
     tasks_recorded: bool = True
     days_since_note: int | None = None

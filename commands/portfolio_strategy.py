@@ -7,6 +7,7 @@ and storage/portfolio_repo.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -18,7 +19,7 @@ from commands.i18n import Translator
 from commands.strategy import portfolio as pf
 from commands.strategy.scoring import normalize_weights, ratings_of, score_of
 from storage import portfolio_repo, strategy_repo
-from storage.models import Role
+from storage.models import Account, Role
 
 RANK_WORDS = {"score": "score", "评分": "score", "得分": "score",
               "profit": "profit", "gp": "profit", "gross_profit": "profit", "毛利": "profit",
@@ -54,6 +55,17 @@ def portfolio_rows(session: Session, *, today: date) -> list[pf.Row]:
                            ar=person_name(ar) if ar else "", open=opens.get(a.id, 0),
                            overdue=overdue.get(a.id, 0), renewal=a.renewal_date))
     return rows
+
+
+def summary_rows(accounts: Sequence[Account]) -> list[pf.Row]:
+    """Rows enough for :func:`summary_sections` (tier and gross profit) from accounts already
+    read: plain ``accounts`` needs no holders, counts or colours a second time."""
+    return [pf.Row(account_id=a.id or 0, name=a.name, tier=a.tier, score=None,
+                   revenue=sane_number(a.revenue, low=0, high=MAX_AMOUNT,
+                                       where=f"account {a.id} revenue"),
+                   margin=sane_number(a.margin, low=-1, high=1, where=f"account {a.id} margin"),
+                   color="", ar="", open=0, overdue=0, renewal=a.renewal_date)
+            for a in accounts]
 
 
 def _row_line(t: Translator, n: int, row: pf.Row) -> str:

@@ -57,6 +57,9 @@ class Context:
     shared_channel: bool = False
     # Run after the unit of work commits (e.g. "health may have changed").
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # Set by a verb that can write but only read this time (`account` showing the card):
+    # the after-write checks (the health re-assessment) are then not run for it.
+    only_read: bool = False
 
     @property
     def lang(self) -> str:

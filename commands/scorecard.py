@@ -82,6 +82,16 @@ class OverdueItem:
     role: str = ""
 
 
+@dataclass(frozen=True)
+class OverdueTotal:
+    """Overdue tasks summed (by storage, with SQL aggregates): how many, and their days
+    late added up, of the shared or the internal ones."""
+
+    shared: bool
+    count: int
+    days: int
+
+
 # --- shapes ---------------------------------------------------------------------------------
 
 
@@ -162,8 +172,13 @@ def response_measure(inputs: HealthInputs, th: Thresholds) -> Measure:
 
 
 def overdue_load(inputs: HealthInputs, th: Thresholds) -> float:
-    """Overdue work in task-equivalents: older and customer-shared work weighs more."""
+    """Overdue work in task-equivalents: older and customer-shared work weighs more (each
+    task ``1 + days / overdue_red_days``; from the items, or from their totals)."""
     items = inputs.overdue
+    if not items and inputs.overdue_totals:
+        return sum((total.count + total.days / th.overdue_red_days)
+                   * (th.overdue_shared_weight if total.shared else 1)
+                   for total in inputs.overdue_totals)
     if not items and inputs.overdue_count:
         days = inputs.oldest_overdue_days or 1
         items = tuple(OverdueItem(0, days) for _ in range(inputs.overdue_count))
@@ -177,7 +192,8 @@ def overdue_measure(inputs: HealthInputs, th: Thresholds) -> Measure:
     load = overdue_load(inputs, th)
     score = high_is_bad(load, yellow=th.overdue_yellow_count, red=th.overdue_red_count,
                         reached=True)
-    shared = sum(1 for item in inputs.overdue if item.shared)
+    shared = sum(1 for item in inputs.overdue if item.shared) if inputs.overdue else sum(
+        total.count for total in inputs.overdue_totals if total.shared)
     return Measure("overdue", score, reason="overdue_tasks", values={
         "count": inputs.overdue_count, "days": inputs.oldest_overdue_days or 0,
         "number": inputs.oldest_overdue_number or 0, "shared": shared})

@@ -71,13 +71,21 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; several processes starting at once are safe."""
+    """Bring the schema to ``revision``; several processes starting at once are safe.
+
+    On SQLite, a schema that changed is analysed afterwards: its query planner has no
+    statistics for a new index (PostgreSQL's autovacuum gathers them by itself), and without
+    them it scans the per-account lists' composite index whole."""
+    before = current_revision(engine) if engine.dialect.name == "sqlite" else None
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _UPGRADE_LOCK})
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    if engine.dialect.name == "sqlite" and current_revision(engine) != before:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -11,11 +11,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, func, select
 
 from commands.bounds import sane_date, sane_number
 from commands.health import METRIC_RANGES, Health, HealthInputs
-from commands.scorecard import OverdueItem
+from commands.scorecard import OverdueTotal
 from storage.models import Account, HealthSnapshot, Note, Signal, Task, TaskStatus
 from storage.opportunity_repo import Receivables, receivables_many
 
@@ -140,7 +141,8 @@ def gather_inputs(session: Session, *, account: Account, today: date) -> HealthI
 def gather_inputs_many(
     session: Session, *, accounts: Sequence[Account], today: date,
 ) -> dict[int, HealthInputs]:
-    """:func:`gather_inputs` for many accounts at once, in five queries however many."""
+    """:func:`gather_inputs` for many accounts at once, in a fixed number of queries however
+    many, each an aggregate or a few rows per account (never every task or note)."""
     ids = [a.id for a in accounts if a.id is not None]
     if not ids:
         return {}
@@ -148,27 +150,14 @@ def gather_inputs_many(
     for row in session.exec(select(Signal).where(col(Signal.account_id).in_(ids))
                             .order_by(col(Signal.at), col(Signal.id))).all():
         signal_rows.setdefault(row.account_id, []).append(row)
-    # The columns the assessment reads, not Task objects (an account may have thousands).
-    overdue: dict[int, list[_Late]] = {}
-    for late_row in session.execute(sa.select(
-            col(Task.account_id), col(Task.number), col(Task.due_date), col(Task.shared),
-            col(Task.role)).where(
-            col(Task.account_id).in_(ids), col(Task.status) == TaskStatus.OPEN.value,
-            col(Task.due_date).is_not(None), col(Task.due_date) < today,
-    ).order_by(col(Task.due_date), col(Task.id))).all():
-        overdue.setdefault(late_row[0], []).append(_Late(*late_row[1:]))
+    overdue, oldest_late = _overdue_many(session, ids=ids, today=today)
     # The meeting cadence counts meetings, not every note (an email is not a meeting).
     last_notes = dict(session.exec(
         select(Note.account_id, func.max(Note.created_at))
         .where(col(Note.account_id).in_(ids), Note.kind == MEETING)
         .group_by(col(Note.account_id))
     ).all())
-    # Accounts with any task that is not withdrawn: overdue work has data there.
-    with_tasks = set(session.exec(
-        select(Task.account_id).where(col(Task.account_id).in_(ids),
-                                      col(Task.status) != TaskStatus.CANCELLED.value)
-        .group_by(col(Task.account_id))
-    ).all())
+    with_tasks = _with_tasks(session, ids=ids)
     renewal_tasks = _renewal_tasks_many(session, accounts=accounts)
     owed_by = receivables_many(session, account_ids=ids, today=today)
     out: dict[int, HealthInputs] = {}
@@ -176,8 +165,8 @@ def gather_inputs_many(
         if account.id is None:
             continue
         signals = _latest(signal_rows.get(account.id, []))
-        late = overdue.get(account.id, [])
-        oldest = late[0] if late else None
+        totals = overdue.get(account.id, ())
+        oldest = oldest_late.get(account.id)
         created = account.created_at.date()
         exec_row = signals.get("exec_meeting")
         # A date out of range in an old database reads as none rather than breaking the check.
@@ -199,12 +188,11 @@ def gather_inputs_many(
             usage=number("usage"),
             response_hours=number("response_hours"),
             cis=number("cis"),
-            overdue_count=len(late),
+            overdue_count=sum(t.count for t in totals),
             oldest_overdue_days=(today - oldest.due_date).days if oldest and oldest.due_date else None,
             oldest_overdue_number=oldest.number if oldest else None,
             oldest_overdue_role=oldest.role if oldest else None,
-            overdue=tuple(OverdueItem(t.number, (today - t.due_date).days, t.shared, t.role)
-                          for t in late if t.due_date is not None),
+            overdue_totals=totals,
             tasks_recorded=account.id in with_tasks,
             days_since_note=max(0, (today - _as_date(last_notes.get(account.id), created)).days),
             note_recorded=last_notes.get(account.id) is not None,
@@ -223,13 +211,65 @@ def gather_inputs_many(
 class _Late(NamedTuple):
     number: int
     due_date: date | None
-    shared: bool
     role: str
+
+
+def _days_late(session: Session, today: date) -> Any:
+    """``today - task.due_date`` in whole days, as SQL (per dialect)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.cast(sa.func.julianday(today.isoformat()) - sa.func.julianday(col(Task.due_date)),
+                       sa.Integer)
+    return sa.literal(today, sa.Date) - col(Task.due_date)
+
+
+def _overdue_many(
+    session: Session, *, ids: list[int], today: date,
+) -> tuple[dict[int, tuple[OverdueTotal, ...]], dict[int, _Late]]:
+    """Per account: its overdue open tasks summed (shared and internal apart), and the oldest
+    one (by due date, then age): two queries, whatever the number of tasks."""
+    late = (col(Task.account_id).in_(ids), col(Task.status) == TaskStatus.OPEN.value,
+            col(Task.due_date).is_not(None), col(Task.due_date) < today)
+    totals: dict[int, list[OverdueTotal]] = {}
+    for aid, shared, count, days in session.execute(
+            sa.select(col(Task.account_id), col(Task.shared), func.count(),
+                      func.sum(_days_late(session, today)))
+            .where(*late).group_by(col(Task.account_id), col(Task.shared))
+            .order_by(col(Task.account_id), col(Task.shared))).all():
+        totals.setdefault(int(aid), []).append(
+            OverdueTotal(shared=bool(shared), count=int(count), days=int(days or 0)))
+    oldest: dict[int, _Late] = {}
+    if len(ids) == 1:
+        row = session.execute(
+            sa.select(col(Task.account_id), col(Task.number), col(Task.due_date), col(Task.role))
+            .where(*late).order_by(col(Task.due_date), col(Task.id)).limit(1)).first()
+        rows = [row] if row is not None else []
+    else:
+        ranked = sa.select(
+            col(Task.account_id), col(Task.number), col(Task.due_date), col(Task.role),
+            func.row_number().over(partition_by=col(Task.account_id),
+                                   order_by=(col(Task.due_date), col(Task.id))).label("rank"),
+        ).where(*late).subquery()
+        rows = list(session.execute(
+            sa.select(ranked.c.account_id, ranked.c.number, ranked.c.due_date, ranked.c.role)
+            .where(ranked.c.rank == 1)).all())
+    for aid, number, due, role in rows:
+        oldest[int(aid)] = _Late(number, _as_day(due), role)
+    return {aid: tuple(t) for aid, t in totals.items()}, oldest
+
+
+def _with_tasks(session: Session, *, ids: list[int]) -> set[int]:
+    """The accounts with any task that is not withdrawn: overdue work has data there."""
+    alive = (col(Task.account_id).in_(ids), col(Task.status) != TaskStatus.CANCELLED.value)
+    if len(ids) == 1:
+        return {ids[0]} if session.exec(
+            select(Task.id).where(*alive).limit(1)).first() is not None else set()
+    return set(session.exec(
+        select(Task.account_id).where(*alive).group_by(col(Task.account_id))).all())
 
 
 def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set[int]:
     """The accounts (of those with a renewal date) that have a task for it, as
-    :func:`has_renewal_task` decides, in two queries."""
+    :func:`has_renewal_task` decides, in two aggregate queries."""
     dated: dict[int, date] = {}
     for a in accounts:
         renewal = sane_date(a.renewal_date, where=f"account {a.id} renewal")
@@ -242,21 +282,48 @@ def _renewal_tasks_many(session: Session, *, accounts: Sequence[Account]) -> set
         select(Task.account_id, Task.rule_key).where(col(Task.account_id).in_(list(dated)),
                                                      col(Task.rule_key).in_(keys))).all()
              if key == f"renewal:{dated[aid].isoformat()}"}
-    earliest = min(dated.values()) - timedelta(days=365)
-    rows = session.exec(select(Task.account_id, Task.title, Task.status, Task.created_at).where(
-        col(Task.account_id).in_([a for a in dated if a not in found]),
-        col(Task.status) != TaskStatus.CANCELLED.value,
-        # Only titles with one of the words come back (the regex below decides).
-        sa.or_(*[sa.func.lower(col(Task.title)).like(f"%{word}%") for word in _RENEWAL_LIKE]),
-        sa.or_(col(Task.status) == TaskStatus.OPEN.value,
-               col(Task.created_at) >= datetime.combine(earliest, time(), tzinfo=UTC)),
-    )).all()
-    for aid, title, status, created in rows:
+    rest = [a for a in dated if a not in found]
+    if not rest:
+        return found
+    words = sa.or_(*[sa.func.lower(col(Task.title)).like(f"%{word}%") for word in _RENEWAL_LIKE])
+    if len(rest) == 1:
+        # One account (a re-assessment): the first such task found is enough.
+        aid = rest[0]
         since = datetime.combine(dated[aid] - timedelta(days=365), time(), tzinfo=UTC)
-        recent = status == TaskStatus.OPEN.value or (created is not None and _aware(created) >= since)
-        if recent and _RENEWAL_WORDS.search(title):
+        if session.exec(select(Task.id).where(
+                Task.account_id == aid, col(Task.status) != TaskStatus.CANCELLED.value, words,
+                sa.or_(col(Task.status) == TaskStatus.OPEN.value, col(Task.created_at) >= since),
+        ).limit(1)).first() is not None:
+            found.add(aid)
+        return found
+    # Per account, of the tasks whose title has one of the words (case-folded as the regex
+    # does): is any open, and when was the newest made.
+    is_open = sa.case((col(Task.status) == TaskStatus.OPEN.value, 1), else_=0)
+    for aid, any_open, newest in session.execute(
+            sa.select(col(Task.account_id), func.max(is_open), func.max(col(Task.created_at)))
+            .where(col(Task.account_id).in_(rest),
+                   col(Task.status) != TaskStatus.CANCELLED.value, words)
+            .group_by(col(Task.account_id))).all():
+        since = datetime.combine(dated[aid] - timedelta(days=365), time(), tzinfo=UTC)
+        made = _as_datetime(newest)
+        if any_open or (made is not None and made >= since):
             found.add(int(aid))
     return found
+
+
+def _as_day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    """MAX() over a datetime column: a datetime, or a string on SQLite; aware, in UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return _aware(value)
 
 
 def _aware(value: datetime) -> datetime:
@@ -311,8 +378,10 @@ def snapshots_between(
 def snapshots_of(
     session: Session, *, account_id: int, since: datetime | None = None,
 ) -> Sequence[HealthSnapshot]:
-    """Snapshots oldest first (for trends)."""
-    query = select(HealthSnapshot).where(HealthSnapshot.account_id == account_id)
+    """Snapshots oldest first (for trends and colour episodes). Their JSON (reasons, scorecard)
+    is read only when a row's is asked for: a history is hundreds of rows."""
+    query = select(HealthSnapshot).where(HealthSnapshot.account_id == account_id).options(
+        defer(HealthSnapshot.reasons), defer(HealthSnapshot.measures))  # type: ignore[arg-type]
     if since is not None:
         query = query.where(col(HealthSnapshot.at) >= since)
     return session.exec(query.order_by(col(HealthSnapshot.at), col(HealthSnapshot.id))).all()

@@ -12,7 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Task, TaskStatus
+from storage.models import Role, Task, TaskStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +47,38 @@ def open_tasks_shown(session: Session, *, account_id: int, per_role: int) -> Seq
         select(Task).join(ranked, col(Task.id) == ranked.c.id)
         .where(ranked.c.rank <= per_role).order_by(*order)
     ).all()
+
+
+def task_page(
+    session: Session, *, account_id: int, which: str, today: date,
+    person_id: int | None = None, joint: bool = False, limit: int = 100,
+) -> tuple[Sequence[Task], int]:
+    """The first ``limit`` tasks of a `tasks` list and how many the list holds, in two
+    queries: open work first, overdue first (oldest first), then by due date, undated last,
+    then by number (commands.format.task_sort_key).
+
+    ``which``: open, mine (open and assigned to ``person_id``), overdue, done, cancelled, or
+    all (but the withdrawn); ``joint``: only the joint plan (shared, or the customer's own)."""
+    where: list[sa.ColumnElement[bool]] = [col(Task.account_id) == account_id]
+    is_open = col(Task.status) == TaskStatus.OPEN.value
+    if which in ("open", "mine"):
+        where.append(is_open)
+        if which == "mine" and person_id is not None:
+            where.append(col(Task.assignee_id) == person_id)
+    elif which == "overdue":
+        where += [is_open, col(Task.due_date).is_not(None), col(Task.due_date) < today]
+    elif which in (TaskStatus.DONE.value, TaskStatus.CANCELLED.value):
+        where.append(col(Task.status) == which)
+    elif which == "all":
+        where.append(col(Task.status) != TaskStatus.CANCELLED.value)
+    else:
+        raise ValueError(which)
+    if joint:
+        where.append(sa.or_(col(Task.shared), col(Task.role) == Role.CUSTOMER.value))
+    late = sa.and_(is_open, col(Task.due_date).is_not(None), col(Task.due_date) < today)
+    order = (sa.case((is_open, 0), else_=1), sa.case((late, 0), else_=1),
+             col(Task.due_date).is_(None), col(Task.due_date), col(Task.number))
+    total = int(session.execute(sa.select(sa.func.count()).select_from(Task).where(*where))
+                .scalar_one())
+    rows = session.exec(select(Task).where(*where).order_by(*order).limit(limit)).all()
+    return rows, total

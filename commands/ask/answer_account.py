@@ -307,6 +307,7 @@ def summary(a: Answerer, intent: Intent, question: str) -> Answer:
     urgent = sorted(f.open_tasks, key=lambda x: (not x.is_overdue, x.due or date.max, x.number))[:5]
     if urgent:
         answer.tasks.update(x.number for x in urgent)
+        a.rows.prefetch(x.number for x in urgent)
         answer.reply.sections.append(Section(title=a.t("ask.summary.next"),
                                              items=[Item(a.task_line(x)) for x in urgent]))
     return answer

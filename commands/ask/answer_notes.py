@@ -15,7 +15,7 @@ from commands.ask import topics
 from commands.ask.answer_account import operational_fields
 from commands.ask.context import relevant_note_ids
 from commands.ask.intents import Intent
-from commands.ask.topics import Group, has_term, matches, tokens
+from commands.ask.topics import Group, TopicMatcher, has_term, matches, tokens
 from commands.ask.understand import name_forms
 from commands.textfold import fold
 from storage import ask_repo, record_repo, repos, search
@@ -94,21 +94,21 @@ def matching_lines(a: Answerer, intent: Intent, question: str, *, decisions_only
     everything = not groups and not forms and window is not None and not decisions_only
     agreeing = lx.AGREE.search(fold(question)) is not None
     lines: list[Line] = []
+    split = {id(note): _sentences(note.text) for note in candidates}
+    topics = TopicMatcher(groups, [x for sentences in split.values() for x in sentences])
     for note in candidates:
         note_tokens = tokens(note.text)
         by_author = author is not None and note.author_id == author
         in_note = any(has_term(note_tokens, p) for p in person_terms if p) or by_author
         if forms and not in_note:
             continue
-        sentences = _sentences(note.text)
+        sentences = split[id(note)]
         # A note that speaks about the topic: what it decided belongs to the answer too
         # ("what did we agree in the kick-off?").
-        on_topic = bool(groups) and any(
-            any(matches(tokens(x), g) for g in groups) for x in sentences)
+        on_topic = bool(groups) and any(topics.count(x) for x in sentences)
         for sentence in sentences:
-            words = tokens(sentence)
-            topic = sum(1 for g in groups if matches(words, g))
-            person = any(has_term(words, p) for p in person_terms if p)
+            topic = topics.count(sentence)
+            person = any(has_term(tokens(sentence), p) for p in person_terms if p)
             decided = bool(_DECISION_LINE.search(sentence))
             if on_topic and decided and not topic and agreeing:
                 lines.append(Line(note, sentence, 1))

@@ -91,6 +91,7 @@ def topic_answer(a: Answerer, intent: Intent, question: str) -> Answer:
     reply = Reply(title=a.t("ask.topic.title", account=a.facts.name, count=len(tasks)))
     answer = Answer(reply, tasks={x.number for x in tasks})
     ordered = sorted(tasks, key=lambda x: (x.status != TaskStatus.OPEN.value, not x.is_overdue, x.number))
+    a.rows.prefetch(x.number for x in ordered[:15])
     reply.sections.append(Section(items=[Item(_closed_line(a, x)) for x in ordered[:15]]))
     return answer
 

@@ -23,7 +23,7 @@ from commands.ask.postprocess import defang
 from commands.format import fmt_date
 from commands.format import task_line as format_task_line
 from commands.i18n import Translator
-from storage import repos
+from storage import ask_repo, repos
 from storage.models import Person, Task
 
 MAX_ITEMS = 15
@@ -78,7 +78,8 @@ class Answerer:
         self.facts = facts
         self.t = t
         self.asker = asker
-        self.rows: dict[int, Task] = dict(facts.task_rows)
+        self.rows = ask_repo.TaskRows(session, account_id=facts.account_id, loaded=facts.task_rows,
+                                      numbers=[x.number for x in facts.open_tasks])
         self.people: dict[int, Person] = dict(facts.people)
 
     # --- formatting helpers ---------------------------------------------------------
@@ -119,6 +120,7 @@ class Answerer:
 
     def task_items(self, tasks: list[TaskFact], answer: Answer, *, limit: int = MAX_ITEMS) -> list[Item]:
         ordered = sorted(tasks, key=lambda x: (not x.is_overdue, x.due or date.max, x.number))
+        self.rows.prefetch(x.number for x in ordered[:limit])
         items = [Item(self.task_line(x)) for x in ordered[:limit]]
         answer.tasks.update(x.number for x in ordered[:limit])
         if len(ordered) > limit:

@@ -123,7 +123,8 @@ class AccountFacts:
     plan: dict[str, str] = field(default_factory=dict)
     # The most recently closed (done or cancelled) tasks, for questions about a piece of work.
     closed_rows: list[Task] = field(default_factory=list)
-    # The rows behind open_tasks and their assignees, for commands.format's task lines.
+    # Rows behind open_tasks already read, and the assignees, for commands.format's task
+    # lines (answers.Answerer reads the others when it shows them).
     task_rows: dict[int, Task] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
 
@@ -167,7 +168,7 @@ def known_of(facts: AccountFacts) -> Known:
     return known
 
 
-def task_fact(task: Task, *, today: date, names: dict[int, str], note_numbers: dict[int, int]) -> TaskFact:
+def task_fact(task: Task | ask_repo.OpenTask, *, today: date, names: dict[int, str], note_numbers: dict[int, int]) -> TaskFact:
     overdue = 0
     if task.status == TaskStatus.OPEN.value and task.due_date is not None and task.due_date < today:
         overdue = (today - task.due_date).days
@@ -213,16 +214,14 @@ def gather(
         if person.id is not None:
             facts.holders[str(role)] = (person.id, person.display_name or person.username or person.user_id)
 
-    tasks = repos.tasks_of(session, account_id=account_id, status=TaskStatus.OPEN.value)
+    # Columns, not rows: the rows behind the few tasks an answer shows are read then
+    # (answers.Answerer.rows).
+    tasks = ask_repo.open_tasks(session, account_id=account_id)
     people = repos.persons_by_ids(session, ids={t.assignee_id for t in tasks if t.assignee_id})
     names = {pid: p.display_name or p.username or p.user_id for pid, p in people.items()}
-    source_ids = [t.source_note_id for t in tasks if t.source_note_id]
-    note_numbers = {
-        nid: n.number
-        for nid, n in ask_repo.notes_by_ids(session, account_id=account_id, ids=source_ids).items()
-    }
+    note_numbers = record_repo.note_numbers(
+        session, account_id=account_id, note_ids={t.source_note_id for t in tasks if t.source_note_id})
     facts.open_tasks = [task_fact(t, today=today, names=names, note_numbers=note_numbers) for t in tasks]
-    facts.task_rows = {t.number: t for t in tasks}
     facts.people = dict(people)
     for person in holders.values():
         if person.id is not None:

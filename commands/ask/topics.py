@@ -152,10 +152,74 @@ def titles_about(question: str, titles: Iterable[tuple[int, str]]) -> list[int]:
         return []
     # The titles that speak about most of what is asked: "收银系统的问题" is the till system's
     # fault, not every title with "系统" in it.
-    scored = [(sum(matches(words, g) for g in groups), n) for n, title in titles
-              for words in (list(_tokens(title)),)]
+    titles = list(titles)
+    matcher = TopicMatcher(groups, [title for _, title in titles])
+    scored = [(matcher.count(title), n) for n, title in titles]
     best = max((score for score, _ in scored), default=0)
     return [n for score, n in scored if score and score == best]
+
+
+class TopicMatcher:
+    """:func:`matches` of ``groups`` for many texts at once: each group is made once into the
+    words it takes among all the texts' words, and a text is then tested with set and string
+    lookups (thousands of task titles, every sentence of the notes searched). A text tested
+    must be one of ``texts``."""
+
+    def __init__(self, groups: list[Group], texts: Iterable[str]) -> None:
+        vocabulary: set[str] = set().union(*(_Title.of(text).words for text in texts))
+        by_start: dict[str, list[str]] = {}
+        for t in vocabulary:
+            by_start.setdefault(t[:4], []).append(t)
+        self._tests = [_group_test(g, vocabulary, by_start) for g in groups]
+
+    def count(self, text: str) -> int:
+        """How many of the groups ``text`` speaks about."""
+        x = _Title.of(text)
+        return sum(x.passes(*test) for test in self._tests)
+
+
+class _Title:
+    """A title's words ready for :func:`has_term`'s test done with set and string lookups
+    (every question reads every open task's title: thousands on a large account)."""
+
+    __slots__ = ("padded", "words")
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.words = frozenset(words)
+        self.padded = f" {' '.join(words)} "
+
+    @staticmethod
+    @lru_cache(maxsize=65_536)
+    def of(title: str) -> _Title:
+        return _Title(_tokens(title))
+
+    def passes(self, words: frozenset[str], phrases: tuple[str, ...]) -> bool:
+        """One of ``words`` is a word of the title, or one of ``phrases`` (padded) is in it."""
+        return not words.isdisjoint(self.words) or any(p in self.padded for p in phrases)
+
+
+def _group_test(group: Group, vocabulary: set[str], by_start: dict[str, list[str]],
+                ) -> tuple[frozenset[str], tuple[str, ...]]:
+    """:func:`matches` of ``group`` made once for many titles: the words of ``vocabulary``
+    (every word of the titles; ``by_start`` the same by their first four letters) that the
+    light stemming of :func:`has_term` takes for the group's one-word terms, and its phrases
+    (several words, or Chinese) padded; a title has the group when it has one of those words
+    or holds one of those phrases."""
+    words: set[str] = set()
+    phrases: list[str] = []
+    for term in group:
+        if len(term) > 1 or _CJK.match(term[0]):
+            phrases.append(f" {' '.join(term)} ")
+            continue
+        word = term[0]
+        if word in vocabulary:
+            words.add(word)
+        if len(word) >= 4:  # the title's word starts with it
+            words.update(t for t in by_start.get(word[:4], ()) if t.startswith(word))
+        if len(word) >= 5:  # a title's word of four letters or more begins it
+            words.update(stem for stem in (word[:k] for k in range(4, len(word) + 1))
+                         if stem in vocabulary)
+    return frozenset(words), tuple(phrases)
 
 
 def _only_said_kind(group: Group) -> bool:

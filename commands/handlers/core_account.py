@@ -129,6 +129,7 @@ def account(ctx: Context, args: Args) -> Reply:
         return _account_set(ctx, args)
     if sub == "score":
         return account_score(ctx, args)
+    ctx.only_read = True  # the card changes nothing: no re-assessment after it
     return account_card(ctx)
 
 
@@ -369,11 +370,22 @@ def accounts(ctx: Context, args: Args) -> Reply:
     if not rows:
         return Reply(title=t("accounts.empty"))
 
+    # Translated once per colour and tier, not once per account and column.
+    colors: dict[str, str] = {}
+    tiers: dict[str, str] = {}
+
     def health(color: str) -> str:
-        return t(f"color.{color}") if color else t("card.no_health")
+        if color not in colors:
+            colors[color] = t(f"color.{color}") if color else t("card.no_health")
+        return colors[color]
+
+    def tier(name: str) -> str:
+        if name not in tiers:
+            tiers[name] = tier_label(t, name)
+        return tiers[name]
 
     items = [
-        Item(t("accounts.row", account=r.account.name, tier=tier_label(t, r.account.tier),
+        Item(t("accounts.row", account=r.account.name, tier=tier(r.account.tier),
                health=health(r.color), open=r.open, overdue=r.overdue,
                renewal=fmt_date(t.lang, r.account.renewal_date, weekday=False)))
         for r in rows[:PORTFOLIO_SHOWN]
@@ -384,7 +396,7 @@ def accounts(ctx: Context, args: Args) -> Reply:
         writer = csv.writer(out)
         writer.writerow(t("portfolio.columns").split(","))
         for r in rows:
-            writer.writerow([r.account.name, tier_label(t, r.account.tier), health(r.color),
+            writer.writerow([r.account.name, tier(r.account.tier), health(r.color),
                              r.open, r.overdue,
                              r.account.renewal_date.isoformat() if r.account.renewal_date else ""])
         name = f"portfolio-{today.isoformat()}.csv"
@@ -393,7 +405,7 @@ def accounts(ctx: Context, args: Args) -> Reply:
         reply.footer = t("portfolio.more", shown=PORTFOLIO_SHOWN, count=len(rows), file=name)
     # The Pareto line and the tier counts against the key-account guideline.
     return portfolio_strategy.extend_portfolio(
-        t, reply, portfolio_strategy.portfolio_rows(ctx.session, today=today))
+        t, reply, portfolio_strategy.summary_rows([r.account for r in rows]))
 
 
 @command("triangle", aliases=("team",), keys=("ar", "sr", "fr", "sponsor"), accepts=lambda key: parse_role(key) is not None)

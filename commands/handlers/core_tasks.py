@@ -399,30 +399,16 @@ def tasks(ctx: Context, args: Args) -> Reply:
     which = _TASKS_FILTERS.get(args.words[0].lower(), "") if args.words else "open"
     if not which:
         raise CommandError("error.tasks_usage", value=args.words[0])
-    if which == "mine":
-        found = repos.tasks_of(ctx.session, account_id=account.id, assignee_id=ctx.person.id)
-    elif which == "overdue":
-        found = [x for x in repos.tasks_of(ctx.session, account_id=account.id) if is_overdue(x, today)]
-    elif which == "done":
-        found = repos.tasks_of(ctx.session, account_id=account.id, status=TaskStatus.DONE.value)
-    elif which == "cancelled":
-        found = repos.tasks_of(ctx.session, account_id=account.id,
-                               status=TaskStatus.CANCELLED.value)
-    elif which == "all":
-        # Withdrawn tasks are not work: `tasks cancelled` lists them.
-        found = [x for x in repos.tasks_of(ctx.session, account_id=account.id, status=None)
-                 if x.status != TaskStatus.CANCELLED.value]
-    else:
-        found = repos.tasks_of(ctx.session, account_id=account.id)
-    if ctx.shared_channel:
-        found = customer_side.joint(found)  # the customer reads the joint plan only
-    found = sorted(found, key=lambda x: (x.status != TaskStatus.OPEN.value, task_sort_key(x, today)))
+    # Only the page shown is read (the customer reads the joint plan only).
+    found, total = tasklist_repo.task_page(ctx.session, account_id=account.id, which=which,
+                                           today=today, person_id=ctx.person.id,
+                                           joint=ctx.shared_channel, limit=100)
     people = repos.persons_by_ids(ctx.session, ids=assignee_ids(found))
-    title = t(f"tasks.title_{which}", account=account.name, count=len(found))
+    title = t(f"tasks.title_{which}", account=account.name, count=total)
     if not found:
         return Reply(title=title, sections=[Section(text=t("tasks.empty"))])
-    items = [Item(task_line(t, x, people, today), buttons=done_buttons(t, x)) for x in found[:100]]
-    footer = t("tasks.more", count=len(found) - 100) if len(found) > 100 else ""
+    items = [Item(task_line(t, x, people, today), buttons=done_buttons(t, x)) for x in found]
+    footer = t("tasks.more", count=total - 100) if total > 100 else ""
     return Reply(title=title, sections=[Section(items=items)], footer=footer)
 
 

@@ -80,6 +80,11 @@ def test_listeners_hear_about_writes_not_reads(chat: Conversation) -> None:
     chat.say("open")
     chat.say('task "Send the quote"')
     assert len(heard) == 2 and len(set(heard)) == 1
+    # `account` can write, but showing the card only reads: nothing to re-assess.
+    assert "Acme Corp" in chat.text("account")
+    assert len(heard) == 2
+    chat.say("account set tier=core")
+    assert len(heard) == 3
 
 
 def test_a_failing_listener_does_not_lose_the_reply(chat: Conversation) -> None:

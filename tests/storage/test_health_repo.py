@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from commands.health import Color, Health, Reason
+from commands.health import Color, Health, HealthInputs, Reason, Thresholds, assess
+from commands.scorecard import OverdueItem, OverdueTotal
 from storage import health_repo, repos
 from storage.db import SessionFactory
 from storage.models import TaskStatus
@@ -80,6 +81,17 @@ def test_what_counts_as_a_renewal_task(sessions, clock, title, rule_key, status,
         task.status = status
         s.flush()
         assert health_repo.has_renewal_task(s, account_id=acct.id, renewal_date=renewal) is counts
+        # The assessment's own check agrees, for one account and in a batch with another.
+        acct.renewal_date = renewal
+        other = repos.create_account(s, name="Globex", tier="core", at=clock.now())
+        other.renewal_date = renewal
+        s.flush()
+        today = clock.today()
+        assert health_repo.gather_inputs(s, account=acct, today=today).has_renewal_task is counts
+        many = health_repo.gather_inputs_many(s, accounts=[acct, other], today=today)
+        assert acct.id is not None and other.id is not None
+        assert many[acct.id].has_renewal_task is counts
+        assert many[other.id].has_renewal_task is False
 
 
 def test_snapshot_kept_only_when_colour_or_score_changes(sessions, clock):
@@ -125,4 +137,49 @@ def test_inputs_count_meetings_and_weigh_each_overdue_task(sessions, clock):
         inputs = health_repo.gather_inputs(s, account=acct, today=today)
     assert inputs.days_since_note == 20 and inputs.note_recorded  # the email is no meeting
     assert inputs.tasks_recorded and inputs.overdue_count == 1  # cancelled is never overdue
-    assert [(i.number, i.days, i.shared, i.role) for i in inputs.overdue] == [(1, 4, True, "SR")]
+    # Summed in SQL, not read row by row: the totals, and the oldest task's number and role.
+    assert inputs.overdue_totals == (OverdueTotal(shared=True, count=1, days=4),)
+    assert (inputs.oldest_overdue_number, inputs.oldest_overdue_days,
+            inputs.oldest_overdue_role) == (1, 4, "SR")
+
+
+def test_overdue_totals_score_as_the_tasks_one_by_one(sessions, clock):
+    """The overdue measure from SQL totals equals the one from every task read, for one
+    account and for many at once (the portfolio's batch)."""
+    today = clock.today()
+    earlier = clock.now() - timedelta(days=90)
+    ages = {"Acme": [(3, True), (17, False), (40, True), (2, False)],
+            "Globex": [(9, False)], "Initech": []}
+    with sessions.begin() as s:
+        accounts = []
+        for name, tasks in ages.items():
+            acct = repos.create_account(s, name=name, tier="core", at=earlier)
+            assert acct.id is not None
+            accounts.append(acct)
+            for days, shared in tasks:
+                repos.add_task(s, account_id=acct.id, title=f"late {days}", role="AR",
+                               assignee_id=None, due_date=today - timedelta(days=days),
+                               shared=shared, at=earlier)
+            repos.add_task(s, account_id=acct.id, title="not yet", role="SR",
+                           assignee_id=None, due_date=today + timedelta(days=3), shared=False,
+                           at=earlier)
+        s.flush()
+        many = health_repo.gather_inputs_many(s, accounts=accounts, today=today)
+        one = {a.id: health_repo.gather_inputs(s, account=a, today=today) for a in accounts}
+    assert many == one
+    th = Thresholds()
+    for acct in accounts:
+        assert acct.id is not None
+        got = one[acct.id]
+        late = sorted(ages[acct.name], key=lambda x: -x[0])
+        items = tuple(OverdueItem(0, days, shared, "AR") for days, shared in late)
+        by_items = HealthInputs(overdue_count=len(items), overdue=items,
+                                oldest_overdue_days=late[0][0] if late else None)
+        assert got.overdue_count == len(items)
+        assert got.oldest_overdue_days == (late[0][0] if late else None)
+        mine = [m for m in assess(got, tier="core", today=today, thresholds=th).measures
+                if m.code == "overdue"]
+        theirs = [m for m in assess(by_items, tier="core", today=today, thresholds=th).measures
+                  if m.code == "overdue"]
+        assert [(m.score, m.values.get("count"), m.values.get("shared")) for m in mine] == \
+            [(m.score, m.values.get("count"), m.values.get("shared")) for m in theirs]
