@@ -48,6 +48,7 @@ def _free_port() -> int:
 def serve_kambot(port: int) -> None:
     """`kambot slack --http` as bot/cli.py starts it, but without the scheduler (its
     catch-up is bench startup's business)."""
+    import argparse
     import logging
 
     from bot.adapters.slack import run_slack
@@ -55,7 +56,7 @@ def serve_kambot(port: int) -> None:
 
     os.environ["PORT"] = str(port)
     logging.basicConfig(level=logging.ERROR)
-    run_slack(_platform_core(), mode="http")
+    run_slack(_platform_core(argparse.Namespace(host="127.0.0.1")), mode="http")
 
 
 def serve_bare(port: int) -> None:

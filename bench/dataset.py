@@ -2,10 +2,11 @@
 notes per account on average (200,000 and 100,000 at 1,000 accounts), one account holding
 2,000 tasks, 8 months of daily health snapshots, processed events and channel members.
 
-Generated once per size by bulk inserts at the schema revision :data:`BASE_REVISION` and
-cached on disk (SQLite: ``bench/.cache/``; PostgreSQL: a template database); every run
-works on a fresh copy upgraded to the current head, so the same data serves the "before"
-and "after" of a schema change.
+Generated once per size by bulk inserts at the schema revision :data:`BASE_REVISION`
+(only the columns a table has there), upgraded to the head of the day, its note search
+index filled, and cached on disk (SQLite: ``bench/.cache/``; PostgreSQL: a template
+database); every run works on a fresh copy upgraded to the current head. The index is
+filled at head because a migration may rebuild it empty (0012 did on SQLite).
 
     .venv/bin/python -m bench.dataset [--accounts 1000] [--pg URL]    (build the caches)
 """
@@ -152,12 +153,20 @@ _TABLES = {"person": Person, "account": Account, "binding": ChannelBinding,
            "snapshot": HealthSnapshot, "event": ProcessedEvent}
 
 
+def _at_base(conn: sa.Connection, table: sa.Table) -> sa.Table:
+    """``table`` with only the columns it has at BASE_REVISION (the models are at head, and a
+    column added since, with its default, would be written to a table that lacks it)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    return sa.Table(table.name, sa.MetaData(),
+                    *(c._copy() for c in table.columns if c.name in have))
+
+
 def _fill(engine: Engine, accounts: int) -> None:
     upgrade(engine, BASE_REVISION)
     rows = _rows(accounts)
     with engine.begin() as conn:
         for key, model in _TABLES.items():
-            table = model.__table__  # type: ignore[attr-defined]
+            table = _at_base(conn, model.__table__)  # type: ignore[attr-defined]
             batch = rows[key]
             for i in range(0, len(batch), 20_000):
                 conn.execute(sa.insert(table), batch[i:i + 20_000])
@@ -167,7 +176,13 @@ def _fill(engine: Engine, accounts: int) -> None:
                 conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {name}))")
-    # The note search index as kambot keeps it (storage.search), filled up front.
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
+def _index_notes(engine: Engine, accounts: int) -> None:
+    """The note search index as kambot keeps it (storage.search), filled up front, at head:
+    a migration may rebuild the index empty (0012 did on SQLite)."""
     from sqlmodel import Session
 
     from storage.search import catch_up
@@ -176,8 +191,6 @@ def _fill(engine: Engine, accounts: int) -> None:
         for aid in range(1, accounts + 1):
             catch_up(session, account_id=aid)
         session.commit()
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE")
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -193,6 +206,8 @@ def sqlite_copy(accounts: int, workdir: Path, *, log: Any = print) -> Dataset:
         tmp.unlink(missing_ok=True)
         engine = make_engine(f"sqlite:///{tmp}")
         _fill(engine, accounts)
+        upgrade(engine)
+        _index_notes(engine, accounts)
         engine.dispose()
         tmp.rename(cached)
         log(f"  (generated {cached.name} in {time.perf_counter() - started:.0f} s; cached)")
@@ -221,6 +236,8 @@ def pg_copy(admin_url: str, accounts: int, *, log: Any = print) -> tuple[Dataset
         url = make_url(admin_url).set(database=building).render_as_string(hide_password=False)
         engine = make_engine(url)
         _fill(engine, accounts)
+        upgrade(engine)
+        _index_notes(engine, accounts)
         engine.dispose()
         with admin.connect() as conn:
             conn.exec_driver_sql(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
