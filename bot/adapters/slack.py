@@ -272,22 +272,31 @@ async def start_slack(core: Core, *, mode: str | None = None, host: str | None =
     return runner.cleanup
 
 
-def run_slack(core: Core, *, mode: str | None = None) -> int:
-    """`kambot slack [--http|--socket]`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+def run_slack(core: Core, *, mode: str | None = None,
+              beside: Callable[[], contextlib.AbstractContextManager[object]] | None = None,
+              ) -> int:
+    """`kambot slack [--http|--socket]`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP.
+
+    ``beside``: what runs for as long as the app does (the scheduler), entered on a thread
+    once the app is serving, so that neither its imports nor its start delay the first
+    ack, and left after the app stops."""
     resolve_mode(core, mode)
     favour_event_loop()
 
     async def main() -> None:
         stop = await start_slack(core, mode=mode)
-        done = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError):  # not on Windows
-                loop.add_signal_handler(sig, done.set)
-        try:
-            await done.wait()
-        finally:
-            await stop()
+        with contextlib.ExitStack() as running:
+            try:
+                if beside is not None:
+                    await asyncio.to_thread(lambda: running.enter_context(beside()))
+                done = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    with contextlib.suppress(NotImplementedError):  # not on Windows
+                        loop.add_signal_handler(sig, done.set)
+                await done.wait()
+            finally:
+                await stop()
 
     try:
         asyncio.run(main())
