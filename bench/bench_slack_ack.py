@@ -30,6 +30,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -100,6 +101,8 @@ async def _client(urls: list[str], n: int, rate: float, channel: str,
 
     latencies: list[float] = []
     kinds: dict[str, int] = {"": 0, "later": 0, "busy": 0, "error": 0}
+    # Unique per run: kambot answers a trigger_id once (a retried request has one effect).
+    run_id = uuid.uuid4().hex[:8]
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
 
         async def one(i: int) -> None:
@@ -108,7 +111,7 @@ async def _client(urls: list[str], n: int, rate: float, channel: str,
                     "user_name": user.lower(), "command": "/kam", "text": "open",
                     "api_app_id": "ABENCH", "is_enterprise_install": "false",
                     "response_url": f"{os.environ.get('BENCH_RESPONSE_URL', '')}r{i}",
-                    "trigger_id": f"trig.{i}"}
+                    "trigger_id": f"trig.{run_id}.{i}"}
             body = urlencode(form)
             headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
             started = time.perf_counter()
@@ -253,10 +256,14 @@ def _open_loop(label: str, data: Dataset, fake: FakeSlack, env: dict[str, str],
                 calls = fake.calls[before:]
                 at_once = sum(1 for c in calls if c.method == "chat.postMessage"
                               and c.params.get("channel") == channel)
-                later = len({c.params.get("_response_url") for c in calls
-                             if c.method == "response_url"
-                             and str(c.params.get("_response_url", "")).startswith(tag)})
-                missing = max(0, kinds[""] - at_once) + max(0, kinds["later"] - later)
+                answered = {str(c.params.get("_response_url")): "busy" in json.dumps(c.params)
+                            for c in calls if c.method == "response_url"
+                            and str(c.params.get("_response_url", "")).startswith(tag)}
+                later = sum(1 for busy in answered.values() if not busy)
+                # A busy notice through the response_url (rather than in the ack)
+                busy_after = sum(1 for busy in answered.values() if busy)
+                missing = (max(0, kinds[""] - at_once - busy_after)
+                           + max(0, kinds["later"] - later))
                 if at_once + later != seen:
                     progress, seen = time.monotonic(), at_once + later
                 if missing == 0 or time.monotonic() - progress > 15 \
@@ -269,10 +276,10 @@ def _open_loop(label: str, data: Dataset, fake: FakeSlack, env: dict[str, str],
             after = f"{took:.1f}" if missing == 0 else f"> {took:.0f}"
             out(f"| {rate} | {n} | {statistics.median(lat) * 1000:.1f} | "
                 f"{_ms(lat, 99):.1f} | {over} | {at_once} | {kinds['later']} ({later}) | "
-                f"{kinds['busy']} | {missing} | {after} | {common.load()} |")
+                f"{kinds['busy'] + busy_after} | {missing} | {after} | {common.load()} |")
             if over == 0 and missing == 0:
                 acked = rate
-                if kinds["busy"] == 0:
+                if kinds["busy"] + busy_after == 0:
                     sustained = rate
             throughput = max(throughput, (at_once + later) / took)
             time.sleep(2)
