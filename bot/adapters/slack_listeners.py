@@ -9,8 +9,9 @@ written, and no lazy-listener copy of the request is made.
 
 When the pool is full, a slash command is still taken if one of the pool's ``later``
 slots is free: its ack says "working on it" and the answer comes through its
-response_url when done. Beyond that the ack itself says "busy, nothing was done"; a button
-or an event, which has no ack text, is told through the response_url or ephemerally.
+response_url when done. Beyond that the ack itself says "busy, nothing was done"; a form
+stays open with that error; a button or an event, which has no ack text, is told through
+the response_url or ephemerally.
 """
 
 from __future__ import annotations
@@ -180,6 +181,15 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS,
                                         str((body.get("user") or {}).get("id", "")))
             await ack(response_action="errors", errors={"role": t("slack.reassign_modal.missing")})
             return
+        field = _first_input(view)
+        if field is not None and pool.held >= pool.capacity:
+            # A form has no response_url to answer later: it stays open, saying so, and the
+            # person submits it again.
+            log.warning("slack work queue full (%d held); a form was kept open", pool.held)
+            t = work.known_translator("", "")
+            await ack(response_action="errors",
+                      errors={field: f"{t('work_busy.title')} {t('work_busy.how')}"})
+            return
         await hand_view(ack, body, context)
 
     async def shortcut_modal(body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -228,6 +238,14 @@ def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS,
     app.command(anything)(ack_only)
     app.options(anything)(ack_no_options)
     return pool
+
+
+def _first_input(view: dict[str, Any]) -> str | None:
+    """The block_id of a form's first input, where Slack can show an error."""
+    for block in view.get("blocks") or []:
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return None
 
 
 def _logged(name: str) -> Callable[[Future[Any]], None]:

@@ -128,3 +128,20 @@ async def test_an_expired_response_url_is_answered_the_ordinary_way(held, fake_s
         await asyncio.sleep(0.1)
     assert len(_ordinary(fake_slack)) == 2  # nothing lost
     assert not fake_slack.calls_to("response_url")
+
+
+async def test_a_form_submitted_beyond_the_queue_stays_open_saying_busy(held, fake_slack):
+    from bot.adapters import slack_views as views
+
+    _core, gate, driver = held
+    await driver.command("help", response_url=fake_slack.response_url("first"))
+    await asyncio.sleep(0.3)  # the only slot is taken
+    form = {"type": "modal", "callback_id": views.NOTE_VIEW, "private_metadata": "",
+            "blocks": [{"type": "input", "block_id": "note", "element": {
+                "type": "plain_text_input", "action_id": "text"}}]}
+    submitted = await driver.submit(form, {"note": {"text": {"type": "plain_text_input",
+                                                             "value": "Met the CFO"}}})
+    answer = json.loads(await submitted.text())
+    assert answer["response_action"] == "errors"
+    assert "busy" in answer["errors"]["note"]
+    gate.set()
