@@ -180,6 +180,17 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
+def _settle(fake: FakeSlack, quiet: float = 2.0) -> None:
+    """Wait until the fake Slack has had no call for ``quiet`` seconds (at most 60 s), so
+    one run's late answers are not counted in the next."""
+    deadline = time.monotonic() + 60
+    seen, since = len(fake.calls), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - since < quiet:
+        time.sleep(0.2)
+        if len(fake.calls) != seen:
+            seen, since = len(fake.calls), time.monotonic()
+
+
 def _ms(values: list[float], p: float) -> float:
     return common.pct([v * 1000 for v in values], p)
 
@@ -244,6 +255,7 @@ def _open_loop(label: str, data: Dataset, fake: FakeSlack, env: dict[str, str],
         _run_client(urls, 10 * processes, 0, channel, user, fake.response_url("warm"))
         fake.wait_for("chat.postMessage", 10 * processes, timeout=60,
                       where=lambda c: id(c) not in earlier)
+        _settle(fake)
         for rate in rates:
             n = rate * seconds
             tag = f"p{processes}rate{rate}-"
@@ -282,7 +294,7 @@ def _open_loop(label: str, data: Dataset, fake: FakeSlack, env: dict[str, str],
                 if kinds["busy"] + busy_after == 0:
                     sustained = rate
             throughput = max(throughput, (at_once + later) / took)
-            time.sleep(2)
+            _settle(fake)
     finally:
         _stop(procs)
     plural = "es" if processes > 1 else ""
