@@ -197,7 +197,7 @@ def _ms(values: list[float], p: float) -> float:
 
 def _one_at_a_time(label: str, data: Dataset, fake: FakeSlack, env: dict[str, str],
                    out: common.Printer) -> None:
-    n_seq = 60 if common.quick() else 300
+    n_seq = 150 if common.quick() else 300
     servers = {"kambot": "kambot", "bare slack-bolt (defaults)": "bare",
                "bare slack-bolt, process_before_response": "bare-before"}
     ports = {name: _free_port() for name in servers}
