@@ -1,8 +1,9 @@
 """Start-up: `kambot slack --http` on the 1,000-account database, the wall clock from the
-process's spawn until its Slack endpoint answers an HTTP request, with the month's reports
-and the day's health check still to catch up (the clock is the machine's, after the data
-set's end, so the backlog is real). The process is then left serving for a while, and its
-peak resident memory (VmHWM) and what it posted to the fake Slack are read.
+process's spawn until /healthz answers and until a signed `/kam open` is acknowledged,
+with the month's reports and the day's health check still to catch up (the clock is the
+machine's, after the data set's end, so the backlog is real). The process is then left
+serving for a while, acked every half second (the slowest ack is printed), and its peak
+resident memory (VmHWM) and what it posted to the fake Slack are read.
 
     .venv/bin/python -m bench startup
 """
@@ -17,9 +18,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench import common
-from bench.dataset import Dataset
+from bench.dataset import WORKSPACE, Dataset
+from tests.bot.adapters.slack.slack_driver import SECRET, sign
 from tests.fakes.slack_api import FakeSlack
 
 
@@ -29,14 +32,28 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _answers(url: str) -> bool:
+def _acks(url: str, channel: str, user: str) -> bool:
+    """Whether a signed `/kam open` from ``user`` in ``channel`` is acknowledged (HTTP 200)."""
+    form = urlencode({"token": "x", "team_id": WORKSPACE, "team_domain": "bench",
+                      "channel_id": channel, "channel_name": "bench", "user_id": user,
+                      "user_name": user.lower(), "command": "/kam", "text": "open",
+                      "api_app_id": "ABENCH", "response_url": "http://127.0.0.1:9/r",
+                      "trigger_id": f"trig.start.{time.monotonic_ns()}"})
+    request = urllib.request.Request(url, data=form.encode(), method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded", **sign(form)})
     try:
-        urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=1)
-    except urllib.error.HTTPError:
-        return True  # any HTTP status: the listener is serving (unsigned gets 401)
-    except OSError:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return bool(response.status == 200)
+    except (OSError, urllib.error.HTTPError):
         return False
-    return True
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except (OSError, urllib.error.HTTPError):
+        return False
 
 
 def _hwm_mb(pid: int) -> float:
@@ -54,21 +71,30 @@ def run(label: str, data: Dataset, out: common.Printer) -> None:
     port = _free_port()
     with FakeSlack() as fake:
         env = dict(os.environ, DATABASE_URL=data.url, SLACK_BOT_TOKEN="xoxb-bench",
-                   SLACK_SIGNING_SECRET="bench-secret", SLACK_API_URL=fake.url, PORT=str(port),
+                   SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url, PORT=str(port),
                    KAMBOT_LOG_LEVEL="WARNING")
         env.pop("SLACK_APP_TOKEN", None)
         url = f"http://127.0.0.1:{port}/slack/events"
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "slack", "--http"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        serving = None
+        serving = acked = None
+        health = url.replace("/slack/events", "/healthz")
         try:
             while time.perf_counter() - t0 < 120 and proc.poll() is None:
-                if _answers(url):
+                if serving is None and _healthy(health):
                     serving = time.perf_counter() - t0
+                if serving is not None and _acks(url, data.typical_channel, data.typical_user):
+                    acked = time.perf_counter() - t0
                     break
-                time.sleep(0.02)
-            time.sleep(max(0.0, stay - (time.perf_counter() - t0)))
+                time.sleep(0.01)
+            # An ack now and then while the catch-up runs: how long the slowest took.
+            slowest = 0.0
+            while time.perf_counter() - t0 < stay and proc.poll() is None:
+                started = time.perf_counter()
+                if _acks(url, data.typical_channel, data.typical_user):
+                    slowest = max(slowest, time.perf_counter() - started)
+                time.sleep(0.5)
             hwm = _hwm_mb(proc.pid)
             posted = len(fake.calls_to("chat.postMessage"))
         finally:
@@ -78,13 +104,15 @@ def run(label: str, data: Dataset, out: common.Printer) -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 _, err = proc.communicate()
-    if serving is None:
+    if serving is None or acked is None:
         out(f"{label}: the endpoint never answered; stderr tail:\n```\n"
             f"{err.decode(errors='replace')[-1500:]}\n```")
         return
-    out(f"{label}: `kambot slack --http` serving after {serving:.2f} s (target < 2 s); "
-        f"peak resident {hwm:.0f} MB within {stay:.0f} s (target < 250 MB); "
-        f"{posted} messages posted by then (catch-up)")
+    out(f"{label}: `kambot slack --http` with the {data.accounts}-account backlog: /healthz "
+        f"after {serving:.2f} s, first `/kam open` acked after {acked:.2f} s (target < 2 s); "
+        f"slowest ack during the catch-up {slowest * 1000:.0f} ms; peak resident {hwm:.0f} MB "
+        f"within {stay:.0f} s (target < 250 MB); {posted} messages posted by then (catch-up); "
+        f"load {common.load()}")
 
 
 def main(out: common.Printer = print) -> None:

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +134,17 @@ def _platform_core(args: argparse.Namespace) -> Core:
 
 
 def cmd_slack(args: argparse.Namespace) -> int:
-    from bot.scheduler import scheduling
-
     core = _platform_core(args)
     mode = "socket" if args.socket else "http" if args.http else None
     run_slack = _entry("bot.adapters.slack", "run_slack")
-    with scheduling(core):
-        return run_slack(core, mode=mode)
+
+    def scheduler() -> AbstractContextManager[object]:
+        # Imported and started once the app serves (its jobs import the reports).
+        from bot.scheduler import scheduling
+
+        return scheduling(core)
+
+    return run_slack(core, mode=mode, beside=scheduler)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:

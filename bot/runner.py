@@ -108,7 +108,8 @@ async def stop_all(stops: list[Stop]) -> None:
 
 
 def run_all(core: Core) -> int:
-    """Run until Ctrl-C / SIGTERM with the scheduler leading (or waiting to lead)."""
+    """Run until Ctrl-C / SIGTERM with the scheduler leading (or waiting to lead), started
+    once the platforms serve."""
     from bot.adapters.telegram import first_of
     from bot.adapters.work_pool import favour_event_loop
     from bot.scheduler import scheduling
@@ -118,20 +119,23 @@ def run_all(core: Core) -> int:
     async def main() -> int:
         failed = asyncio.Event()
         stops = await start_all(core, failed=failed)
-        done = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, done.set)
-        try:
-            await first_of(done, failed)
-        finally:
-            await stop_all(stops)
+        with contextlib.ExitStack() as running:
+            try:
+                # The scheduler starts once the platforms serve, on a thread: its start
+                # and the catch-up it begins never delay the first answers.
+                await asyncio.to_thread(lambda: running.enter_context(scheduling(core)))
+                done = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    with contextlib.suppress(NotImplementedError):
+                        loop.add_signal_handler(sig, done.set)
+                await first_of(done, failed)
+            finally:
+                await stop_all(stops)
         return 1 if failed.is_set() else 0
 
-    configured(core)  # refuse before the scheduler starts
-    with scheduling(core):
-        code = asyncio.run(main())
+    configured(core)  # refuse before anything starts
+    code = asyncio.run(main())
     if code:
         log.critical("kambot run: a platform could not recover; exiting with status %d", code)
     return code

@@ -64,9 +64,12 @@ class Settings(BaseSettings):
     # older than this many days are deleted, each account keeping its newest older one.
     # 0 keeps them forever.
     # Threads doing the work after a Slack ack, and how many requests may be held (running
-    # and waiting) before a new one is answered "busy, try again" at once.
+    # and waiting) before a new one waits its turn with an ack saying so (a slash command,
+    # answered later through its response_url; up to KAMBOT_WORK_LATER more) or is
+    # answered "busy, try again" at once.
     KAMBOT_WORKERS: int = Field(default=2, ge=1, le=64)
     KAMBOT_WORK_QUEUE: int = Field(default=64, ge=1)
+    KAMBOT_WORK_LATER: int = Field(default=256, ge=0)
     KAMBOT_EVENT_RETENTION_DAYS: int = Field(default=30, ge=0)
     KAMBOT_SNAPSHOT_RETENTION_DAYS: int = Field(default=730, ge=0)
 

@@ -1,13 +1,14 @@
 """The Slack app: `/kam`, events, buttons, modals, the message shortcut and App Home.
 
 Bolt (async) receives everything, over Socket Mode when SLACK_APP_TOKEN is set and over
-signed HTTP at ``/slack/events`` otherwise. Every listener acks at once and does the work
-in a lazy listener: the dispatcher is synchronous, so the work runs in a thread pool
-(:class:`~bot.adapters.slack_handlers.SlackHandlers`). The only work done before the ack
-is opening a modal, because a trigger_id expires in 3 s.
+signed HTTP at ``/slack/events`` otherwise. Every listener only chooses its ack
+(bot/adapters/slack_listeners.py); the ack is written first, and only then does the work
+start: the dispatcher is synchronous, so it runs in a bounded thread pool
+(:class:`~bot.adapters.slack_handlers.SlackHandlers`), and a modal is opened on the event
+loop (a trigger_id lasts 3 s).
 
-This module is the wiring: the bolt app and its listeners, the HTTP route, Socket Mode,
-and the `kambot slack` entry point.
+This module is the wiring: the bolt app, the HTTP route, Socket Mode, and the
+`kambot slack` entry point.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import re
 import signal
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -26,27 +26,16 @@ from urllib.parse import parse_qs
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters import slack_incoming as inc
-from bot.adapters import slack_views as views
 from bot.adapters.listener import listening
 from bot.adapters.refusals import RefusalLog
-from bot.adapters.slack_handlers import (
-    PLATFORM,
-    SlackHandlers,
-    modal_command,
-    slack_error,
-    view_command,
-)
+from bot.adapters.slack_handlers import PLATFORM, SlackHandlers
+from bot.adapters.slack_listeners import COMMAND, register, start_after_ack
 from bot.adapters.slack_post import Directory, SlackPoster, make_client
-from bot.adapters.work_pool import WorkPool, favour_event_loop
+from bot.adapters.work_pool import favour_event_loop
 from bot.app import Core
-from bot.messages import bounded
-from bot.render.slack import ACTION_PREFIX, action_command
 from bot.seals import ChannelSealer
 
 log = logging.getLogger(__name__)
@@ -55,11 +44,6 @@ __all__ = ["COMMAND", "EVENTS_PATH", "PLATFORM", "build_app", "http_app", "mount
            "serve_socket_mode", "slack_sender", "start_slack"]
 
 EVENTS_PATH = "/slack/events"
-# Threads for the work after the ack (the dispatcher is synchronous and mostly CPU), and how
-# many requests may be held (running and waiting) before a new one is answered "busy".
-WORKERS = 2
-CAPACITY = 64
-COMMAND = "/kam"
 
 
 # --- the bolt app -------------------------------------------------------------------------
@@ -89,137 +73,16 @@ def build_app(
         token=token,
         signing_secret=secret or "",
         request_verification_enabled=not socket_mode,
-        process_before_response=False,
+        # Listeners only choose their ack (slack_listeners.py): bolt answers as soon as
+        # they return, without polling for the ack, and the work starts after the write.
+        process_before_response=True,
     )
     # Bolt builds its client from the token; point it at SLACK_API_URL and honour 429s.
     app.client.base_url = base_url
     app.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
-    register(app, work, workers=settings.KAMBOT_WORKERS, capacity=settings.KAMBOT_WORK_QUEUE)
+    register(app, work, workers=settings.KAMBOT_WORKERS, capacity=settings.KAMBOT_WORK_QUEUE,
+             later=settings.KAMBOT_WORK_LATER)
     return app
-
-
-def register(app: AsyncApp, work: SlackHandlers, *, workers: int = WORKERS,
-             capacity: int = CAPACITY) -> WorkPool:
-    """Attach the listeners: ack fast, then do the work in a thread.
-
-    The work has its own bounded pool (bot/adapters/work_pool.py), so slow commands (an LLM
-    answer, a chart) queue behind each other and never behind the short reads the acks
-    make in the default pool; a few threads leave the event loop the interpreter to write
-    acks, and a request that finds ``capacity`` requests held is answered "busy" at once
-    (privately, nothing done) instead of seconds late.
-    """
-    pool = WorkPool(workers=workers, capacity=capacity, name="kambot-slack")
-
-    def lazy(fn: Callable[..., None], *, bot_user: bool = False) -> Callable[..., Awaitable[None]]:
-        async def run(body: dict[str, Any], context: Any) -> None:
-            try:
-                # The ack's response goes out before the work takes the interpreter.
-                await asyncio.sleep(0)
-                args = (body, context.bot_user_id or "") if bot_user else (body,)
-                future = pool.try_submit(fn, *args)
-                if future is None:
-                    log.warning("slack work queue full (%d held); told the sender it is busy",
-                                pool.capacity)
-                    await asyncio.to_thread(work.busy, body)
-                    return
-                await asyncio.wrap_future(future)
-            except Exception:
-                log.exception("slack %s failed", fn.__name__)
-
-        run.__name__ = f"lazy_{fn.__name__}"
-        return run
-
-    async def open_modal(client: AsyncWebClient, trigger_id: str, view: dict[str, Any],
-                         body: dict[str, Any] | None = None) -> None:
-        try:
-            await client.views_open(trigger_id=trigger_id, view=view)
-        except SlackApiError as exc:
-            log.warning("views.open failed: %s", slack_error(exc))
-            if body is not None:  # the form did not open: say so, and how else to do it
-                await asyncio.to_thread(work.modal_failed, body, slack_error(exc))
-
-    async def ack_command(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        text = str(body.get("text", "")).strip()
-        if modal_command(text):
-            view = await asyncio.to_thread(
-                work.modal_for, text, team=inc.installation(body),
-                channel=str(body.get("channel_id", "")), user=str(body.get("user_id", "")),
-                thread=None)
-            if view is not None:
-                await open_modal(client, str(body.get("trigger_id", "")), view, body)
-
-    async def ack_action(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        channel = str((body.get("channel") or {}).get("id", ""))
-        for action in body.get("actions") or []:
-            if not str(action.get("action_id", "")).startswith(ACTION_PREFIX):
-                continue
-            # Only a button kambot sealed opens a modal, for the account it was made for.
-            opened = await asyncio.to_thread(work.open_button, action_command(action)[0], channel)
-            if opened is not None and modal_command(opened.command):
-                view = await asyncio.to_thread(
-                    work.modal_for, opened.command, team=inc.installation(body),
-                    channel=channel, user=str((body.get("user") or {}).get("id", "")),
-                    thread=(body.get("message") or {}).get("thread_ts"),
-                    account=(opened.account_id, opened.generation))
-                if view is not None:
-                    await open_modal(client, str(body.get("trigger_id", "")), view, body)
-
-    async def ack_view(ack: Any, body: dict[str, Any]) -> None:
-        view = body.get("view") or {}
-        if view.get("callback_id") == views.REASSIGN_VIEW and view_command(view) is None:
-            t = await asyncio.to_thread(work.user_translator,
-                                        str((body.get("user") or {}).get("id", "")))
-            await ack(response_action="errors", errors={"role": t("slack.reassign_modal.missing")})
-            return
-        await ack()
-
-    async def ack_shortcut(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        message = body.get("message") or {}
-        view = await asyncio.to_thread(
-            work.modal_for, "note", team=inc.installation(body),
-            channel=str((body.get("channel") or {}).get("id", "")),
-            user=str((body.get("user") or {}).get("id", "")),
-            thread=message.get("thread_ts") or message.get("ts"),
-            initial=inc.unescape(bounded(str(message.get("text", "")))))
-        assert view is not None
-        await open_modal(client, str(body.get("trigger_id", "")), view, body)
-
-    async def ack_only(ack: Any) -> None:
-        await ack()
-
-    async def ack_no_options(ack: Any) -> None:
-        await ack(options=[])
-
-    app.command(COMMAND)(ack=ack_command, lazy=[lazy(work.command)])
-    app.action({"action_id": _prefix_re(ACTION_PREFIX)})(ack=ack_action, lazy=[lazy(work.action)])
-    app.action({"action_id": _prefix_re(views.HOME_ACTION)})(ack=ack_only, lazy=[lazy(work.action)])
-    for callback in (views.TASK_VIEW, views.NOTE_VIEW, views.REASSIGN_VIEW, views.EDIT_VIEW):
-        app.view(callback)(ack=ack_view, lazy=[lazy(work.view)])
-    app.shortcut(views.NOTE_SHORTCUT)(ack_shortcut)
-    for event in ("app_mention", "message", "member_joined_channel", "member_left_channel",
-                  "file_shared", "channel_rename",
-                  "group_rename", "channel_archive", "group_archive", "channel_unarchive",
-                  "group_unarchive", "channel_deleted", "group_deleted", "channel_id_changed",
-                  "app_home_opened"):
-        app.event(event)(ack=ack_only, lazy=[lazy(work.event, bot_user=True)])
-    # Whatever else Slack sends (other event kinds, other apps' actions, closed modals,
-    # menus) is acknowledged and ignored, so Slack neither retries it nor shows an error.
-    anything = re.compile(".*")
-    app.event(anything)(ack_only)
-    app.action(anything)(ack_only)
-    app.view(anything)(ack_only)
-    app.view({"type": "view_closed", "callback_id": anything})(ack_only)
-    app.shortcut(anything)(ack_only)
-    app.command(anything)(ack_only)
-    app.options(anything)(ack_no_options)
-    return pool
-
-
-def _prefix_re(prefix: str) -> re.Pattern[str]:
-    return re.compile("^" + re.escape(prefix))
 
 
 # --- serving ------------------------------------------------------------------------------
@@ -247,10 +110,19 @@ def mount(web_app: web.Application, app: AsyncApp, *, path: str = EVENTS_PATH,
         if _json_type(request.headers, body) == "app_rate_limited":
             log.warning("slack: events are being rate limited for this app (app_rate_limited)")
             return web.Response(status=200)
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
-        if bolt_response.status == 404:
-            return web.Response(status=200)  # a kind of request kambot does not handle
-        return await to_aiohttp_response(bolt_response)
+        bolt_request = await to_bolt_request(request)
+        try:
+            bolt_response = await app.async_dispatch(bolt_request)
+            if bolt_response.status == 404:
+                response = web.Response(status=200)  # a kind of request kambot does not handle
+            else:
+                response = await to_aiohttp_response(bolt_response)
+            # The ack is written before the work it leaves behind takes the interpreter.
+            await response.prepare(request)
+            await response.write_eof()
+            return response
+        finally:
+            start_after_ack(bolt_request.context)
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -336,8 +208,24 @@ def slack_sender(core: Core) -> SlackPoster:
 async def serve_socket_mode(app: AsyncApp, app_token: str) -> Any:
     """Connect over Socket Mode and return the handler (``await handler.close_async()``)."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+    from slack_bolt.adapter.socket_mode.internals import build_headers
+    from slack_bolt.request.async_request import AsyncBoltRequest
 
-    handler = AsyncSocketModeHandler(app, app_token)
+    class Handler(AsyncSocketModeHandler):  # type: ignore[misc]
+        """Bolt's handler, starting the work after the envelope is acknowledged."""
+
+        async def handle(self, client: Any, req: Any) -> None:
+            started = time.time()
+            bolt_request = AsyncBoltRequest(mode="socket_mode", body=req.payload,
+                                            headers=build_headers(req))
+            try:
+                bolt_response = await self.app.async_dispatch(bolt_request)
+                await send_async_response(client, req, bolt_response, started)
+            finally:
+                start_after_ack(bolt_request.context)
+
+    handler = Handler(app, app_token)
     await handler.connect_async()
     return handler
 
@@ -384,22 +272,31 @@ async def start_slack(core: Core, *, mode: str | None = None, host: str | None =
     return runner.cleanup
 
 
-def run_slack(core: Core, *, mode: str | None = None) -> int:
-    """`kambot slack [--http|--socket]`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+def run_slack(core: Core, *, mode: str | None = None,
+              beside: Callable[[], contextlib.AbstractContextManager[object]] | None = None,
+              ) -> int:
+    """`kambot slack [--http|--socket]`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP.
+
+    ``beside``: what runs for as long as the app does (the scheduler), entered on a thread
+    once the app is serving, so that neither its imports nor its start delay the first
+    ack, and left after the app stops."""
     resolve_mode(core, mode)
     favour_event_loop()
 
     async def main() -> None:
         stop = await start_slack(core, mode=mode)
-        done = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError):  # not on Windows
-                loop.add_signal_handler(sig, done.set)
-        try:
-            await done.wait()
-        finally:
-            await stop()
+        with contextlib.ExitStack() as running:
+            try:
+                if beside is not None:
+                    await asyncio.to_thread(lambda: running.enter_context(beside()))
+                done = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    with contextlib.suppress(NotImplementedError):  # not on Windows
+                        loop.add_signal_handler(sig, done.set)
+                await done.wait()
+            finally:
+                await stop()
 
     try:
         asyncio.run(main())

@@ -48,6 +48,8 @@ from storage import channels, repos
 log = logging.getLogger(__name__)
 
 PLATFORM = inc.PLATFORM
+#: Channels whose language :meth:`SlackHandlers.known_translator` remembers.
+LANGUAGES_KEPT = 4096
 
 
 class SlackHandlers:
@@ -61,6 +63,9 @@ class SlackHandlers:
         self.sealer = ChannelSealer(self.seals, core.sessions, PLATFORM)
         if poster.sealer is None:
             poster.sealer = self.sealer
+        # The language each channel was last answered in, for an ack that cannot wait for
+        # the database (bot/adapters/slack_listeners.py); bounded, oldest dropped first.
+        self._languages: dict[tuple[str, str], str] = {}
 
     # helpers
     def translator(self, workspace: str, channel: str) -> Translator:
@@ -80,7 +85,18 @@ class SlackHandlers:
         except Exception as exc:
             log.warning("slack: channel language unknown (%s); using the default",
                         type(exc).__name__)
-        return Translator(lang or self.core.settings.KAMBOT_LANGUAGE)
+        lang = lang or self.core.settings.KAMBOT_LANGUAGE
+        self._languages.pop((workspace, channel), None)
+        self._languages[(workspace, channel)] = lang
+        while len(self._languages) > LANGUAGES_KEPT:
+            self._languages.pop(next(iter(self._languages)))
+        return Translator(lang)
+
+    def known_translator(self, workspace: str, channel: str) -> Translator:
+        """The language the channel was last answered in, else the default, without asking
+        the database: for an ack written while the work queue is long."""
+        return Translator(self._languages.get((workspace, channel))
+                          or self.core.settings.KAMBOT_LANGUAGE)
 
     def user_translator(self, user_id: str) -> Translator:
         lang: str | None = None
@@ -204,10 +220,23 @@ class SlackHandlers:
             return task_draft(session, platform=PLATFORM, workspace=team, channel=channel,
                               number=number)
 
-    def answer(self, incoming: Incoming, reply: Reply, *, response_url: str | None = None) -> None:
+    def answer(self, incoming: Incoming, reply: Reply, *, response_url: str | None = None,
+               later: bool = False) -> None:
+        """Post ``reply``. ``later``: the ack said the answer comes through ``response_url``
+        (the work queue was long): a private answer replaces that note, a public one is
+        posted in the channel through it; the ordinary way if the response_url fails."""
         t = self.translator(incoming.workspace, incoming.channel)
         if not (reply.private or reply.is_error):
             reply = with_reassign(reply, t)
+        if later and response_url:
+            private = reply.private or reply.is_error
+            try:
+                self.poster.respond(response_url, reply, public=not private,
+                                    replace_original=private, t=t, channel=incoming.channel)
+                return
+            except SlackApiError as exc:
+                log.warning("response_url failed (%s); answering in %s instead",
+                            slack_error(exc), incoming.channel)
         try:
             self.poster.answer(channel=incoming.channel, user=incoming.user.id, reply=reply,
                                thread=incoming.thread, response_url=response_url, t=t)
@@ -239,7 +268,9 @@ class SlackHandlers:
             log.warning("could not tell %s about the failure: %s", incoming.user.id, slack_error(again))
 
     # slash command
-    def command(self, body: dict[str, Any]) -> None:
+    def command(self, body: dict[str, Any], later: bool = False) -> None:
+        """A slash command; ``later``: the ack said the answer comes through the
+        response_url."""
         text = str(body.get("text", ""))
         wanted = modal_command(text)
         if wanted is not None and (wanted[0] != "edit" or self.modal_for(
@@ -249,7 +280,7 @@ class SlackHandlers:
         incoming = inc.from_slash_command(body, self.directory.user)
         reply = self.dispatch(incoming)
         if reply is not None:
-            self.answer(incoming, reply, response_url=body.get("response_url"))
+            self.answer(incoming, reply, response_url=body.get("response_url"), later=later)
 
     # events
     def event(self, body: dict[str, Any], bot_user_id: str) -> None:

@@ -224,9 +224,12 @@ class SlackPoster:
         ``channel`` is where the answer shows (its buttons act there)."""
         webhook = WebhookClient(response_url)
         for i, msg in enumerate(self.messages(reply, t, channel)):
-            webhook.send(text=msg.text, blocks=msg.blocks,
-                         response_type="in_channel" if public else "ephemeral",
-                         replace_original=replace_original and i == 0)
+            sent = webhook.send(text=msg.text, blocks=msg.blocks,
+                                response_type="in_channel" if public else "ephemeral",
+                                replace_original=replace_original and i == 0)
+            if sent.status_code != 200:  # expired (30 min, 5 uses) or refused
+                raise SlackApiError(f"response_url: HTTP {sent.status_code}",
+                                    {"ok": False, "error": sent.body or "response_url_failed"})
 
     def answer(self, *, channel: str, user: str, reply: Reply, thread: str | None = None,
                response_url: str | None = None, t: Translator | None = None) -> None:

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -23,7 +24,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from bot import posting
 from bot.messages import Outgoing, Reply
 from bot.posting import deliver
-from commands import customer_page
 from commands.i18n import Translator, language_of, normalize_language
 from commands.share_links import PATH, LinkKeys, open_link
 from storage import curation_repo, repos
@@ -31,8 +31,17 @@ from storage.share_models import ShareLink
 
 if TYPE_CHECKING:
     from bot.app import Core
+    from commands import customer_page
 
 log = logging.getLogger(__name__)
+
+
+def _page() -> ModuleType:
+    """commands.customer_page, imported when a page is first asked for: it brings in the
+    reports, which a listener that is starting should not wait for."""
+    from commands import customer_page
+
+    return customer_page
 
 _NOTICES = {"done": ("page.thanks_done", False), "comment": ("page.thanks_comment", False),
             "already": ("page.already", True), "name": ("page.need_name", True),
@@ -90,7 +99,7 @@ class CustomerPage:
         signed = request.match_info["signed"]
         form = await request.post()
         lang = self._lang(request, str(form.get("lang", "")))
-        who = customer_page.clean_name(str(form.get("who", "")))
+        who = _page().clean_name(str(form.get("who", "")))
         number = str(form.get("number", ""))
         if not who:
             return self._back(signed, lang, "name")
@@ -105,7 +114,7 @@ class CustomerPage:
         signed = request.match_info["signed"]
         form = await request.post()
         lang = self._lang(request, str(form.get("lang", "")))
-        who = customer_page.clean_name(str(form.get("who", "")))
+        who = _page().clean_name(str(form.get("who", "")))
         text = str(form.get("text", "")).strip()
         nonce = str(form.get("nonce", "")) or secrets.token_urlsafe(16)
         number = str(form.get("number", ""))
@@ -136,7 +145,7 @@ class CustomerPage:
             if link is None:
                 return None
             lang = lang if lang in ("en", "zh") else link.language
-            page = customer_page.view(session, link=link, lang=lang,
+            page = _page().view(session, link=link, lang=lang,
                                       today=self.core.clock.today())
             return page, page.lang
 
@@ -146,7 +155,7 @@ class CustomerPage:
             link = self._open(session, signed)
             if link is None:
                 return None
-            task = customer_page.tick(session, link=link, number=number, who=who, at=now)
+            task = _page().tick(session, link=link, number=number, who=who, at=now)
             if task is None:
                 return "already"
             account_id, key = link.account_id, f"{task.id}:{now.isoformat()}"
@@ -155,7 +164,7 @@ class CustomerPage:
         log.info("customer page: action %s of account %s ticked done", task_number, account_id)
 
         def message(lang: str) -> Reply:
-            return customer_page.done_message_of(lang, who=who, number=task_number, title=title)
+            return _page().done_message_of(lang, who=who, number=task_number, title=title)
 
         self._tell(account_id, kind="page.done", key=key, message=message)
         return "done"
@@ -167,7 +176,7 @@ class CustomerPage:
             link = self._open(session, signed)
             if link is None:
                 return None
-            kept = customer_page.comment(session, link=link, author=who, text=text, nonce=nonce,
+            kept = _page().comment(session, link=link, author=who, text=text, nonce=nonce,
                                          number=number, at=now)
             if kept is None:
                 return "comment"  # this form was sent already: kept and told once
@@ -176,7 +185,7 @@ class CustomerPage:
             account_id, key = link.account_id, f"comment:{kept.id}"
 
         def message(lang: str) -> Reply:
-            return customer_page.comment_message_of(lang, who=who, text=text, about=about)
+            return _page().comment_message_of(lang, who=who, text=text, about=about)
 
         self._tell(account_id, kind="page.comment", key=key, message=message)
         return "comment"

@@ -241,6 +241,9 @@ class FakeSlack(LoopbackServer):
         self.violations: list[str] = []
         self.uploads: dict[str, bytes] = {}
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
+        # response_url names that answer as Slack does once a URL is 30 min old or used 5
+        # times: HTTP 404 "expired_url", nothing shown.
+        self.expired: set[str] = set()
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.team_id = "T0FAKE"
@@ -432,6 +435,9 @@ class FakeSlack(LoopbackServer):
             self._download(req, unquote(parts.path))
             return
         if parts.path.startswith("/respond/"):
+            if parts.path.rsplit("/", 1)[-1] in self.expired:
+                self._send(req, 404, b"expired_url", "text/plain")
+                return
             body = json.loads(raw or b"{}")
             if "blocks" in body:
                 for problem in check_blocks(body["blocks"], limit=MESSAGE_BLOCKS, where="response_url"):
