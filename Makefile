@@ -37,9 +37,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot commands storage prompts tests bench
 	$(BIN)/mypy
 
-# KAMBOT_BENCH_PG=postgresql+psycopg://user@host/db adds PostgreSQL; KAMBOT_BENCH_QUICK=1 is quicker.
+# KAMBOT_BENCH_PG=postgresql+psycopg://user@host/db adds PostgreSQL; KAMBOT_BENCH_QUICK=1 is
+# quicker; `make bench ACCOUNTS=5000` the larger data set (its results in bench/RESULTS-5000.md).
+ACCOUNTS ?= 1000
+BENCH_RESULTS := bench/RESULTS$(if $(filter-out 1000,$(ACCOUNTS)),-$(ACCOUNTS)).md
 bench: $(STAMP)
-	KAMBOT_BENCH_PG=$(KAMBOT_BENCH_PG) $(BIN)/python -m bench --results bench/RESULTS.md
+	KAMBOT_BENCH_PG=$(KAMBOT_BENCH_PG) $(BIN)/python -m bench --accounts $(ACCOUNTS) --results $(BENCH_RESULTS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,16 +1,17 @@
-"""`python -m bench [--results FILE] [name ...]`: run every bench/bench_*.py (or the ones
+"""`python -m bench [--accounts N] [--results FILE] [name ...]`: run every bench/bench_*.py (or the ones
 named) in turn; with --results, what they print is also written to FILE under a header
 with the date, machine and commit (`make bench` writes bench/RESULTS.md).
 
 Environment: KAMBOT_BENCH_PG=URL adds PostgreSQL (a database is copied per run from a
-cached template); KAMBOT_BENCH_QUICK=1 makes fewer runs; KAMBOT_BENCH_ACCOUNTS=5000 the
-larger data set (bench/dataset.py).
+cached template); KAMBOT_BENCH_QUICK=1 makes fewer runs; ``--accounts 5000`` (or
+KAMBOT_BENCH_ACCOUNTS=5000) the larger data set (bench/dataset.py).
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 import sys
 from pathlib import Path
@@ -26,8 +27,12 @@ DEFAULT = ("bench_core", "bench_startup", "bench_slack_ack", "bench_reports_slac
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
     results: Path | None = None
-    if argv[:1] == ["--results"]:
-        results, argv = Path(argv[1]), argv[2:]
+    while argv[:1] in (["--results"], ["--accounts"]):
+        if argv[0] == "--results":
+            results = Path(argv[1])
+        else:
+            os.environ["KAMBOT_BENCH_ACCOUNTS"] = str(int(argv[1]))
+        argv = argv[2:]
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     wanted = [n if n.startswith("bench_") else f"bench_{n}" for n in argv] or [
         n for n in DEFAULT if n in names]
