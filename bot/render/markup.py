@@ -67,20 +67,26 @@ def quiet_at(text: str) -> str:
 
 
 def pieces(text: str) -> Iterator[str | MentionRef]:
-    """Plain runs and kambot's own mentions, in order; plain runs are scrubbed."""
+    """Plain runs and kambot's own mentions, in order; plain runs are scrubbed, and text on
+    both sides of a forged or stale token comes as one run (so an ``@`` typed before it
+    and the name it leaves are quietened together)."""
     pos = 0
+    run: list[str] = []
     for match in _TOKEN.finditer(text):
-        if match.start() > pos:
-            yield _plain(text[pos:match.start()])
+        run.append(text[pos:match.start()])
         pos = match.end()
         fields = match.group(1).split(MENTION_SEP)
         if len(fields) == 5 and fields[0] == MENTION_KEY:
+            if "".join(run):
+                yield _plain("".join(run))
+            run = []
             _, platform, user_id, username, name = (scrub(f) for f in fields)
             yield MentionRef(platform, user_id, username, name)
         else:  # forged, or from another process: the name it carries, as text
-            yield _plain(fields[-1] if len(fields) == 5 else "")
-    if pos < len(text):
-        yield _plain(text[pos:])
+            run.append(fields[-1] if len(fields) == 5 else "")
+    run.append(text[pos:])
+    if "".join(run):
+        yield _plain("".join(run))
 
 
 def _plain(text: str) -> str:

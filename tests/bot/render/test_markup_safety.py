@@ -162,3 +162,14 @@ def test_a_full_width_quote_in_a_proposed_title_does_not_share_the_task():
     assert args.options == {"owner": "SR"}
     owner = ProposedAction("x", "<@U1|a shared b>", None).command()
     assert parse_command(owner).options == {"owner": "<@U1|a shared b>"}
+
+
+def test_an_at_before_a_forged_mention_stays_quiet_on_every_platform() -> None:
+    # Found by the property test above: "@" typed before a forged token made "@x" once the
+    # token fell back to its name, because the two were quietened apart.
+    forged = "@\ue000deadbeef\x1fslack\x1fU1\x1f\x1fx\ue001"
+    html = "".join(m.html for m in render_telegram(reply_of(forged)))
+    assert "x" in html and not _TG_MENTION.search(html)
+    for msg in render_slack(reply_of(forged)):
+        for mrkdwn in [*slack_texts(msg.blocks), msg.text]:
+            assert not _SLACK_LIVE.search(mrkdwn) and not _SLACK_AT.search(mrkdwn)
