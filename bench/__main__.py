@@ -9,10 +9,9 @@ KAMBOT_BENCH_ACCOUNTS=5000) the larger data set (bench/dataset.py).
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import os
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,20 +41,35 @@ def main(argv: list[str]) -> int:
         print(line, flush=True)
         lines.append(line)
 
+    unknown = [name for name in wanted if name not in names]
+    if unknown:
+        print(f"no benchmark {', '.join(unknown)}; have: {', '.join(names)}", file=sys.stderr)
+        return 2
+    # The data set is made (or found cached) first, in a process of its own, so that no
+    # benchmark's time or peak memory includes generating it.
+    prepare = [sys.executable, "-m", "bench.dataset", "--accounts", str(common.accounts())]
+    if os.environ.get("KAMBOT_BENCH_PG"):
+        prepare += ["--pg", os.environ["KAMBOT_BENCH_PG"]]
+    if subprocess.run(prepare, stdout=subprocess.DEVNULL, check=False).returncode:
+        print("the benchmark data set could not be made", file=sys.stderr)
+        return 1
+    failed = 0
     for name in wanted:
-        if name not in names:
-            print(f"no benchmark {name}; have: {', '.join(names)}", file=sys.stderr)
-            return 2
         out(f"\n## {name}\n")
-        entry = importlib.import_module(f"bench.{name}").main
-        if "out" in inspect.signature(entry).parameters:
-            entry(out=out)
-        else:
-            entry()
+        # Each benchmark in a process of its own: its peak memory is its own.
+        proc = subprocess.Popen([sys.executable, "-c", f"from bench.{name} import main; main()"],
+                                stdout=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out(line.rstrip("\n"))
+        if proc.wait():
+            failed += 1
+            out(f"\n({name} failed, exit code {proc.returncode})")
         out(f"\n(load average after {name}: {common.load()})")
         if results is not None:
             results.write_text("\n".join(lines) + "\n")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
