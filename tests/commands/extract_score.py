@@ -64,6 +64,16 @@ def owner_label(action: ExtractedAction) -> str:
     return f"text:{who.text}"
 
 
+def action_label(action: ExtractedAction) -> tuple[str, str, str]:
+    """An extracted action as the corpus labels one: (owner, title, due ISO date or "")."""
+    return owner_label(action), action.title, action.due.isoformat() if action.due else ""
+
+
+def labels(text: str, *, roster: Roster, today: date) -> list[tuple[str, str, str]]:
+    """The labels of every action the extractor finds in ``text``."""
+    return [action_label(a) for a in extract_note(text, today=today, roster=roster).actions]
+
+
 def owners_match(got: str, want: str) -> bool:
     if got.startswith("text:") and want.startswith("text:"):
         return norm_title(got[5:]) == norm_title(want[5:])
@@ -100,7 +110,7 @@ def score_file(path: Path, rosters: dict[str, Roster], score: Score) -> None:
         score.lines += sum(1 for line in text.splitlines() if line.strip())
         left = list(expected)
         for action in got:
-            label = (owner_label(action), action.title, action.due.isoformat() if action.due else "")
+            label = action_label(action)
             hit = next((e for e in left if owners_match(label[0], e[0]) and titles_match(label[1], e[1])
                         and label[2] == e[2]), None)
             if hit is not None:

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from commands.extract import extract_note
-from tests.commands.extract_score import load_rosters, owner_label
+from tests.commands.extract_score import labels, load_rosters
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 ROSTERS = load_rosters()
 
 
 def actions(text: str, roster: str = "acme") -> list[tuple[str, str, str]]:
-    found = extract_note(text, today=TODAY, roster=ROSTERS[roster]).actions
-    return [(owner_label(a), a.title, a.due.isoformat() if a.due else "") for a in found]
+    return labels(text, roster=ROSTERS[roster], today=TODAY)
 
 
 def test_a_chat_export_with_the_time_after_the_name_reads_i_as_the_speaker() -> None:

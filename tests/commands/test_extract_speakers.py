@@ -11,16 +11,14 @@ from datetime import date
 import pytest
 
 from commands.dates import scan_due
-from commands.extract import extract_note
-from tests.commands.extract_score import load_rosters, owner_label
+from tests.commands.extract_score import labels, load_rosters
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 ROSTERS = load_rosters()
 
 
 def actions(text: str, roster: str = "acme") -> list[tuple[str, str, str]]:
-    found = extract_note(text, today=TODAY, roster=ROSTERS[roster]).actions
-    return [(owner_label(a), a.title, a.due.isoformat() if a.due else "") for a in found]
+    return labels(text, roster=ROSTERS[roster], today=TODAY)
 
 
 def test_in_a_zoom_transcript_i_is_the_speaker_and_the_lead_in_goes() -> None:
