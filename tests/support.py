@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from bot.adapters.console import mentions_in
@@ -58,3 +59,8 @@ class Conversation:
     def text(self, text: str, **kw: object) -> str:
         """The reply to ``text`` as plain text (what the console prints)."""
         return self.say(text, **kw).plain_text()
+
+
+def flat(text: str) -> str:
+    """Console fields pad their labels ("Account score     : 90/100"): fold the padding."""
+    return re.sub(r" +([:：])", r"\1", text)

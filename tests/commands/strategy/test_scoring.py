@@ -3,17 +3,10 @@ on the card, in both languages."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from commands.strategy.scoring import DEFAULT_WEIGHTS, normalize_weights, score_of, tier_for
-from tests.support import Conversation
-
-
-def flat(text: str) -> str:
-    """Console fields pad their labels ("Account score     : 90/100"): fold the padding."""
-    return re.sub(r" +([:：])", r"\1", text)
+from tests.support import Conversation, flat
 
 
 @pytest.fixture

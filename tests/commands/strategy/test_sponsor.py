@@ -3,18 +3,13 @@ finishing an executive meeting task records the meeting, the card counts the day
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from storage.models import Signal, Task
-from tests.support import Conversation
-
-
-def flat(text: str) -> str:
-    return re.sub(r" +([:：])", r"\1", text)
+from tests.support import Conversation, flat
 
 
 @pytest.fixture
