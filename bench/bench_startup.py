@@ -41,16 +41,17 @@ def _acks(url: str, channel: str, user: str) -> bool:
                       "trigger_id": f"trig.start.{time.monotonic_ns()}"})
     request = urllib.request.Request(url, data=form.encode(), method="POST", headers={
         "Content-Type": "application/x-www-form-urlencoded", **sign(form)})
-    try:
-        with urllib.request.urlopen(request, timeout=2) as response:
-            return bool(response.status == 200)
-    except (OSError, urllib.error.HTTPError):
-        return False
+    return _answers_ok(request, timeout=2)
 
 
 def _healthy(url: str) -> bool:
+    return _answers_ok(url, timeout=1)
+
+
+def _answers_ok(request: str | urllib.request.Request, *, timeout: float) -> bool:
+    """Whether the server answers 200 (anything else, or no answer in time: False)."""
     try:
-        with urllib.request.urlopen(url, timeout=1) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return bool(response.status == 200)
     except (OSError, urllib.error.HTTPError):
         return False
