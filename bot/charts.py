@@ -82,6 +82,19 @@ def cjk_font() -> str | None:
     return next((name for name in _CJK_FONTS if name in installed), None)
 
 
+def label_lang(lang: str) -> str:
+    """The language of a matplotlib chart's labels: Chinese only when a font that draws it
+    is found (:func:`cjk_font`), else English, so a chart never shows empty boxes."""
+    return lang if lang == "en" or cjk_font() else "en"
+
+
+def account_label_lang(lang: str) -> str:
+    """The language of the account chart's labels. That chart is drawn with Pillow in the
+    bundled font (bot/chart_draw.py), so asking matplotlib (and importing it) is not needed:
+    Chinese when the bundled font is there."""
+    return lang if lang == "en" or bundled_cjk_font() is not None else "en"
+
+
 def bundled_cjk_font() -> Path | None:
     """The Noto Sans CJK SC file that the mplfonts package ships, found without importing
     the package (its import pulls in a command-line tool we do not use)."""

@@ -105,7 +105,7 @@ def pareto_attachment(t: Translator, rows: list[pf.Row]) -> Attachment | None:
     ordered = [r for r in pf.ranked(rows, "profit") if r.gross_profit is not None]
     if pf.pareto(ordered) is None:
         return None
-    lang = t.lang if t.lang == "en" or charts.cjk_font() else "en"
+    lang = charts.label_lang(t.lang)
     png = charts.pareto_chart(
         names=[r.name for r in ordered], profits=[float(r.gross_profit or 0) for r in ordered],
         labels=charts.ParetoLabels(

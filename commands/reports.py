@@ -659,17 +659,10 @@ def shared_markdown(reply: Reply, chart_filename: str | None) -> str:
 # --- charts -------------------------------------------------------------------------------
 
 
-def _chart_lang(lang: str) -> str:
-    """Chinese chart labels only when a CJK font is installed (see bot/charts.py)."""
-    from bot import charts
-
-    return lang if lang == "en" or charts.cjk_font() else "en"
-
-
 def chart_attachment(facts: AccountMonth, lang: str, *, shared: bool) -> Attachment:
     from bot import charts
 
-    cl = _chart_lang(_lang(lang))
+    cl = charts.account_label_lang(_lang(lang))
     history = facts.history
     png = charts.account_chart(
         months=[p.month.key for p in history],
@@ -764,7 +757,7 @@ def portfolio_chart_attachment(rows: Sequence[AccountMonth], month: Month,
                                lang: str) -> Attachment:
     from bot import charts
 
-    cl = _chart_lang(_lang(lang))
+    cl = charts.label_lang(_lang(lang))
     months = [month.shift(i - HISTORY_MONTHS + 1) for i in range(HISTORY_MONTHS)]
     per_month: dict[Month, dict[str, int]] = {m: {} for m in months}
     closed = dict.fromkeys(months, 0)

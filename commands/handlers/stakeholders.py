@@ -274,7 +274,7 @@ def grid(ctx: Context, account_id: int) -> Reply:
     rows = strategy_repo.stakeholders_of(ctx.session, account_id=account_id)
     placed = [r for r in rows if r.power and r.interest]
     missing = [r.name for r in rows if not (r.power and r.interest)]
-    lang = t.lang if t.lang == "en" or charts.cjk_font() else "en"
+    lang = charts.label_lang(t.lang)
 
     def ct(key: str) -> str:
         return translate(lang, f"strategy.grid.{key}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import warnings
 
 from bot import chart_draw, charts
-from commands import reports
 
 ZH_ACCOUNT = charts.AccountChartLabels(title="华星零售：近六个月", opened="新建行动",
                                        closed="已完成", score="健康得分", count_axis="行动数",
@@ -29,7 +28,8 @@ def test_the_bundled_font_is_found_and_registered() -> None:
     path = charts.bundled_cjk_font()
     assert path is not None and path.name == "NotoSansCJKsc-Regular.otf"
     assert charts.cjk_font() == "Noto Sans CJK SC"
-    assert reports._chart_lang("zh") == "zh"  # so Chinese accounts get Chinese charts
+    # so Chinese accounts get Chinese charts
+    assert charts.label_lang("zh") == "zh" and charts.account_label_lang("zh") == "zh"
 
 
 def _chars(labels: charts.AccountChartLabels) -> set[str]:

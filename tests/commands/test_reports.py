@@ -211,9 +211,13 @@ def test_report_catalogs_have_the_same_keys_and_fields():
 def test_chart_labels_fall_back_to_english_without_a_cjk_font(monkeypatch):
     from bot import charts
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
-    assert reports._chart_lang("zh") == "en"
+    assert charts.label_lang("zh") == "en"
     monkeypatch.setattr(charts, "cjk_font", lambda: "Noto Sans CJK SC")
-    assert reports._chart_lang("zh") == "zh"
+    assert charts.label_lang("zh") == "zh"
+    # The account chart is drawn in the bundled font itself (bot/chart_draw.py): without it,
+    # English, whatever fonts matplotlib could find.
+    monkeypatch.setattr(charts, "bundled_cjk_font", lambda: None)
+    assert charts.account_label_lang("zh") == "en" and charts.label_lang("zh") == "zh"
 
 
 def test_renewal_lines():
