@@ -112,8 +112,7 @@ class SlackHandlers:
     def modal_failed(self, body: dict[str, Any], error: str) -> None:
         """views.open was refused (an expired trigger, Slack down): tell the person, privately,
         and how to do the same without the form."""
-        user = str((body.get("user") or {}).get("id") or body.get("user_id") or "")
-        channel = str((body.get("channel") or {}).get("id") or body.get("channel_id") or "")
+        user, channel = _sender_and_channel(body)
         t = self.translator(inc.installation(body), channel)
         notice = Reply(title=t("slack.error.modal_failed"), tone=Tone.ERROR, private=True,
                        sections=[Section(text=t("slack.error.modal_failed_how"))])
@@ -130,10 +129,7 @@ class SlackHandlers:
         send it again (through the response_url of a command or button, else ephemerally
         in the channel). Other events (joins, renames) are left to Slack's retry."""
         event = body.get("event") or {}
-        user = str((body.get("user") or {}).get("id") or body.get("user_id")
-                   or event.get("user") or "")
-        channel = str((body.get("channel") or {}).get("id") or body.get("channel_id")
-                      or event.get("channel") or "")
+        user, channel = _sender_and_channel(body)
         t = self.translator(inc.installation(body), channel)
         notice = Reply(title=t("work_busy.title"), tone=Tone.ERROR, private=True,
                        sections=[Section(text=t("work_busy.how"))])
@@ -576,3 +572,14 @@ def modal_view(t: Translator, text: str, *, metadata: Callable[[str, int | None]
     assert number is not None
     return views.reassign_modal(t, number=number,
                                 metadata=metadata(views.REASSIGN_VIEW, number))
+
+
+def _sender_and_channel(body: dict[str, Any]) -> tuple[str, str]:
+    """Who sent a request and in which channel ("" where it does not say), whatever its
+    shape: a command, a button or form (``user``/``channel`` objects), or an event."""
+    event = body.get("event") or {}
+    user = str((body.get("user") or {}).get("id") or body.get("user_id")
+               or event.get("user") or "")
+    channel = str((body.get("channel") or {}).get("id") or body.get("channel_id")
+                  or event.get("channel") or "")
+    return user, channel
