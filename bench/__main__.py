@@ -9,6 +9,7 @@ KAMBOT_BENCH_ACCOUNTS=5000) the larger data set (bench/dataset.py).
 
 from __future__ import annotations
 
+import argparse
 import os
 import pkgutil
 import subprocess
@@ -23,17 +24,29 @@ from bench import common
 DEFAULT = ("bench_core", "bench_startup", "bench_slack_ack", "bench_reports_slack")
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of accounts (say 1000 or 5000)")
+    return int(text)
+
+
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
-    results: Path | None = None
-    while argv[:1] in (["--results"], ["--accounts"]):
-        if argv[0] == "--results":
-            results = Path(argv[1])
-        else:
-            os.environ["KAMBOT_BENCH_ACCOUNTS"] = str(int(argv[1]))
-        argv = argv[2:]
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Run the benchmarks and print their figures.")
+    parser.add_argument("--accounts", type=_positive, metavar="N",
+                        help="accounts in the data set (default 1000; 5000 the larger one)")
+    parser.add_argument("--results", type=Path, metavar="FILE",
+                        help="also write what the benchmarks print to FILE")
+    parser.add_argument("names", nargs="*", metavar="name",
+                        help="benchmarks to run (core, startup, ...); default: "
+                             + ", ".join(n.removeprefix("bench_") for n in DEFAULT))
+    args = parser.parse_args(argv)
+    if args.accounts is not None:
+        os.environ["KAMBOT_BENCH_ACCOUNTS"] = str(args.accounts)
+    results: Path | None = args.results
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
-    wanted = [n if n.startswith("bench_") else f"bench_{n}" for n in argv] or [
+    wanted = [n if n.startswith("bench_") else f"bench_{n}" for n in args.names] or [
         n for n in DEFAULT if n in names]
     lines: list[str] = [common.header()]
 
